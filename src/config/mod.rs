@@ -1,0 +1,3 @@
+//! Configuration: the fleet config file, themes and keymaps.
+
+pub mod fleet;

@@ -1,0 +1,21 @@
+//! fleetdeck — a terminal dashboard for API-gateway fleets on AWS.
+//!
+//! Data flows one way: `sources` → events → `app` state → `ui` frame.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`cli`] | the command line (clap) |
+//! | [`config`] | `fleetdeck.toml`, themes and keymaps (defaults embedded from `themes/`, `keymaps/`) |
+//! | [`sources`] | IO tasks: kube watchers per cluster × kind, Kong admin pollers, AWS pollers |
+//! | [`model`] | compact domain rows built by pure functions from API objects |
+//! | [`app`] | the state, the event loop, key handling |
+//! | [`ui`] | drawing: one file per view plus shared widgets; never does IO |
+//! | [`sim`] | the simulated fleet: Kubernetes API, Kong admin API, EKS/ECS; depends on nothing above |
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod model;
+pub mod sim;
+pub mod sources;
+pub mod ui;

@@ -1,0 +1,1 @@
+//! Simulated Kong admin API, one state per Kong node (see `../shared/KONG.md`).

@@ -1,0 +1,6 @@
+//! The simulated fleet: Kubernetes API servers (one per cluster), Kong admin
+//! APIs (one per Kong node), and EKS/ECS on one AWS endpoint. It depends on
+//! nothing else in the crate; the app uses it only for `demo`.
+
+pub mod aws;
+pub mod kong;
