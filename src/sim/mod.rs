@@ -3,4 +3,9 @@
 //! nothing else in the crate; the app uses it only for `demo`.
 
 pub mod aws;
+pub mod cluster;
+pub mod faults;
 pub mod kong;
+pub mod resources;
+pub mod rng;
+pub mod store;
