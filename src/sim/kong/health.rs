@@ -208,15 +208,11 @@ impl BalancerStatus {
         })
     }
 
-    /// The error a proxied request through this balancer would get, if any:
-    /// Kong answers 503 "failure to get a peer from the ring-balancer".
+    /// The error a proxied request through this balancer would get, if any
+    /// (Kong then answers 503 "failure to get a peer from the ring-balancer").
+    /// Kong 3.x's round-robin walks the wheel for any available address, so a
+    /// balancer below its threshold still serves while one address is up.
     pub fn peer_error(&self) -> Option<&'static str> {
-        if self.total_weight == 0 {
-            Some("No peers are available")
-        } else if !self.healthy {
-            Some("Balancer is unhealthy")
-        } else {
-            None
-        }
+        (self.total_weight == self.unavailable_weight).then_some("No peers are available")
     }
 }

@@ -152,6 +152,13 @@ async fn weight_zero_and_threshold() {
         serde_json::json!({"total": 200, "unavailable": 100, "available": 100})
     );
     assert_eq!(b["data"]["balancer_health"], "UNHEALTHY");
+    // Below threshold, yet round-robin still finds the available address.
+    assert_eq!(
+        lock(&node)
+            .balancer("orders.upstream")
+            .and_then(|b| b.peer_error()),
+        None
+    );
     let rows = targets(&base, "orders.upstream").await;
     let zero = rows["data"]
         .as_array()
@@ -173,6 +180,10 @@ async fn weight_zero_and_threshold() {
     let d = balancer(&base, "drained.upstream").await;
     assert_eq!(d["data"]["details"]["weight"]["total"], 0);
     assert_eq!(d["data"]["balancer_health"], "UNHEALTHY");
+    let peer = lock(&node)
+        .balancer("drained.upstream")
+        .and_then(|b| b.peer_error());
+    assert_eq!(peer, Some("No peers are available"));
 }
 
 #[tokio::test]
