@@ -161,7 +161,7 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
             other => targets.iter().for_each(|c| c.faults.apply(other)),
         }
     }
-    tokio::spawn(world::run(fleet.clone(), opts.seed, stopped));
+    world::spawn(fleet.clone(), opts.seed, stopped);
     wait_until_serving(&fleet).await;
     Ok(SimHandle { config_path, kubeconfig_path, fleet, stop })
 }
@@ -177,6 +177,6 @@ async fn wait_until_serving(fleet: &Fleet) {
 }
 
 /// The scenarios, for `fleetdeck scenarios`.
-pub fn scenario_list() -> &'static [(&'static str, &'static str)] {
+pub fn scenario_list() -> Vec<(&'static str, &'static str)> {
     scenarios::list()
 }

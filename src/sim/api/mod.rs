@@ -27,6 +27,7 @@ use crate::sim::resources::RESOURCES;
 pub use logs::log_lines;
 use path::Target;
 pub use status::ApiError;
+pub use write::merge;
 pub use table::human_age;
 
 /// Query parameters, first value wins.

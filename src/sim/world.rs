@@ -1,0 +1,297 @@
+//! The whole simulated fleet and the loop that drives it: the AWS world
+//! ticks, each cluster's EKS view is copied in, every controller runs on
+//! every reachable cluster, and the Kong nodes follow what they front.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+
+use super::aws::SharedAws;
+use super::cluster::{EksView, NodegroupView, ProfileView, SharedCluster};
+use super::controllers::{self, Ctx, load::LoadCurve};
+use super::kong::{DbMode, KicBackend, KongConfig, KongFault, KongNode, SharedKongNode, TargetHealth, admin_router, kic_config};
+use super::rng::{Rng, hash_str};
+
+/// Annotation on a Service: the paths the in-cluster Kong routes to it.
+pub const KONG_PATHS: &str = "sim.fleetdeck.io/kong-paths";
+
+/// A Kong gateway as the config file names it.
+#[derive(Clone)]
+pub enum GatewaySpec {
+    /// Kong pods reached through the API server's pod proxy.
+    InCluster { name: String, context: String, namespace: String, selector: String },
+    /// Kong nodes on ECS, each with its own admin listener.
+    Ecs { name: String, nodes: Vec<(String, axum::Router)>, ecs_service: String },
+}
+
+/// In-cluster Kong (KIC, DB-less): one node per running Kong pod.
+pub struct InClusterKong {
+    pub cluster: usize,
+    pub namespace: String,
+    pub label: (String, String),
+    /// (node ordinal by pod name, Service name): that node sees every target of
+    /// that Service's upstream UNHEALTHY — a stale per-node balancer.
+    pub unhealthy: Vec<(usize, String)>,
+    pub nodes: Mutex<BTreeMap<String, SharedKongNode>>,
+}
+
+/// Kong on ECS (DB mode, one shared Postgres): fixed nodes, upstream targets
+/// are the backend ECS services' running task IPs.
+pub struct EcsKong {
+    pub region: String,
+    pub ecs_cluster: String,
+    /// (Kong service name, paths, backend ECS service, port)
+    pub apps: Vec<(String, Vec<String>, String, u16)>,
+    pub nodes: Vec<(String, SharedKongNode)>,
+    /// (node index, app): that node's balancer has no healthy peer for the app.
+    pub unhealthy: Vec<(usize, String)>,
+}
+
+/// Everything a scenario builds.
+pub struct Fleet {
+    pub clusters: Vec<SharedCluster>,
+    pub aws: SharedAws,
+    pub gateways: Vec<GatewaySpec>,
+    pub kic: Vec<InClusterKong>,
+    pub ecs_kong: Vec<EcsKong>,
+    /// HPA load curves per cluster, by (namespace, hpa).
+    pub loads: Vec<BTreeMap<(String, String), LoadCurve>>,
+    /// Clusters built in their final state (the scale scenario): no
+    /// controllers, only churn at this many pod events per second.
+    pub churn: Vec<Option<u32>>,
+    pub started: jiff::Timestamp,
+    pub settled: AtomicBool,
+}
+
+impl Fleet {
+    pub fn new(clusters: Vec<SharedCluster>, aws: SharedAws) -> Self {
+        let n = clusters.len();
+        Fleet {
+            clusters,
+            aws,
+            gateways: Vec::new(),
+            kic: Vec::new(),
+            ecs_kong: Vec::new(),
+            loads: vec![BTreeMap::new(); n],
+            churn: vec![None; n],
+            started: jiff::Timestamp::now(),
+            settled: AtomicBool::new(false),
+        }
+    }
+
+    /// True once every cluster has had one controller pass.
+    pub fn is_settled(&self) -> bool {
+        self.settled.load(Ordering::Acquire)
+    }
+
+    /// Sets a Kong node's fault by its hostname (ECS node or Kong pod name).
+    pub fn set_kong_fault(&self, node: &str, garbage: bool) -> bool {
+        let fault = if garbage { KongFault::Malformed } else { KongFault::Timeout };
+        let mut found = false;
+        for g in &self.ecs_kong {
+            for (name, n) in &g.nodes {
+                if name == node {
+                    lock(n).set_fault(Some(fault));
+                    found = true;
+                }
+            }
+        }
+        found
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs the fleet on its own thread until `stopped` flips.
+pub fn spawn(fleet: Arc<Fleet>, seed: u64, stopped: tokio::sync::watch::Receiver<bool>) {
+    std::thread::spawn(move || {
+        let mut rng = Rng::new(seed ^ 0x5EED_F1EE);
+        while !*stopped.borrow() {
+            tick(&fleet, &mut rng, jiff::Timestamp::now());
+            fleet.settled.store(true, Ordering::Release);
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    });
+}
+
+/// One pass over the whole fleet at `now`.
+pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
+    {
+        let mut aws = lock(&fleet.aws);
+        aws.tick(now, &mut || rng.next_u64());
+        for c in &fleet.clusters {
+            let view = aws
+                .eks_cluster(&c.region, &c.name)
+                .map(|eks| EksView {
+                    fargate_profiles: eks
+                        .fargate_profiles
+                        .values()
+                        .map(|p| ProfileView {
+                            name: p.name.clone(),
+                            selectors: p.selectors.iter().map(|s| (s.namespace.clone(), s.labels.clone())).collect(),
+                            active: p.status.as_str() == "ACTIVE",
+                            subnets_azs: Vec::new(),
+                        })
+                        .collect(),
+                    nodegroups: eks
+                        .nodegroups
+                        .values()
+                        .map(|ng| NodegroupView {
+                            name: ng.name.clone(),
+                            desired: ng.desired.max(0) as u32,
+                            instance_type: ng.instance_types.first().cloned().unwrap_or_else(|| "m5.large".into()),
+                            capacity_type: ng.capacity_type.as_str().to_owned(),
+                            labels: ng.labels.clone(),
+                            taints: ng.taints.iter().map(|t| (t.key.clone(), t.value.clone(), k8s_effect(t.effect).to_owned())).collect(),
+                            azs: Vec::new(),
+                        })
+                        .collect(),
+                })
+                .unwrap_or_default();
+            *lock(&c.eks) = view;
+        }
+    }
+    for (i, c) in fleet.clusters.iter().enumerate() {
+        if !c.reachable {
+            continue;
+        }
+        if let Some(rate) = fleet.churn[i] {
+            super::scenarios::scale::churn(&mut c.store(), rng, rate / 4, now);
+            continue;
+        }
+        let eks = c.eks();
+        let ctx = Ctx { now, region: &c.region, eks: &eks, seed: hash_str(&c.name), started: fleet.started, loads: &fleet.loads[i] };
+        controllers::reconcile_all(&mut c.store(), &ctx);
+    }
+    for k in &fleet.kic {
+        sync_kic(fleet, k);
+    }
+    for k in &fleet.ecs_kong {
+        sync_ecs_kong(fleet, k);
+    }
+}
+
+fn sync_kic(fleet: &Fleet, k: &InClusterKong) {
+    let Some(cluster) = fleet.clusters.get(k.cluster) else { return };
+    let (pods, backends) = {
+        let store = cluster.store();
+        let pods: Vec<(String, bool)> = store
+            .list::<Pod>(Some(&k.namespace))
+            .into_iter()
+            .filter(|p| p.metadata.labels.as_ref().and_then(|l| l.get(&k.label.0)) == Some(&k.label.1))
+            .map(|p| {
+                let running = p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
+                (p.metadata.name.unwrap_or_default(), running)
+            })
+            .collect();
+        let slices = store.list::<EndpointSlice>(None);
+        let backends: Vec<KicBackend> = store
+            .list::<Service>(None)
+            .into_iter()
+            .filter_map(|s| {
+                let paths = s.metadata.annotations.as_ref()?.get(KONG_PATHS)?.split(',').map(str::to_owned).collect();
+                let ns = s.metadata.namespace.clone().unwrap_or_default();
+                let name = s.metadata.name.clone().unwrap_or_default();
+                let port = s.spec.as_ref()?.ports.as_ref()?.first()?;
+                let target_port = port.target_port.as_ref().and_then(|t| match t {
+                    k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(p) => Some(*p as u16),
+                    _ => None,
+                });
+                let ready = slices
+                    .iter()
+                    .filter(|sl| sl.metadata.namespace.as_deref() == Some(&ns) && sl.metadata.labels.as_ref().and_then(|l| l.get("kubernetes.io/service-name")) == Some(&name))
+                    .flat_map(|sl| sl.endpoints.iter().flatten())
+                    .filter(|e| e.conditions.as_ref().and_then(|c| c.ready) == Some(true))
+                    .flat_map(|e| e.addresses.iter().map(|a| (a.clone(), target_port.unwrap_or(port.port as u16))))
+                    .collect();
+                Some(KicBackend {
+                    namespace: ns,
+                    service: name,
+                    port: port.port as u16,
+                    k8s_uid: s.metadata.uid.clone().unwrap_or_default(),
+                    paths,
+                    ready_endpoints: ready,
+                    healthchecks: true,
+                })
+            })
+            .collect();
+        (pods, backends)
+    };
+    let config = kic_config(&backends);
+    let mut nodes = lock(&k.nodes);
+    nodes.retain(|name, _| pods.iter().any(|(p, running)| p == name && *running));
+    for (name, running) in &pods {
+        if *running && !nodes.contains_key(name) {
+            let node = KongNode::new(&uuid_like(&format!("{}/{name}", cluster.name)), name, DbMode::DbLess).shared();
+            nodes.insert(name.clone(), node);
+        }
+    }
+    let mut routers = lock(&cluster.kong_pods);
+    routers.retain(|(ns, pod), _| *ns != k.namespace || nodes.contains_key(pod));
+    for (ordinal, (name, node)) in nodes.iter().enumerate() {
+        routers.entry((k.namespace.clone(), name.clone())).or_insert_with(|| admin_router(node.clone()));
+        let mut n = lock(node);
+        n.set_config(config.clone());
+        for (bad, svc) in k.unhealthy.iter().filter(|(o, _)| *o == ordinal) {
+            mark_unhealthy(&mut n, &config, |u| u.starts_with(&format!("{svc}.")), *bad);
+        }
+    }
+}
+
+fn mark_unhealthy(node: &mut KongNode, config: &KongConfig, upstream: impl Fn(&str) -> bool, _ordinal: usize) {
+    for u in config.upstreams.iter().filter(|u| upstream(&u.name)) {
+        for t in &u.targets {
+            node.set_target_health(&u.name, &t.target, TargetHealth::Unhealthy);
+        }
+    }
+}
+
+fn sync_ecs_kong(fleet: &Fleet, k: &EcsKong) {
+    let targets: Vec<(String, Vec<String>, Vec<(String, u16)>)> = {
+        let aws = lock(&fleet.aws);
+        let Some(ecs) = aws.ecs_cluster(&k.region, &k.ecs_cluster) else { return };
+        k.apps
+            .iter()
+            .map(|(name, paths, svc, port)| {
+                let ips = ecs.service_tasks(svc).filter(|t| t.last_status.as_str() == "RUNNING").map(|t| (t.private_ip.clone(), *port)).collect();
+                (name.clone(), paths.clone(), ips)
+            })
+            .collect()
+    };
+    let mut builder = KongConfig::builder();
+    for (name, paths, ips) in &targets {
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let ips: Vec<(&str, u16)> = ips.iter().map(|(ip, p)| (ip.as_str(), *p)).collect();
+        builder = builder.app(name, &paths, &ips);
+    }
+    let config = builder.build();
+    for (i, (_, node)) in k.nodes.iter().enumerate() {
+        let mut n = lock(node);
+        n.set_config(config.clone());
+        for (_, app) in k.unhealthy.iter().filter(|(o, _)| *o == i) {
+            mark_unhealthy(&mut n, &config, |u| u == format!("{app}.upstream"), i);
+        }
+    }
+}
+
+/// EKS spells taint effects NO_SCHEDULE; Kubernetes NoSchedule.
+fn k8s_effect(e: super::aws::TaintEffect) -> &'static str {
+    match e.as_str() {
+        "NO_EXECUTE" => "NoExecute",
+        "PREFER_NO_SCHEDULE" => "PreferNoSchedule",
+        _ => "NoSchedule",
+    }
+}
+
+/// A UUID-shaped id that is stable for a name.
+pub fn uuid_like(name: &str) -> String {
+    let a = super::rng::mix(hash_str(name));
+    let b = super::rng::mix(a);
+    format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff, 0x8000 | (b >> 48 & 0x3fff), b & 0xffff_ffff_ffff)
+}

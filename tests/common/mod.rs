@@ -1,0 +1,114 @@
+//! Shared by the integration tests: run `fleetdeck sim` as a child process
+//! (as a user would), wait for its `ready` line, drive kubectl against it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const KUBECTL_127: &str = "/usr/lib/google-cloud-sdk/bin/kubectl.1.27";
+
+pub struct Sim {
+    pub dir: tempfile::TempDir,
+    pub child: Child,
+}
+
+impl Sim {
+    /// Starts `fleetdeck sim --scenario NAME` with extra args; panics with
+    /// the sim's stderr if it does not print `ready` within 60 s.
+    pub fn start(scenario: &str, extra: &[&str]) -> Sim {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fleetdeck"))
+            .args(["sim", "--scenario", scenario, "--state-dir"])
+            .arg(dir.path())
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn fleetdeck sim");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) if line == "ready" => Sim { dir, child },
+            other => {
+                let _ = child.kill();
+                let out = child.wait_with_output().expect("wait");
+                panic!("sim did not get ready ({other:?}): {}", String::from_utf8_lossy(&out.stderr));
+            }
+        }
+    }
+
+    pub fn kubeconfig(&self) -> PathBuf {
+        self.dir.path().join("kubeconfig")
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("fleetdeck.toml")
+    }
+
+    /// Runs kubectl (or `bin`) with this sim's kubeconfig; returns (ok, stdout, stderr).
+    pub fn kubectl_with(&self, bin: &str, args: &[&str]) -> (bool, String, String) {
+        let out = Command::new(bin)
+            .arg("--kubeconfig")
+            .arg(self.kubeconfig())
+            .arg("--cache-dir")
+            .arg(self.dir.path().join(format!("cache-{}", bin.rsplit('/').next().unwrap_or(bin))))
+            .args(args)
+            .output()
+            .expect("kubectl runs");
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+
+    /// kubectl that must succeed; returns stdout.
+    pub fn kubectl(&self, args: &[&str]) -> String {
+        let (ok, out, err) = self.kubectl_with("kubectl", args);
+        assert!(ok, "kubectl {args:?} failed: {err}");
+        out
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        terminate(&self.child);
+        wait_timeout(&mut self.child, Duration::from_secs(10)).expect("sim exits after SIGTERM")
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn terminate(child: &Child) {
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+}
+
+pub fn wait_timeout(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+/// Polls `check` until it returns Some or `limit` passes; panics with `what`.
+pub fn wait_for<T>(what: &str, limit: Duration, mut check: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
