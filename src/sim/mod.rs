@@ -4,8 +4,10 @@
 
 pub mod aws;
 pub mod cluster;
+pub mod controllers;
 pub mod faults;
 pub mod kong;
 pub mod resources;
 pub mod rng;
+pub mod scenarios;
 pub mod store;
