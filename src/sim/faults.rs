@@ -214,7 +214,7 @@ mod tests {
         f.apply(&FaultSpec::ErrorRate(0.25));
         let failed = (0..100).filter(|_| f.should_fail()).count();
         assert_eq!(failed, 25);
-        assert!(f.take_gone() == false);
+        assert!(!f.take_gone());
         f.apply(&FaultSpec::GoneNextWatch);
         assert!(f.take_gone() && !f.take_gone());
     }
