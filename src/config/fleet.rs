@@ -105,10 +105,10 @@ impl FleetConfig {
             path: path.to_owned(),
             message: one_line(&e.to_string()),
         })?;
-        if let (Some(kc), Some(dir)) = (&cfg.kubeconfig, path.parent()) {
-            if kc.is_relative() {
-                cfg.kubeconfig = Some(dir.join(kc));
-            }
+        if let (Some(kc), Some(dir)) = (&cfg.kubeconfig, path.parent())
+            && kc.is_relative()
+        {
+            cfg.kubeconfig = Some(dir.join(kc));
         }
         Ok(cfg)
     }

@@ -2,5 +2,14 @@
 //! APIs (one per Kong node), and EKS/ECS on one AWS endpoint. It depends on
 //! nothing else in the crate; the app uses it only for `demo`.
 
+pub mod api;
 pub mod aws;
+pub mod cluster;
+pub mod faults;
 pub mod kong;
+pub mod kubeconfig;
+pub mod resources;
+pub mod rng;
+pub mod server;
+pub mod store;
+pub mod tls;

@@ -1,0 +1,69 @@
+//! Listeners: each cluster's API server on its own HTTPS port (unreachable
+//! clusters get a black hole that accepts and never answers), plain HTTP for
+//! the AWS endpoint and each ECS-hosted Kong node.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use super::cluster::Cluster;
+use super::tls::{TlsError, server_tls};
+
+/// A cluster's API server, listening.
+pub struct ServedCluster {
+    pub url: String,
+    pub ca_pem: String,
+    pub handle: axum_server::Handle<SocketAddr>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on 127.0.0.1: {0}")]
+    Bind(#[from] std::io::Error),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+}
+
+pub async fn serve_cluster(cluster: Arc<Cluster>) -> Result<ServedCluster, ServeError> {
+    let tls = server_tls(&cluster.name)?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let url = format!("https://127.0.0.1:{}", listener.local_addr()?.port());
+    let handle = axum_server::Handle::new();
+    if cluster.reachable {
+        let config = axum_server::tls_rustls::RustlsConfig::from_config(tls.config);
+        let server = axum_server::from_tcp_rustls(listener, config)?.handle(handle.clone());
+        let app = super::api::router(cluster);
+        tokio::spawn(async move {
+            if let Err(e) = server.serve(app.into_make_service()).await {
+                tracing::error!("api server stopped: {e}");
+            }
+        });
+    } else {
+        // The endpoint accepts connections and never answers, like a control
+        // plane behind a dead route: clients time out, nothing errors fast.
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((sock, _)) = listener.accept().await {
+                held.push(sock);
+            }
+        });
+    }
+    Ok(ServedCluster {
+        url,
+        ca_pem: tls.ca_pem,
+        handle,
+    })
+}
+
+/// Serves a plain-HTTP router on a fresh port; returns its base URL.
+pub async fn serve_http(router: axum::Router) -> Result<String, ServeError> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!("http server stopped: {e}");
+        }
+    });
+    Ok(url)
+}
