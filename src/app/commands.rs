@@ -9,8 +9,14 @@ use super::state::State;
 pub const COMMANDS: &[(&[&str], &str)] = &[
     (&["fleet", "home"], "every cluster and ECS cluster"),
     (&["nodes", "no", "node"], "nodes: Fargate, EC2 and virtual"),
-    (&["pods", "po", "pod"], "pods with their real status and where they run"),
-    (&["deploy", "dp", "workloads", "sts", "ds"], "deployments, statefulsets, daemonsets"),
+    (
+        &["pods", "po", "pod"],
+        "pods with their real status and where they run",
+    ),
+    (
+        &["deploy", "dp", "workloads", "sts", "ds"],
+        "deployments, statefulsets, daemonsets",
+    ),
     (&["hpa"], "horizontal pod autoscalers"),
     (&["pvc"], "persistent volume claims"),
     (&["gw", "gateways", "kong"], "Kong gateway nodes"),
@@ -35,7 +41,10 @@ pub fn parse(input: &str) -> Result<Command, String> {
     let Some(head) = words.next() else {
         return Err("empty command".into());
     };
-    let arg = words.next().map(str::to_owned).filter(|a| a != "all" && a != "-A");
+    let arg = words
+        .next()
+        .map(str::to_owned)
+        .filter(|a| a != "all" && a != "-A");
     let view = |v| Ok(Command::View(v));
     match head {
         "fleet" | "home" => view(ViewKind::Fleet),
@@ -99,7 +108,10 @@ mod tests {
     fn parses_views_and_scopes() {
         assert_eq!(parse("po"), Ok(Command::View(ViewKind::Pods)));
         assert_eq!(parse("gw"), Ok(Command::View(ViewKind::Gateways)));
-        assert_eq!(parse("ns kube-system"), Ok(Command::Namespace(Some("kube-system".into()))));
+        assert_eq!(
+            parse("ns kube-system"),
+            Ok(Command::Namespace(Some("kube-system".into())))
+        );
         assert_eq!(parse("ns all"), Ok(Command::Namespace(None)));
         assert!(parse("bogus").is_err());
     }

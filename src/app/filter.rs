@@ -1,11 +1,19 @@
 //! The `/` filter: fuzzy, case-insensitive subsequence match, like fzf's
-//! simplest mode. Words separated by spaces must each match.
+//! simplest mode. Each space-separated word must match within one cell, so
+//! letters scattered over a whole row do not count.
 
 pub fn fuzzy_match(pattern: &str, text: &str) -> bool {
-    let text = text.to_lowercase();
+    fuzzy_match_cells(pattern, &[text])
+}
+
+pub fn fuzzy_match_cells<S: AsRef<str>>(pattern: &str, cells: &[S]) -> bool {
+    let cells: Vec<String> = cells.iter().map(|c| c.as_ref().to_lowercase()).collect();
     pattern.split_whitespace().all(|word| {
-        let mut chars = text.chars();
-        word.to_lowercase().chars().all(|p| chars.any(|c| c == p))
+        let word = word.to_lowercase();
+        cells.iter().any(|cell| {
+            let mut chars = cell.chars();
+            word.chars().all(|p| chars.any(|c| c == p))
+        })
     })
 }
 

@@ -8,21 +8,36 @@ use tracing_appender::non_blocking::WorkerGuard;
 /// else the temp dir. Keep the guard alive for the program's life.
 pub fn init(explicit: Option<&Path>) -> Option<WorkerGuard> {
     let path = explicit.map(Path::to_path_buf).unwrap_or_else(default_path);
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
     if let Err(e) = std::fs::create_dir_all(&dir) {
-        eprintln!("fleetdeck: cannot create log dir {}: {e}; logging disabled", dir.display());
+        eprintln!(
+            "fleetdeck: cannot create log dir {}: {e}; logging disabled",
+            dir.display()
+        );
         return None;
     }
-    let file = match std::fs::OpenOptions::new().create(true).append(true).open(&path) {
+    let file = match std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("fleetdeck: cannot open log file {}: {e}; logging disabled", path.display());
+            eprintln!(
+                "fleetdeck: cannot open log file {}: {e}; logging disabled",
+                path.display()
+            );
             return None;
         }
     };
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("FLEETDECK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,kube=warn,hyper=warn,aws=warn,rustls=warn"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("FLEETDECK_LOG").unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new("info,kube=warn,hyper=warn,aws=warn,rustls=warn")
+        });
     let ok = tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)

@@ -97,7 +97,11 @@ impl Scope {
         ]
         .iter()
         .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
-        .chain(self.owner.as_ref().map(|(k, n)| format!("{}={n}", k.to_lowercase())))
+        .chain(
+            self.owner
+                .as_ref()
+                .map(|(k, n)| format!("{}={n}", k.to_lowercase())),
+        )
         .collect();
         parts.join(" ")
     }
@@ -107,16 +111,41 @@ impl Scope {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Cluster(String),
-    EcsCluster { region: String, name: String },
+    EcsCluster {
+        region: String,
+        name: String,
+    },
     /// The pods on a node (from the Nodes view).
-    PodsOnNode { cluster: String, node: String },
+    PodsOnNode {
+        cluster: String,
+        node: String,
+    },
     /// The node itself (from a pod).
-    Node { cluster: String, node: String },
-    Pod { cluster: String, namespace: String, name: String },
-    Workload { cluster: String, namespace: String, kind: String, name: String },
+    Node {
+        cluster: String,
+        node: String,
+    },
+    Pod {
+        cluster: String,
+        namespace: String,
+        name: String,
+    },
+    Workload {
+        cluster: String,
+        namespace: String,
+        kind: String,
+        name: String,
+    },
     Gateway(String),
-    Upstream { gateway: String, upstream: String },
-    Task { region: String, cluster: String, id: String },
+    Upstream {
+        gateway: String,
+        upstream: String,
+    },
+    Task {
+        region: String,
+        cluster: String,
+        id: String,
+    },
     Region(String),
 }
 
@@ -144,13 +173,22 @@ impl Target {
                 s.node = Some(node.clone());
                 ViewKind::Nodes
             }
-            Target::Pod { cluster, namespace, name } => {
+            Target::Pod {
+                cluster,
+                namespace,
+                name,
+            } => {
                 s.cluster = Some(cluster.clone());
                 s.namespace = Some(namespace.clone());
                 s.pod = Some(name.clone());
                 ViewKind::Pods
             }
-            Target::Workload { cluster, namespace, kind, name } => {
+            Target::Workload {
+                cluster,
+                namespace,
+                kind,
+                name,
+            } => {
                 s.cluster = Some(cluster.clone());
                 s.namespace = Some(namespace.clone());
                 s.owner = Some((kind.clone(), name.clone()));
@@ -165,7 +203,11 @@ impl Target {
                 s.upstream = Some(upstream.clone());
                 ViewKind::Targets
             }
-            Target::Task { region, cluster, id } => {
+            Target::Task {
+                region,
+                cluster,
+                id,
+            } => {
                 s.region = Some(region.clone());
                 s.ecs_cluster = Some(cluster.clone());
                 s.task = Some(id.clone());
@@ -218,7 +260,10 @@ pub struct Nav {
 
 impl Nav {
     pub fn new(root: NavEntry) -> Self {
-        Nav { root, above: Vec::new() }
+        Nav {
+            root,
+            above: Vec::new(),
+        }
     }
 
     pub fn top(&self) -> &NavEntry {

@@ -36,7 +36,10 @@ impl Drop for TerminalGuard {
 
 /// Reads terminal input on a plain thread (crossterm's read blocks) and
 /// forwards it; stops when asked or when the loop is gone.
-fn spawn_input(tx: mpsc::UnboundedSender<Event>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+fn spawn_input(
+    tx: mpsc::UnboundedSender<Event>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while !stop.load(Ordering::Relaxed) {
             match term::poll(Duration::from_millis(100)) {
@@ -87,10 +90,8 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
         if state.quit {
             break Ok(());
         }
-        if dirty {
-            if let Err(e) = guard.terminal.draw(|f| crate::ui::draw(f, &state)) {
-                break Err(e.into());
-            }
+        if dirty && let Err(e) = guard.terminal.draw(|f| crate::ui::draw(f, &state)) {
+            break Err(e.into());
         }
     };
     stop.store(true, Ordering::Relaxed);

@@ -12,6 +12,8 @@ use crate::model::fleet::SourceUpdate;
 use crate::ui::table::Line;
 use crate::ui::views;
 
+// Source updates dominate the traffic; boxing them would allocate per event.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Event {
     Source(SourceUpdate),
@@ -37,10 +39,10 @@ pub fn update(state: &mut State, event: Event) -> bool {
         Event::Resize => true,
         Event::Tick(now) => {
             state.now = now;
-            if let Some((_, at)) = &state.flash {
-                if now.as_second() - at.as_second() >= FLASH_SECONDS {
-                    state.flash = None;
-                }
+            if let Some((_, at)) = &state.flash
+                && now.as_second() - at.as_second() >= FLASH_SECONDS
+            {
+                state.flash = None;
             }
             true
         }
@@ -57,12 +59,13 @@ fn on_key(state: &mut State, k: &KeyEvent) {
         Mode::Command | Mode::Filter => match action {
             Some(a) => input_action(state, a),
             None => {
-                if let KeyCode::Char(c) = k.code {
-                    if !key.ctrl && !key.alt {
-                        state.input.push(c);
-                        if state.mode == Mode::Filter {
-                            set_filter(state);
-                        }
+                if let KeyCode::Char(c) = k.code
+                    && !key.ctrl
+                    && !key.alt
+                {
+                    state.input.push(c);
+                    if state.mode == Mode::Filter {
+                        set_filter(state);
                     }
                 }
             }
@@ -143,11 +146,14 @@ pub fn run_command(state: &mut State, input: &str) {
             reset_selection(state);
         }
         Ok(Command::Context(ctx)) => {
-            if let Some(c) = &ctx {
-                if !state.fleet.clusters.contains_key(c) {
-                    state.flash(format!("no cluster {c:?} (known: {})", state.cluster_names().join(", ")));
-                    return;
-                }
+            if let Some(c) = &ctx
+                && !state.fleet.clusters.contains_key(c)
+            {
+                state.flash(format!(
+                    "no cluster {c:?} (known: {})",
+                    state.cluster_names().join(", ")
+                ));
+                return;
             }
             state.flash(format!("cluster: {}", ctx.as_deref().unwrap_or("all")));
             state.cluster_scope = ctx;
@@ -198,11 +204,20 @@ fn normal_action(state: &mut State, a: Action) {
         }
         Action::Help => state.mode = Mode::Help,
         Action::NextView | Action::PrevView => {
-            let root = state.nav.iter().next().map(|e| e.kind()).unwrap_or_default();
+            let root = state
+                .nav
+                .iter()
+                .next()
+                .map(|e| e.kind())
+                .unwrap_or_default();
             let tabs = ViewKind::TABS;
             let i = tabs.iter().position(|v| *v == root).unwrap_or(0);
             let n = tabs.len();
-            let next = if a == Action::NextView { (i + 1) % n } else { (i + n - 1) % n };
+            let next = if a == Action::NextView {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
             open_view(state, tabs[next]);
         }
         Action::SortNext | Action::SortPrev => {
@@ -234,7 +249,10 @@ fn normal_action(state: &mut State, a: Action) {
             if names.is_empty() {
                 return;
             }
-            let pos = state.cluster_scope.as_ref().and_then(|c| names.iter().position(|n| n == c));
+            let pos = state
+                .cluster_scope
+                .as_ref()
+                .and_then(|c| names.iter().position(|n| n == c));
             let n = names.len();
             // Cycle: all → first → … → last → all.
             let next = match (pos, a == Action::NextCluster) {
@@ -244,7 +262,10 @@ fn normal_action(state: &mut State, a: Action) {
                 (Some(i), false) => i.checked_sub(1),
             };
             state.cluster_scope = next.map(|i| names[i].clone());
-            state.flash(format!("cluster: {}", state.cluster_scope.as_deref().unwrap_or("all")));
+            state.flash(format!(
+                "cluster: {}",
+                state.cluster_scope.as_deref().unwrap_or("all")
+            ));
             reset_selection(state);
         }
         Action::Describe | Action::Logs | Action::Scale => {
@@ -273,9 +294,14 @@ fn move_by(state: &mut State, delta: i64) {
         .selected_row(&lines, entry)
         .and_then(|r| rows.iter().position(|&i| model.rows[i].id == r.id))
         .unwrap_or(0);
-    let target = (current as i64).saturating_add(delta).clamp(0, rows.len() as i64 - 1) as usize;
+    let target = (current as i64)
+        .saturating_add(delta)
+        .clamp(0, rows.len() as i64 - 1) as usize;
     let id = model.rows[rows[target]].id.clone();
-    let line = lines.iter().position(|l| *l == Line::Row(rows[target])).unwrap_or(0);
+    let line = lines
+        .iter()
+        .position(|l| *l == Line::Row(rows[target]))
+        .unwrap_or(0);
     let e = state.entry_mut();
     e.selected = Some(id);
     e.cursor = line;

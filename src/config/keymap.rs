@@ -119,7 +119,10 @@ impl Key {
             "backspace" => KeyCode::Backspace,
             "delete" => KeyCode::Delete,
             "space" => KeyCode::Char(' '),
-            f if f.starts_with('f') && f.len() > 1 && f[1..].chars().all(|c| c.is_ascii_digit()) => {
+            f if f.starts_with('f')
+                && f.len() > 1
+                && f[1..].chars().all(|c| c.is_ascii_digit()) =>
+            {
                 KeyCode::F(f[1..].parse().ok()?)
             }
             c if c.chars().count() == 1 => KeyCode::Char(c.chars().next()?),
@@ -129,13 +132,9 @@ impl Key {
     }
 
     pub fn from_event(e: &KeyEvent) -> Key {
-        let code = match e.code {
-            // Terminals report shift-letters as the uppercase char (plus SHIFT); the char is enough.
-            KeyCode::Char(c) => KeyCode::Char(c),
-            other => other,
-        };
+        // Terminals report shift-letters as the uppercase char (plus SHIFT); the char is enough.
         Key {
-            code,
+            code: e.code,
             ctrl: e.modifiers.contains(KeyModifiers::CONTROL),
             alt: e.modifiers.contains(KeyModifiers::ALT),
         }
@@ -188,14 +187,20 @@ pub struct Keymap {
 
 impl Keymap {
     pub fn action(&self, mode: Mode, key: &Key) -> Option<Action> {
-        self.modes.get(&mode)?.iter().find(|(k, _)| k == key).map(|(_, b)| b.action)
+        self.modes
+            .get(&mode)?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, b)| b.action)
     }
 
     /// Bindings of a mode grouped by action, in action order: `(action, desc, keys)`.
     pub fn help(&self, mode: Mode) -> Vec<(Action, String, Vec<String>)> {
         let mut by_action: BTreeMap<Action, (String, Vec<String>)> = BTreeMap::new();
         for (key, b) in self.modes.get(&mode).into_iter().flatten() {
-            let e = by_action.entry(b.action).or_insert_with(|| (b.desc.clone(), Vec::new()));
+            let e = by_action
+                .entry(b.action)
+                .or_insert_with(|| (b.desc.clone(), Vec::new()));
             e.1.push(key.label());
         }
         by_action
@@ -218,8 +223,12 @@ impl Keymap {
 
     pub fn builtin(name: &str) -> Option<Keymap> {
         let text = BUILTIN.iter().find(|(n, _)| *n == name)?.1;
-        let mut km = Keymap { name: name.to_owned(), modes: BTreeMap::new() };
-        km.overlay_text(text, &format!("keymaps/{name}.toml"), &mut Vec::new()).ok()?;
+        let mut km = Keymap {
+            name: name.to_owned(),
+            modes: BTreeMap::new(),
+        };
+        km.overlay_text(text, &format!("keymaps/{name}.toml"), &mut Vec::new())
+            .ok()?;
         Some(km)
     }
 
@@ -230,9 +239,18 @@ impl Keymap {
     /// `--keymap NAME|FILE` (or `[ui] keymap`), then `$XDG_CONFIG_HOME/fleetdeck/keymap.toml`.
     pub fn load(spec: Option<&str>, user_dir: Option<&Path>) -> (Keymap, Vec<String>) {
         let mut warnings = Vec::new();
-        let empty = || Keymap { name: "default".into(), modes: BTreeMap::new() };
+        let empty = || Keymap {
+            name: "default".into(),
+            modes: BTreeMap::new(),
+        };
         let mut km = Keymap::builtin("default").unwrap_or_else(empty);
-        for source in layered::sources(spec, user_dir, "keymap", &Keymap::builtin_names(), &mut warnings) {
+        for source in layered::sources(
+            spec,
+            user_dir,
+            "keymap",
+            &Keymap::builtin_names(),
+            &mut warnings,
+        ) {
             match source {
                 Source::Builtin(name) => {
                     if let Some(k) = Keymap::builtin(&name) {
@@ -242,7 +260,11 @@ impl Keymap {
                 Source::File(path) => match std::fs::read_to_string(&path) {
                     Ok(text) => {
                         let mut candidate = km.clone();
-                        match candidate.overlay_text(&text, &path.display().to_string(), &mut warnings) {
+                        match candidate.overlay_text(
+                            &text,
+                            &path.display().to_string(),
+                            &mut warnings,
+                        ) {
                             Ok(()) => {
                                 candidate.name = path.display().to_string();
                                 km = candidate;
@@ -250,22 +272,35 @@ impl Keymap {
                             Err(e) => warnings.push(format!("{e}; using the built-in keymap")),
                         }
                     }
-                    Err(e) => warnings.push(format!("{}: cannot read: {e}; using the built-in keymap", path.display())),
+                    Err(e) => warnings.push(format!(
+                        "{}: cannot read: {e}; using the built-in keymap",
+                        path.display()
+                    )),
                 },
             }
         }
         (km, warnings)
     }
 
-    fn overlay_text(&mut self, text: &str, file: &str, warnings: &mut Vec<String>) -> Result<(), String> {
-        let doc: toml::Table = toml::from_str(text).map_err(|e| format!("{file}: {}", layered::one_line(&e.to_string())))?;
+    fn overlay_text(
+        &mut self,
+        text: &str,
+        file: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), String> {
+        let doc: toml::Table = toml::from_str(text)
+            .map_err(|e| format!("{file}: {}", layered::one_line(&e.to_string())))?;
         for (mode_name, keys) in &doc {
             let Some(mode) = Mode::ALL.iter().copied().find(|m| m.name() == mode_name) else {
-                warnings.push(format!("{file}: unknown mode `[{mode_name}]` (known: normal, command, filter, help)"));
+                warnings.push(format!(
+                    "{file}: unknown mode `[{mode_name}]` (known: normal, command, filter, help)"
+                ));
                 continue;
             };
             let Some(keys) = keys.as_table() else {
-                return Err(format!("{file}: `{mode_name}` must be a table of key = {{ action, desc }}"));
+                return Err(format!(
+                    "{file}: `{mode_name}` must be a table of key = {{ action, desc }}"
+                ));
             };
             let bindings = self.modes.entry(mode).or_default();
             for (key_text, spec) in keys {
@@ -276,7 +311,9 @@ impl Keymap {
                     toml::Value::String(s) => (s.as_str(), None),
                     toml::Value::Table(t) => {
                         for k in t.keys().filter(|k| *k != "action" && *k != "desc") {
-                            warnings.push(format!("{file}: unknown key `{at}.{k}` (expected action, desc)"));
+                            warnings.push(format!(
+                                "{file}: unknown key `{at}.{k}` (expected action, desc)"
+                            ));
                         }
                         let a = t
                             .get("action")
@@ -284,7 +321,11 @@ impl Keymap {
                             .ok_or_else(|| format!("{file}: {at} = {spec}: expected {{ action = \"…\", desc = \"…\" }}"))?;
                         (a, t.get("desc").and_then(toml::Value::as_str))
                     }
-                    other => return Err(format!("{file}: {at} = {other}: expected an action name or {{ action, desc }}")),
+                    other => {
+                        return Err(format!(
+                            "{file}: {at} = {other}: expected an action name or {{ action, desc }}"
+                        ));
+                    }
                 };
                 bindings.retain(|(k, _)| *k != key);
                 if action_name == "none" {
@@ -292,9 +333,18 @@ impl Keymap {
                 }
                 let action = Action::from_name(action_name).ok_or_else(|| {
                     let known: Vec<_> = Action::ALL.iter().map(|a| a.name()).collect();
-                    format!("{file}: {at}.action = {action_name:?}: unknown action (known: {})", known.join(", "))
+                    format!(
+                        "{file}: {at}.action = {action_name:?}: unknown action (known: {})",
+                        known.join(", ")
+                    )
                 })?;
-                bindings.push((key, Binding { action, desc: desc.unwrap_or(action.description()).to_owned() }));
+                bindings.push((
+                    key,
+                    Binding {
+                        action,
+                        desc: desc.unwrap_or(action.description()).to_owned(),
+                    },
+                ));
             }
         }
         Ok(())
@@ -347,14 +397,22 @@ mod tests {
         std::fs::write(&path, "[normal]\nq = \"qiut\"\n").expect("write");
         let (km, warnings) = Keymap::load(Some(path.to_str().expect("utf8")), None);
         assert_eq!(km, Keymap::builtin("default").expect("default"));
-        assert!(warnings[0].contains("k.toml") && warnings[0].contains("normal.\"q\"") && warnings[0].contains("qiut"), "{warnings:?}");
+        assert!(
+            warnings[0].contains("k.toml")
+                && warnings[0].contains("normal.\"q\"")
+                && warnings[0].contains("qiut"),
+            "{warnings:?}"
+        );
     }
 
     #[test]
     fn help_groups_keys_by_action() {
         let d = Keymap::builtin("default").expect("default");
         let help = d.help(Mode::Normal);
-        let quit = help.iter().find(|(a, _, _)| *a == Action::Quit).expect("quit");
+        let quit = help
+            .iter()
+            .find(|(a, _, _)| *a == Action::Quit)
+            .expect("quit");
         assert_eq!(quit.2, vec!["q".to_string(), "ctrl-c".to_string()]);
     }
 }

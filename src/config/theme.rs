@@ -13,7 +13,10 @@ use super::layered::{self, Source};
 const BUILTIN: &[(&str, &str)] = &[
     ("default", include_str!("../../themes/default.toml")),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
 ];
 
 macro_rules! roles {
@@ -103,7 +106,10 @@ pub struct Theme {
 
 impl Theme {
     pub fn style(&self, role: Role) -> Style {
-        self.roles.get(&role).map(RoleStyle::style).unwrap_or_default()
+        self.roles
+            .get(&role)
+            .map(RoleStyle::style)
+            .unwrap_or_default()
     }
 
     pub fn role(&self, role: Role) -> RoleStyle {
@@ -113,9 +119,14 @@ impl Theme {
     /// The built-in default, which always parses (a test guards it).
     pub fn builtin(name: &str) -> Option<Theme> {
         let text = BUILTIN.iter().find(|(n, _)| *n == name)?.1;
-        let mut theme = Theme { name: name.to_owned(), roles: BTreeMap::new() };
+        let mut theme = Theme {
+            name: name.to_owned(),
+            roles: BTreeMap::new(),
+        };
         let mut warnings = Vec::new();
-        theme.overlay_text(text, &format!("themes/{name}.toml"), &mut warnings).ok()?;
+        theme
+            .overlay_text(text, &format!("themes/{name}.toml"), &mut warnings)
+            .ok()?;
         Some(theme)
     }
 
@@ -127,9 +138,18 @@ impl Theme {
     /// on top. Problems come back as one-line warnings; the default is used instead.
     pub fn load(spec: Option<&str>, user_dir: Option<&Path>) -> (Theme, Vec<String>) {
         let mut warnings = Vec::new();
-        let fallback = || Theme { name: "default".into(), roles: BTreeMap::new() };
+        let fallback = || Theme {
+            name: "default".into(),
+            roles: BTreeMap::new(),
+        };
         let mut theme = Theme::builtin("default").unwrap_or_else(fallback);
-        let sources = layered::sources(spec, user_dir, "theme", &Theme::builtin_names(), &mut warnings);
+        let sources = layered::sources(
+            spec,
+            user_dir,
+            "theme",
+            &Theme::builtin_names(),
+            &mut warnings,
+        );
         for source in sources {
             match source {
                 Source::Builtin(name) => {
@@ -140,7 +160,11 @@ impl Theme {
                 Source::File(path) => match std::fs::read_to_string(&path) {
                     Ok(text) => {
                         let mut candidate = theme.clone();
-                        match candidate.overlay_text(&text, &path.display().to_string(), &mut warnings) {
+                        match candidate.overlay_text(
+                            &text,
+                            &path.display().to_string(),
+                            &mut warnings,
+                        ) {
                             Ok(()) => {
                                 candidate.name = path.display().to_string();
                                 theme = candidate;
@@ -148,7 +172,10 @@ impl Theme {
                             Err(e) => warnings.push(format!("{e}; using the built-in theme")),
                         }
                     }
-                    Err(e) => warnings.push(format!("{}: cannot read: {e}; using the built-in theme", path.display())),
+                    Err(e) => warnings.push(format!(
+                        "{}: cannot read: {e}; using the built-in theme",
+                        path.display()
+                    )),
                 },
             }
         }
@@ -156,8 +183,14 @@ impl Theme {
     }
 
     /// Applies a theme file on top of `self`. Unknown keys warn; a bad value is an error.
-    fn overlay_text(&mut self, text: &str, file: &str, warnings: &mut Vec<String>) -> Result<(), String> {
-        let doc: toml::Table = toml::from_str(text).map_err(|e| format!("{file}: {}", layered::one_line(&e.to_string())))?;
+    fn overlay_text(
+        &mut self,
+        text: &str,
+        file: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), String> {
+        let doc: toml::Table = toml::from_str(text)
+            .map_err(|e| format!("{file}: {}", layered::one_line(&e.to_string())))?;
         for (key, value) in &doc {
             if key != "roles" {
                 warnings.push(format!("{file}: unknown key `{key}` (expected [roles])"));
@@ -169,7 +202,10 @@ impl Theme {
             for (name, spec) in roles {
                 let Some(role) = Role::from_name(name) else {
                     let known: Vec<_> = Role::ALL.iter().map(|r| r.name()).collect();
-                    warnings.push(format!("{file}: unknown role `roles.{name}` (known: {})", known.join(", ")));
+                    warnings.push(format!(
+                        "{file}: unknown role `roles.{name}` (known: {})",
+                        known.join(", ")
+                    ));
                     continue;
                 };
                 let parsed = parse_role(spec, &format!("roles.{name}"), file, warnings)?;
@@ -180,9 +216,16 @@ impl Theme {
     }
 }
 
-fn parse_role(v: &toml::Value, at: &str, file: &str, warnings: &mut Vec<String>) -> Result<RoleStyle, String> {
+fn parse_role(
+    v: &toml::Value,
+    at: &str,
+    file: &str,
+    warnings: &mut Vec<String>,
+) -> Result<RoleStyle, String> {
     let Some(t) = v.as_table() else {
-        return Err(format!("{file}: {at} = {v}: expected a table like {{ fg = \"yellow\", bold = true }}"));
+        return Err(format!(
+            "{file}: {at} = {v}: expected a table like {{ fg = \"yellow\", bold = true }}"
+        ));
     };
     let mut s = RoleStyle::default();
     for (k, val) in t {
@@ -230,7 +273,11 @@ mod tests {
     fn user_file_overrides_only_what_it_sets() {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("mine.toml");
-        std::fs::write(&path, "[roles]\nwarn = { bg = \"#102030\" }\nbogus = { fg = \"red\" }\n").expect("write");
+        std::fs::write(
+            &path,
+            "[roles]\nwarn = { bg = \"#102030\" }\nbogus = { fg = \"red\" }\n",
+        )
+        .expect("write");
         let (t, warnings) = Theme::load(Some(path.to_str().expect("utf8")), None);
         let base = Theme::builtin("default").expect("default");
         assert_eq!(t.role(Role::Warn).fg, base.role(Role::Warn).fg);
@@ -249,6 +296,9 @@ mod tests {
         assert_eq!(t, Theme::builtin("default").expect("default"));
         assert_eq!(warnings.len(), 1);
         let w = &warnings[0];
-        assert!(w.contains("bad.toml") && w.contains("roles.warn.fg") && w.contains("yelow"), "{w}");
+        assert!(
+            w.contains("bad.toml") && w.contains("roles.warn.fg") && w.contains("yelow"),
+            "{w}"
+        );
     }
 }

@@ -120,7 +120,11 @@ pub fn fargate_profile(region: &str, p: &aws_sdk_eks::types::FargateProfile) -> 
                 if let Some(labels) = sel.labels() {
                     let mut labels: Vec<_> = labels.iter().collect();
                     labels.sort();
-                    parts.extend(labels.iter().map(|(k, v)| format!("{}={}", sanitize(k), sanitize(v))));
+                    parts.extend(
+                        labels
+                            .iter()
+                            .map(|(k, v)| format!("{}={}", sanitize(k), sanitize(v))),
+                    );
                 }
                 parts.join(" ")
             })
@@ -145,7 +149,13 @@ pub fn nodegroup(region: &str, n: &aws_sdk_eks::types::Nodegroup) -> NodegroupRo
             .map(|h| {
                 h.issues()
                     .iter()
-                    .map(|i| format!("{}: {}", i.code().map(|c| c.as_str()).unwrap_or("?"), s(i.message())))
+                    .map(|i| {
+                        format!(
+                            "{}: {}",
+                            i.code().map(|c| c.as_str()).unwrap_or("?"),
+                            s(i.message())
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default(),
@@ -176,7 +186,14 @@ pub fn ecs_service(region: &str, cluster: &str, v: &aws_sdk_ecs::types::Service)
         deployments: v
             .deployments()
             .iter()
-            .map(|d| format!("{} {}/{}", s(d.status()), d.running_count(), d.desired_count()))
+            .map(|d| {
+                format!(
+                    "{} {}/{}",
+                    s(d.status()),
+                    d.running_count(),
+                    d.desired_count()
+                )
+            })
             .collect(),
         last_event: v.events().first().and_then(|e| e.message()).map(sanitize),
     }
@@ -194,10 +211,16 @@ pub fn ecs_task(region: &str, cluster: &str, t: &aws_sdk_ecs::types::Task) -> Ec
         region: region.to_owned(),
         cluster: cluster.to_owned(),
         id: arn_name(t.task_arn().unwrap_or_default()),
-        service: t.group().and_then(|g| g.strip_prefix("service:")).map(sanitize),
+        service: t
+            .group()
+            .and_then(|g| g.strip_prefix("service:"))
+            .map(sanitize),
         last_status: s(t.last_status()),
         desired_status: s(t.desired_status()),
-        health: t.health_status().map(|h| sanitize(h.as_str())).unwrap_or_else(|| "UNKNOWN".into()),
+        health: t
+            .health_status()
+            .map(|h| sanitize(h.as_str()))
+            .unwrap_or_else(|| "UNKNOWN".into()),
         ip,
         launch_type: t.launch_type().map(|l| sanitize(l.as_str())),
     }
@@ -218,7 +241,12 @@ mod tests {
             .attachments(
                 Attachment::builder()
                     .r#type("ElasticNetworkInterface")
-                    .details(KeyValuePair::builder().name("privateIPv4Address").value("10.1.0.5").build())
+                    .details(
+                        KeyValuePair::builder()
+                            .name("privateIPv4Address")
+                            .value("10.1.0.5")
+                            .build(),
+                    )
                     .build(),
             )
             .build();

@@ -82,7 +82,10 @@ impl ClusterData {
             version: None,
             region: None,
             connection: SourceState::Syncing,
-            kinds: Kind::ALL.iter().map(|k| (*k, SourceState::Syncing)).collect(),
+            kinds: Kind::ALL
+                .iter()
+                .map(|k| (*k, SourceState::Syncing))
+                .collect(),
             stores: Stores::default(),
         }
     }

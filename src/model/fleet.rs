@@ -31,20 +31,58 @@ pub struct AwsRegion {
 }
 
 /// An update from a source, owned, sent over the channel.
+// Rows travel by value: one move per update beats an allocation per update.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum SourceUpdate {
-    ClusterAdded { cluster: String, server: Option<String> },
-    ClusterConnected { cluster: String, version: String },
-    ClusterError { cluster: String, error: SourceError },
-    Kube { cluster: String, update: KubeUpdate },
-    KindState { cluster: String, kind: Kind, state: SourceState },
-    KindError { cluster: String, kind: Kind, error: SourceError },
-    GatewayAdded { gateway: String, cluster: Option<String>, ecs_service: Option<String> },
-    GatewayState { gateway: String, state: SourceState },
+    ClusterAdded {
+        cluster: String,
+        server: Option<String>,
+    },
+    ClusterConnected {
+        cluster: String,
+        version: String,
+    },
+    ClusterError {
+        cluster: String,
+        error: SourceError,
+    },
+    Kube {
+        cluster: String,
+        update: KubeUpdate,
+    },
+    KindState {
+        cluster: String,
+        kind: Kind,
+        state: SourceState,
+    },
+    KindError {
+        cluster: String,
+        kind: Kind,
+        error: SourceError,
+    },
+    GatewayAdded {
+        gateway: String,
+        cluster: Option<String>,
+        ecs_service: Option<String>,
+    },
+    GatewayState {
+        gateway: String,
+        state: SourceState,
+    },
     KongNode(Box<KongNode>),
-    KongNodeGone { gateway: String, node: String },
-    AwsRegion { region: String, rows: Box<AwsRegionRows> },
-    AwsError { region: String, error: SourceError },
+    KongNodeGone {
+        gateway: String,
+        node: String,
+    },
+    AwsRegion {
+        region: String,
+        rows: Box<AwsRegionRows>,
+    },
+    AwsError {
+        region: String,
+        error: SourceError,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -62,7 +100,9 @@ impl Fleet {
                     .clusters
                     .entry(cluster.clone())
                     .or_insert_with(|| ClusterData::new(&cluster));
-                c.region = server.as_deref().and_then(super::cluster::region_from_server);
+                c.region = server
+                    .as_deref()
+                    .and_then(super::cluster::region_from_server);
                 c.server = server;
             }
             SourceUpdate::ClusterConnected { cluster, version } => {
@@ -81,13 +121,25 @@ impl Fleet {
                     c.set_kind_state(kind, SourceState::Live);
                 }
             }
-            SourceUpdate::KindState { cluster, kind, state } => {
+            SourceUpdate::KindState {
+                cluster,
+                kind,
+                state,
+            } => {
                 self.cluster_mut(&cluster).set_kind_state(kind, state);
             }
-            SourceUpdate::KindError { cluster, kind, error } => {
+            SourceUpdate::KindError {
+                cluster,
+                kind,
+                error,
+            } => {
                 self.cluster_mut(&cluster).kind_error(kind, error, now);
             }
-            SourceUpdate::GatewayAdded { gateway, cluster, ecs_service } => {
+            SourceUpdate::GatewayAdded {
+                gateway,
+                cluster,
+                ecs_service,
+            } => {
                 self.gateways.entry(gateway.clone()).or_insert(Gateway {
                     name: gateway,
                     cluster,
@@ -134,12 +186,14 @@ impl Fleet {
     }
 
     fn region_mut(&mut self, region: &str) -> &mut AwsRegion {
-        self.aws.entry(region.to_owned()).or_insert_with(|| AwsRegion {
-            region: region.to_owned(),
-            state: SourceState::Syncing,
-            rows: AwsRegionRows::default(),
-            polled: None,
-        })
+        self.aws
+            .entry(region.to_owned())
+            .or_insert_with(|| AwsRegion {
+                region: region.to_owned(),
+                state: SourceState::Syncing,
+                rows: AwsRegionRows::default(),
+                polled: None,
+            })
     }
 
     /// Region of a cluster: from its server URL, else from an EKS cluster of the same name.
@@ -153,22 +207,20 @@ impl Fleet {
             r.rows
                 .eks
                 .iter()
-                .find(|e| {
-                    e.name == short
-                        || (e.endpoint.is_some() && e.endpoint == c.server)
-                })
+                .find(|e| e.name == short || (e.endpoint.is_some() && e.endpoint == c.server))
                 .map(|e| e.region.clone())
         })
     }
 
     /// True once every source has answered at least once (data or error).
     pub fn settled(&self) -> bool {
-        self.clusters
+        self.clusters.values().all(|c| {
+            c.connection.error().is_some()
+                || (c.connection.is_settled() && c.kinds.values().all(SourceState::is_settled))
+        }) && self
+            .gateways
             .values()
-            .all(|c| c.connection.error().is_some() || (c.connection.is_settled() && c.kinds.values().all(SourceState::is_settled)))
-            && self.gateways.values().all(|g| {
-                g.state.is_settled() && g.nodes.values().all(|n| n.polled.is_some())
-            })
+            .all(|g| g.state.is_settled() && g.nodes.values().all(|n| n.polled.is_some()))
             && self.aws.values().all(|r| r.state.is_settled())
     }
 }

@@ -53,7 +53,11 @@ pub fn bytes(b: f64) -> String {
     const MI: f64 = 1024.0 * 1024.0;
     if b >= GI {
         let g = b / GI;
-        if g >= 10.0 { format!("{g:.0}Gi") } else { format!("{g:.1}Gi") }
+        if g >= 10.0 {
+            format!("{g:.0}Gi")
+        } else {
+            format!("{g:.1}Gi")
+        }
     } else {
         format!("{:.0}Mi", b / MI)
     }

@@ -73,8 +73,12 @@ impl From<&HorizontalPodAutoscaler> for HpaRow {
         HpaRow {
             namespace: sanitize(&namespace),
             name: sanitize(&name),
-            target_kind: spec.map(|s| sanitize(&s.scale_target_ref.kind)).unwrap_or_default(),
-            target_name: spec.map(|s| sanitize(&s.scale_target_ref.name)).unwrap_or_default(),
+            target_kind: spec
+                .map(|s| sanitize(&s.scale_target_ref.kind))
+                .unwrap_or_default(),
+            target_name: spec
+                .map(|s| sanitize(&s.scale_target_ref.name))
+                .unwrap_or_default(),
             min: spec.and_then(|s| s.min_replicas).unwrap_or(1),
             max: spec.map(|s| s.max_replicas).unwrap_or(0),
             current: status.and_then(|s| s.current_replicas).unwrap_or(0),
@@ -109,7 +113,12 @@ fn metric_line(spec: &MetricSpec, current: &[MetricStatus]) -> MetricLine {
         (format!("pods/{}", p.metric.name), Some(&p.target))
     } else if let Some(o) = &spec.object {
         (
-            format!("{}/{} {}", o.described_object.kind.to_lowercase(), o.described_object.name, o.metric.name),
+            format!(
+                "{}/{} {}",
+                o.described_object.kind.to_lowercase(),
+                o.described_object.name,
+                o.metric.name
+            ),
             Some(&o.target),
         )
     } else if let Some(e) = &spec.external {
@@ -141,7 +150,8 @@ fn status_value<'a>(m: &'a MetricStatus, spec: &MetricSpec) -> Option<&'a Metric
         return (s.metric.name == c.metric.name).then_some(&c.current);
     }
     if let (Some(s), Some(c)) = (&spec.object, &m.object) {
-        return (s.metric.name == c.metric.name && s.described_object.name == c.described_object.name)
+        return (s.metric.name == c.metric.name
+            && s.described_object.name == c.described_object.name)
             .then_some(&c.current);
     }
     if let (Some(s), Some(c)) = (&spec.external, &m.external) {
@@ -164,20 +174,20 @@ fn target_text(t: &MetricTarget) -> String {
 
 /// Current value in the target's terms; falls back to whatever the status has.
 fn current_text(t: &MetricTarget, v: &MetricValueStatus) -> Option<String> {
-    if t.average_utilization.is_some() {
-        if let Some(u) = v.average_utilization {
-            return Some(format!("{u}%"));
-        }
+    if t.average_utilization.is_some()
+        && let Some(u) = v.average_utilization
+    {
+        return Some(format!("{u}%"));
     }
-    if t.average_value.is_some() {
-        if let Some(a) = &v.average_value {
-            return Some(a.0.clone());
-        }
+    if t.average_value.is_some()
+        && let Some(a) = &v.average_value
+    {
+        return Some(a.0.clone());
     }
-    if t.value.is_some() {
-        if let Some(a) = &v.value {
-            return Some(a.0.clone());
-        }
+    if t.value.is_some()
+        && let Some(a) = &v.value
+    {
+        return Some(a.0.clone());
     }
     v.average_utilization
         .map(|u| format!("{u}%"))

@@ -210,14 +210,20 @@ mod tests {
         let (_, none) = parse_page(&json!({"data": [], "next": null}));
         assert_eq!(none, None);
         assert_eq!(
-            parse_balancer_health(&json!({"data": {"health": "HEALTHY", "balancer_health": "UNHEALTHY"}})),
+            parse_balancer_health(
+                &json!({"data": {"health": "HEALTHY", "balancer_health": "UNHEALTHY"}})
+            ),
             Some("UNHEALTHY".into())
         );
     }
 
     #[test]
     fn empty_upstream_is_broken_and_drift_is_flagged() {
-        let up = KongUpstream { name: "u".into(), balancer: Some("HEALTHY".into()), targets: vec![] };
+        let up = KongUpstream {
+            name: "u".into(),
+            balancer: Some("HEALTHY".into()),
+            targets: vec![],
+        };
         assert!(up.broken());
         let mut a = KongNode::new("g", "a", KongVia::Url("http://a".into()));
         a.reachable = Ok(());

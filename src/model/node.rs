@@ -103,14 +103,21 @@ impl From<&Node> for NodeRow {
             name: sanitize(meta.name.as_deref().unwrap_or_default()),
             kind,
             ready,
-            unschedulable: node.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false),
+            unschedulable: node
+                .spec
+                .as_ref()
+                .and_then(|s| s.unschedulable)
+                .unwrap_or(false),
             pressures,
             nodegroup,
             instance_type: label(LABEL_INSTANCE_TYPE),
-            capacity_type: label(LABEL_CAPACITY_TYPE)
-                .or_else(|| label(LABEL_KARPENTER_CAPACITY).map(|v| v.to_uppercase().replace('-', "_"))),
+            capacity_type: label(LABEL_CAPACITY_TYPE).or_else(|| {
+                label(LABEL_KARPENTER_CAPACITY).map(|v| v.to_uppercase().replace('-', "_"))
+            }),
             zone: label(LABEL_ZONE),
-            pods_allocatable: alloc_q("pods").and_then(|q| parse_quantity(&q)).map(|v| v as i64),
+            pods_allocatable: alloc_q("pods")
+                .and_then(|q| parse_quantity(&q))
+                .map(|v| v as i64),
             cpu_allocatable: alloc_q("cpu"),
             memory_allocatable: alloc_q("memory")
                 .map(|q| parse_quantity(&q).map(bytes).unwrap_or(q)),

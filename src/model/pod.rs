@@ -155,13 +155,21 @@ fn reason(
                 continue;
             }
             let r = t.reason.as_deref().unwrap_or("Error");
-            return (format!("Init:{}", sanitize(r)), PodHealth::Failed, t.message.as_deref().map(sanitize));
+            return (
+                format!("Init:{}", sanitize(r)),
+                PodHealth::Failed,
+                t.message.as_deref().map(sanitize),
+            );
         }
         if let Some(w) = state.and_then(|s| s.waiting.as_ref()) {
             let r = w.reason.as_deref().unwrap_or("Waiting");
             if r != "PodInitializing" {
                 let health = waiting_health(r);
-                return (format!("Init:{}", sanitize(r)), health, w.message.as_deref().map(sanitize));
+                return (
+                    format!("Init:{}", sanitize(r)),
+                    health,
+                    w.message.as_deref().map(sanitize),
+                );
             }
         }
         return (format!("Init:{i}/{total_init}"), PodHealth::Pending, None);
@@ -178,10 +186,11 @@ fn reason(
                 .as_ref()
                 .and_then(|s| s.terminated.as_ref())
                 .and_then(|t| t.reason.as_deref())
+                && r == "CrashLoopBackOff"
+                && last != "Error"
+                && last != "Completed"
             {
-                if r == "CrashLoopBackOff" && last != "Error" && last != "Completed" {
-                    text = format!("{text} ({})", sanitize(last));
-                }
+                text = format!("{text} ({})", sanitize(last));
             }
             return (text, waiting_health(r), w.message.as_deref().map(sanitize));
         }
@@ -190,7 +199,11 @@ fn reason(
                 .reason
                 .clone()
                 .unwrap_or_else(|| format!("ExitCode:{}", t.exit_code));
-            let health = if t.exit_code == 0 { PodHealth::Done } else { PodHealth::Failed };
+            let health = if t.exit_code == 0 {
+                PodHealth::Done
+            } else {
+                PodHealth::Failed
+            };
             if phase == "Succeeded" || t.exit_code != 0 {
                 return (sanitize(&r), health, t.message.as_deref().map(sanitize));
             }
@@ -202,12 +215,16 @@ fn reason(
     match phase {
         "Pending" => {
             // The scheduler's verdict, e.g. Unschedulable + "0/3 nodes are available…".
-            let cond = status
-                .and_then(|s| s.conditions.as_ref())
-                .and_then(|cs| cs.iter().find(|c| c.type_ == "PodScheduled" && c.status == "False"));
+            let cond = status.and_then(|s| s.conditions.as_ref()).and_then(|cs| {
+                cs.iter()
+                    .find(|c| c.type_ == "PodScheduled" && c.status == "False")
+            });
             match cond {
                 Some(c) => (
-                    format!("Pending:{}", sanitize(c.reason.as_deref().unwrap_or("NotScheduled"))),
+                    format!(
+                        "Pending:{}",
+                        sanitize(c.reason.as_deref().unwrap_or("NotScheduled"))
+                    ),
                     PodHealth::Pending,
                     c.message.as_deref().map(sanitize),
                 ),
@@ -217,7 +234,11 @@ fn reason(
         "Running" if running_unready => ("Running".into(), PodHealth::Pending, None),
         "Running" => ("Running".into(), PodHealth::Ok, None),
         "Succeeded" => ("Completed".into(), PodHealth::Done, None),
-        "Failed" => ("Failed".into(), PodHealth::Failed, status.and_then(|s| s.message.as_deref()).map(sanitize)),
+        "Failed" => (
+            "Failed".into(),
+            PodHealth::Failed,
+            status.and_then(|s| s.message.as_deref()).map(sanitize),
+        ),
         other => (sanitize(other), PodHealth::Pending, None),
     }
 }
@@ -268,7 +289,12 @@ mod tests {
         assert_eq!(row.health, PodHealth::Pending);
         assert_eq!(row.fargate_profile.as_deref(), Some("fp-demo-service"));
         assert_eq!(row.claims, vec!["data".to_string()]);
-        assert!(row.message.as_deref().unwrap_or_default().contains("PVC data not bound"));
+        assert!(
+            row.message
+                .as_deref()
+                .unwrap_or_default()
+                .contains("PVC data not bound")
+        );
     }
 
     #[test]
@@ -277,7 +303,10 @@ mod tests {
         assert_eq!(row.status, "Running");
         assert_eq!(row.health, PodHealth::Ok);
         assert_eq!(row.capacity_provisioned.as_deref(), Some("0.25vCPU 0.5GB"));
-        assert_eq!(row.owner.as_ref().map(|o| o.kind.as_str()), Some("ReplicaSet"));
+        assert_eq!(
+            row.owner.as_ref().map(|o| o.kind.as_str()),
+            Some("ReplicaSet")
+        );
         assert_eq!(row.ip.as_deref(), Some("10.0.1.23"));
     }
 

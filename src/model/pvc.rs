@@ -36,8 +36,13 @@ impl From<&PersistentVolumeClaim> for PvcRow {
             namespace: sanitize(&namespace),
             name: sanitize(&name),
             phase: sanitize(status.and_then(|s| s.phase.as_deref()).unwrap_or("Pending")),
-            class: spec.and_then(|s| s.storage_class_name.as_deref()).map(sanitize),
-            volume: spec.and_then(|s| s.volume_name.as_deref()).filter(|v| !v.is_empty()).map(sanitize),
+            class: spec
+                .and_then(|s| s.storage_class_name.as_deref())
+                .map(sanitize),
+            volume: spec
+                .and_then(|s| s.volume_name.as_deref())
+                .filter(|v| !v.is_empty())
+                .map(sanitize),
             requested: spec
                 .and_then(|s| s.resources.as_ref())
                 .and_then(|r| r.requests.as_ref())
@@ -89,19 +94,28 @@ impl From<&PersistentVolume> for PvRow {
         let spec = p.spec.as_ref();
         PvRow {
             name: sanitize(p.metadata.name.as_deref().unwrap_or_default()),
-            phase: sanitize(p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending")),
+            phase: sanitize(
+                p.status
+                    .as_ref()
+                    .and_then(|s| s.phase.as_deref())
+                    .unwrap_or("Pending"),
+            ),
             claim: spec.and_then(|s| s.claim_ref.as_ref()).map(|c| {
                 (
                     sanitize(c.namespace.as_deref().unwrap_or_default()),
                     sanitize(c.name.as_deref().unwrap_or_default()),
                 )
             }),
-            class: spec.and_then(|s| s.storage_class_name.as_deref()).map(sanitize),
+            class: spec
+                .and_then(|s| s.storage_class_name.as_deref())
+                .map(sanitize),
             capacity: spec
                 .and_then(|s| s.capacity.as_ref())
                 .and_then(|c| c.get("storage"))
                 .map(|q| q.0.clone()),
-            reclaim: spec.and_then(|s| s.persistent_volume_reclaim_policy.as_deref()).map(sanitize),
+            reclaim: spec
+                .and_then(|s| s.persistent_volume_reclaim_policy.as_deref())
+                .map(sanitize),
         }
     }
 }

@@ -32,7 +32,11 @@ impl From<&Service> for ServiceRow {
             cluster_ip: spec.and_then(|s| s.cluster_ip.as_deref()).map(sanitize),
             ports: spec
                 .and_then(|s| s.ports.as_ref())
-                .map(|ps| ps.iter().map(|p| format!("{}/{}", p.port, p.protocol.as_deref().unwrap_or("TCP"))).collect())
+                .map(|ps| {
+                    ps.iter()
+                        .map(|p| format!("{}/{}", p.port, p.protocol.as_deref().unwrap_or("TCP")))
+                        .collect()
+                })
                 .unwrap_or_default(),
         }
     }

@@ -42,9 +42,15 @@ pub enum SourceState {
     /// Listed and watching.
     Live,
     /// Had data, lost the stream; rows are as of `since`.
-    Stale { since: Timestamp, error: SourceError },
+    Stale {
+        since: Timestamp,
+        error: SourceError,
+    },
     /// Never got data.
-    Failed { since: Timestamp, error: SourceError },
+    Failed {
+        since: Timestamp,
+        error: SourceError,
+    },
 }
 
 impl SourceState {

@@ -41,7 +41,10 @@ impl Row for WorkloadRow {
     }
 }
 
-fn base(kind: WorkloadKind, meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> WorkloadRow {
+fn base(
+    kind: WorkloadKind,
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+) -> WorkloadRow {
     let (namespace, name) = key_of(meta);
     WorkloadRow {
         kind,

@@ -48,14 +48,24 @@ pub async fn run(region: String, cfg: AwsConfig, tx: Tx) {
         let ecs_err = poll_ecs(&ecs, &region, &mut out).await.err();
         let any_rows = !(out.eks.is_empty() && out.ecs.is_empty());
         if any_rows || (eks_err.is_none() && ecs_err.is_none()) {
-            let update = SourceUpdate::AwsRegion { region: region.clone(), rows: Box::new(out) };
+            let update = SourceUpdate::AwsRegion {
+                region: region.clone(),
+                rows: Box::new(out),
+            };
             if tx.send(update).await.is_err() {
                 return;
             }
         }
         if let Some(error) = eks_err.or(ecs_err) {
             tracing::warn!(region, "aws: {}", error.message());
-            if tx.send(SourceUpdate::AwsError { region: region.clone(), error }).await.is_err() {
+            if tx
+                .send(SourceUpdate::AwsError {
+                    region: region.clone(),
+                    error,
+                })
+                .await
+                .is_err()
+            {
                 return;
             }
         }
@@ -79,8 +89,11 @@ where
             let msg = format!("{code}: {}", err.message().unwrap_or_default());
             match code {
                 c if c.starts_with("AccessDenied") => SourceError::Forbidden(msg),
-                "UnrecognizedClientException" | "InvalidClientTokenId" | "ExpiredToken"
-                | "ExpiredTokenException" | "InvalidSignatureException" => SourceError::Unauthorized(msg),
+                "UnrecognizedClientException"
+                | "InvalidClientTokenId"
+                | "ExpiredToken"
+                | "ExpiredTokenException"
+                | "InvalidSignatureException" => SourceError::Unauthorized(msg),
                 _ => SourceError::Other(msg),
             }
         }
@@ -93,7 +106,11 @@ mod aws_smithy_types_error {
     pub use aws_sdk_eks::error::SdkError;
 }
 
-async fn poll_eks(c: &aws_sdk_eks::Client, region: &str, out: &mut AwsRegionRows) -> Result<(), SourceError> {
+async fn poll_eks(
+    c: &aws_sdk_eks::Client,
+    region: &str,
+    out: &mut AwsRegionRows,
+) -> Result<(), SourceError> {
     let names: Vec<String> = c
         .list_clusters()
         .into_paginator()
@@ -103,10 +120,10 @@ async fn poll_eks(c: &aws_sdk_eks::Client, region: &str, out: &mut AwsRegionRows
         .await
         .map_err(|e| classify(&e))?;
     for name in names {
-        if let Ok(r) = c.describe_cluster().name(&name).send().await {
-            if let Some(cl) = r.cluster() {
-                out.eks.push(rows::eks_cluster(region, cl));
-            }
+        if let Ok(r) = c.describe_cluster().name(&name).send().await
+            && let Some(cl) = r.cluster()
+        {
+            out.eks.push(rows::eks_cluster(region, cl));
         }
         let profiles: Vec<String> = c
             .list_fargate_profiles()
@@ -118,7 +135,12 @@ async fn poll_eks(c: &aws_sdk_eks::Client, region: &str, out: &mut AwsRegionRows
             .await
             .unwrap_or_default();
         for p in profiles {
-            let r = c.describe_fargate_profile().cluster_name(&name).fargate_profile_name(&p).send().await;
+            let r = c
+                .describe_fargate_profile()
+                .cluster_name(&name)
+                .fargate_profile_name(&p)
+                .send()
+                .await;
             if let Some(fp) = r.ok().as_ref().and_then(|r| r.fargate_profile()) {
                 out.profiles.push(rows::fargate_profile(region, fp));
             }
@@ -133,7 +155,12 @@ async fn poll_eks(c: &aws_sdk_eks::Client, region: &str, out: &mut AwsRegionRows
             .await
             .unwrap_or_default();
         for g in groups {
-            let r = c.describe_nodegroup().cluster_name(&name).nodegroup_name(&g).send().await;
+            let r = c
+                .describe_nodegroup()
+                .cluster_name(&name)
+                .nodegroup_name(&g)
+                .send()
+                .await;
             if let Some(ng) = r.ok().as_ref().and_then(|r| r.nodegroup()) {
                 out.nodegroups.push(rows::nodegroup(region, ng));
             }
@@ -142,7 +169,11 @@ async fn poll_eks(c: &aws_sdk_eks::Client, region: &str, out: &mut AwsRegionRows
     Ok(())
 }
 
-async fn poll_ecs(c: &aws_sdk_ecs::Client, region: &str, out: &mut AwsRegionRows) -> Result<(), SourceError> {
+async fn poll_ecs(
+    c: &aws_sdk_ecs::Client,
+    region: &str,
+    out: &mut AwsRegionRows,
+) -> Result<(), SourceError> {
     let arns: Vec<String> = c
         .list_clusters()
         .into_paginator()
@@ -174,8 +205,18 @@ async fn poll_ecs(c: &aws_sdk_ecs::Client, region: &str, out: &mut AwsRegionRows
             .await
             .unwrap_or_default();
         for chunk in services.chunks(10) {
-            if let Ok(r) = c.describe_services().cluster(cluster_arn).set_services(Some(chunk.to_vec())).send().await {
-                out.services.extend(r.services().iter().map(|s| rows::ecs_service(region, &cluster, s)));
+            if let Ok(r) = c
+                .describe_services()
+                .cluster(cluster_arn)
+                .set_services(Some(chunk.to_vec()))
+                .send()
+                .await
+            {
+                out.services.extend(
+                    r.services()
+                        .iter()
+                        .map(|s| rows::ecs_service(region, &cluster, s)),
+                );
             }
         }
         let tasks: Vec<String> = c
@@ -188,8 +229,18 @@ async fn poll_ecs(c: &aws_sdk_ecs::Client, region: &str, out: &mut AwsRegionRows
             .await
             .unwrap_or_default();
         for chunk in tasks.chunks(100) {
-            if let Ok(r) = c.describe_tasks().cluster(cluster_arn).set_tasks(Some(chunk.to_vec())).send().await {
-                out.tasks.extend(r.tasks().iter().map(|t| rows::ecs_task(region, &cluster, t)));
+            if let Ok(r) = c
+                .describe_tasks()
+                .cluster(cluster_arn)
+                .set_tasks(Some(chunk.to_vec()))
+                .send()
+                .await
+            {
+                out.tasks.extend(
+                    r.tasks()
+                        .iter()
+                        .map(|t| rows::ecs_task(region, &cluster, t)),
+                );
             }
         }
     }

@@ -29,7 +29,12 @@ pub async fn run(
 ) {
     let Some(kubeconfig) = kubeconfig else {
         let error = SourceError::Other("no kubeconfig".into());
-        let _ = tx.send(SourceUpdate::ClusterError { cluster: context, error }).await;
+        let _ = tx
+            .send(SourceUpdate::ClusterError {
+                cluster: context,
+                error,
+            })
+            .await;
         return;
     };
     let options = KubeConfigOptions {
@@ -40,8 +45,18 @@ pub async fn run(
         Ok(c) => c,
         Err(e) => {
             let error = SourceError::Other(super::errors::root_cause(&e));
-            let _ = tx.send(SourceUpdate::ClusterAdded { cluster: context.clone(), server: None }).await;
-            let _ = tx.send(SourceUpdate::ClusterError { cluster: context, error }).await;
+            let _ = tx
+                .send(SourceUpdate::ClusterAdded {
+                    cluster: context.clone(),
+                    server: None,
+                })
+                .await;
+            let _ = tx
+                .send(SourceUpdate::ClusterError {
+                    cluster: context,
+                    error,
+                })
+                .await;
             return;
         }
     };
@@ -56,7 +71,12 @@ pub async fn run(
         Ok(c) => c,
         Err(e) => {
             let error = super::errors::from_kube(&e);
-            let _ = tx.send(SourceUpdate::ClusterError { cluster: context, error }).await;
+            let _ = tx
+                .send(SourceUpdate::ClusterError {
+                    cluster: context,
+                    error,
+                })
+                .await;
             return;
         }
     };
@@ -64,7 +84,12 @@ pub async fn run(
     tasks.spawn(version_loop(client.clone(), context.clone(), tx.clone()));
     spawn_watchers(&mut tasks, &client, &context, namespace.as_deref(), &tx);
     for gw in gateways {
-        tasks.spawn(super::kong::run_pods(gw, client.clone(), context.clone(), tx.clone()));
+        tasks.spawn(super::kong::run_pods(
+            gw,
+            client.clone(),
+            context.clone(),
+            tx.clone(),
+        ));
     }
     while tasks.join_next().await.is_some() {}
 }
@@ -74,7 +99,8 @@ pub async fn run(
 async fn version_loop(client: Client, cluster: String, tx: Tx) {
     let mut delay = Duration::from_secs(2);
     loop {
-        let result = tokio::time::timeout(Duration::from_secs(10), client.apiserver_version()).await;
+        let result =
+            tokio::time::timeout(Duration::from_secs(10), client.apiserver_version()).await;
         let update = match result {
             Ok(Ok(info)) => SourceUpdate::ClusterConnected {
                 cluster: cluster.clone(),
@@ -109,19 +135,103 @@ where
     }
 }
 
-fn spawn_watchers(tasks: &mut JoinSet<()>, client: &Client, cluster: &str, ns: Option<&str>, tx: &Tx) {
+fn spawn_watchers(
+    tasks: &mut JoinSet<()>,
+    client: &Client,
+    cluster: &str,
+    ns: Option<&str>,
+    tx: &Tx,
+) {
     let c = || cluster.to_owned();
-    tasks.spawn(watch::<Node, _>(Api::all(client.clone()), c(), Kind::Nodes, KubeUpdate::Nodes, tx.clone()));
-    tasks.spawn(watch::<Pod, _>(namespaced(client, ns), c(), Kind::Pods, KubeUpdate::Pods, tx.clone()));
-    tasks.spawn(watch::<Deployment, _>(namespaced(client, ns), c(), Kind::Deployments, KubeUpdate::Deployments, tx.clone()));
-    tasks.spawn(watch::<ReplicaSet, _>(namespaced(client, ns), c(), Kind::ReplicaSets, KubeUpdate::ReplicaSets, tx.clone()));
-    tasks.spawn(watch::<StatefulSet, _>(namespaced(client, ns), c(), Kind::StatefulSets, KubeUpdate::StatefulSets, tx.clone()));
-    tasks.spawn(watch::<DaemonSet, _>(namespaced(client, ns), c(), Kind::DaemonSets, KubeUpdate::DaemonSets, tx.clone()));
-    tasks.spawn(watch::<Service, _>(namespaced(client, ns), c(), Kind::Services, KubeUpdate::Services, tx.clone()));
-    tasks.spawn(watch::<EndpointSlice, _>(namespaced(client, ns), c(), Kind::EndpointSlices, KubeUpdate::EndpointSlices, tx.clone()));
-    tasks.spawn(watch::<Event, _>(namespaced(client, ns), c(), Kind::Events, KubeUpdate::Events, tx.clone()));
-    tasks.spawn(watch::<HorizontalPodAutoscaler, _>(namespaced(client, ns), c(), Kind::Hpas, KubeUpdate::Hpas, tx.clone()));
-    tasks.spawn(watch::<PersistentVolumeClaim, _>(namespaced(client, ns), c(), Kind::Pvcs, KubeUpdate::Pvcs, tx.clone()));
-    tasks.spawn(watch::<PersistentVolume, _>(Api::all(client.clone()), c(), Kind::Pvs, KubeUpdate::Pvs, tx.clone()));
-    tasks.spawn(watch::<StorageClass, _>(Api::all(client.clone()), c(), Kind::StorageClasses, KubeUpdate::StorageClasses, tx.clone()));
+    tasks.spawn(watch::<Node, _>(
+        Api::all(client.clone()),
+        c(),
+        Kind::Nodes,
+        KubeUpdate::Nodes,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<Pod, _>(
+        namespaced(client, ns),
+        c(),
+        Kind::Pods,
+        KubeUpdate::Pods,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<Deployment, _>(
+        namespaced(client, ns),
+        c(),
+        Kind::Deployments,
+        KubeUpdate::Deployments,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<ReplicaSet, _>(
+        namespaced(client, ns),
+        c(),
+        Kind::ReplicaSets,
+        KubeUpdate::ReplicaSets,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<StatefulSet, _>(
+        namespaced(client, ns),
+        c(),
+        Kind::StatefulSets,
+        KubeUpdate::StatefulSets,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<DaemonSet, _>(
+        namespaced(client, ns),
+        c(),
+        Kind::DaemonSets,
+        KubeUpdate::DaemonSets,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<Service, _>(
+        namespaced(client, ns),
+        c(),
+        Kind::Services,
+        KubeUpdate::Services,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<EndpointSlice, _>(
+        namespaced(client, ns),
+        c(),
+        Kind::EndpointSlices,
+        KubeUpdate::EndpointSlices,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<Event, _>(
+        namespaced(client, ns),
+        c(),
+        Kind::Events,
+        KubeUpdate::Events,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<HorizontalPodAutoscaler, _>(
+        namespaced(client, ns),
+        c(),
+        Kind::Hpas,
+        KubeUpdate::Hpas,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<PersistentVolumeClaim, _>(
+        namespaced(client, ns),
+        c(),
+        Kind::Pvcs,
+        KubeUpdate::Pvcs,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<PersistentVolume, _>(
+        Api::all(client.clone()),
+        c(),
+        Kind::Pvs,
+        KubeUpdate::Pvs,
+        tx.clone(),
+    ));
+    tasks.spawn(watch::<StorageClass, _>(
+        Api::all(client.clone()),
+        c(),
+        Kind::StorageClasses,
+        KubeUpdate::StorageClasses,
+        tx.clone(),
+    ));
 }

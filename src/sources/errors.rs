@@ -26,7 +26,11 @@ pub fn from_kube(e: &kube::Error) -> SourceError {
 pub fn from_status(code: u16, message: &str) -> SourceError {
     let msg = crate::model::text::sanitize(message);
     match code {
-        401 => SourceError::Unauthorized(if msg.is_empty() { "401 Unauthorized".into() } else { msg }),
+        401 => SourceError::Unauthorized(if msg.is_empty() {
+            "401 Unauthorized".into()
+        } else {
+            msg
+        }),
         403 => SourceError::Forbidden(msg),
         _ => SourceError::Other(format!("{code} {msg}")),
     }

@@ -47,15 +47,22 @@ impl Admin {
     async fn get(&self, path: &str) -> Result<Reply, String> {
         let fut = async {
             match self {
-                Admin::PodProxy { client, namespace, pod, port, token } => {
-                    let req = kube::core::Request::new(format!("/api/v1/namespaces/{namespace}/pods"));
+                Admin::PodProxy {
+                    client,
+                    namespace,
+                    pod,
+                    port,
+                    token,
+                } => {
+                    let req =
+                        kube::core::Request::new(format!("/api/v1/namespaces/{namespace}/pods"));
                     let mut req = req
                         .get_subresource(&format!("proxy{path}"), &format!("{pod}:{port}"))
                         .map_err(|e| e.to_string())?;
-                    if let Some(t) = token {
-                        if let Ok(v) = t.parse() {
-                            req.headers_mut().insert("kong-admin-token", v);
-                        }
+                    if let Some(t) = token
+                        && let Ok(v) = t.parse()
+                    {
+                        req.headers_mut().insert("kong-admin-token", v);
                     }
                     let res = client
                         .send(req.map(kube::client::Body::from))
@@ -74,9 +81,15 @@ impl Admin {
                     if let Some(t) = token {
                         req = req.header("kong-admin-token", t);
                     }
-                    let res = req.send().await.map_err(|e| super::errors::root_cause(&e))?;
+                    let res = req
+                        .send()
+                        .await
+                        .map_err(|e| super::errors::root_cause(&e))?;
                     let status = res.status().as_u16();
-                    let body = res.bytes().await.map_err(|e| super::errors::root_cause(&e))?;
+                    let body = res
+                        .bytes()
+                        .await
+                        .map_err(|e| super::errors::root_cause(&e))?;
                     Ok((status, body.to_vec()))
                 }
             }
@@ -92,7 +105,8 @@ impl Admin {
         if !(200..300).contains(&status) {
             return Err(format!("{path}: HTTP {status}{}", message_suffix(&body)));
         }
-        serde_json::from_slice(&body).map_err(|_| format!("{path}: not JSON ({} bytes)", body.len()))
+        serde_json::from_slice(&body)
+            .map_err(|_| format!("{path}: not JSON ({} bytes)", body.len()))
     }
 
     /// Every item of a paginated collection, following `next`.
@@ -115,7 +129,11 @@ impl Admin {
 fn message_suffix(body: &[u8]) -> String {
     serde_json::from_slice::<Value>(body)
         .ok()
-        .and_then(|v| v.get("message").and_then(Value::as_str).map(|m| format!(": {}", crate::model::text::sanitize(m))))
+        .and_then(|v| {
+            v.get("message")
+                .and_then(Value::as_str)
+                .map(|m| format!(": {}", crate::model::text::sanitize(m)))
+        })
         .unwrap_or_default()
 }
 
@@ -123,7 +141,9 @@ fn encode(segment: &str) -> String {
     segment
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -159,7 +179,11 @@ async fn poll(admin: &Admin, mut node: KongNode) -> KongNode {
         }
     };
     node.upstreams.clear();
-    for name in upstreams.iter().filter_map(kong::upstream_name).take(MAX_UPSTREAMS) {
+    for name in upstreams
+        .iter()
+        .filter_map(kong::upstream_name)
+        .take(MAX_UPSTREAMS)
+    {
         let path = format!("/upstreams/{}/health", encode(&name));
         let targets = admin
             .collect(&path)
@@ -171,7 +195,11 @@ async fn poll(admin: &Admin, mut node: KongNode) -> KongNode {
             .await
             .ok()
             .and_then(|v| kong::parse_balancer_health(&v));
-        node.upstreams.push(KongUpstream { name, balancer, targets });
+        node.upstreams.push(KongUpstream {
+            name,
+            balancer,
+            targets,
+        });
     }
     node
 }
@@ -182,7 +210,11 @@ async fn poll_loop(admin: Admin, template: KongNode, tx: Tx) {
     loop {
         tick.tick().await;
         let node = poll(&admin, template.clone()).await;
-        if tx.send(SourceUpdate::KongNode(Box::new(node))).await.is_err() {
+        if tx
+            .send(SourceUpdate::KongNode(Box::new(node)))
+            .await
+            .is_err()
+        {
             return;
         }
     }
@@ -222,7 +254,12 @@ pub async fn run_pods(gw: GatewayConfig, client: Client, cluster: String, tx: Tx
                 pods.upsert(&pod);
             }
             Ok(watcher::Event::InitDone) => {
-                let gone: Vec<String> = pods.pollers.keys().filter(|k| !listed.contains(k)).cloned().collect();
+                let gone: Vec<String> = pods
+                    .pollers
+                    .keys()
+                    .filter(|k| !listed.contains(k))
+                    .cloned()
+                    .collect();
                 for name in gone {
                     pods.remove(&name).await;
                 }
@@ -236,7 +273,11 @@ pub async fn run_pods(gw: GatewayConfig, client: Client, cluster: String, tx: Tx
             }
             Err(e) => {
                 if let Some(error) = super::errors::from_watcher(&e) {
-                    pods.state(SourceState::Failed { since: jiff::Timestamp::now(), error }).await;
+                    pods.state(SourceState::Failed {
+                        since: jiff::Timestamp::now(),
+                        error,
+                    })
+                    .await;
                 }
             }
         }
@@ -257,7 +298,9 @@ struct PodPollers {
 impl PodPollers {
     /// Starts polling a new pod, or restarts when its IP changed.
     fn upsert(&mut self, pod: &Pod) {
-        let Some(name) = pod.metadata.name.clone() else { return };
+        let Some(name) = pod.metadata.name.clone() else {
+            return;
+        };
         let ip = pod.status.as_ref().and_then(|s| s.pod_ip.clone());
         if self.pollers.get(&name).is_some_and(|(old, _)| *old == ip) {
             return;
@@ -287,12 +330,21 @@ impl PodPollers {
         if let Some((_, h)) = self.pollers.remove(name) {
             h.abort();
         }
-        let gone = SourceUpdate::KongNodeGone { gateway: self.gw.name.clone(), node: name.to_owned() };
+        let gone = SourceUpdate::KongNodeGone {
+            gateway: self.gw.name.clone(),
+            node: name.to_owned(),
+        };
         let _ = self.tx.send(gone).await;
     }
 
     async fn state(&self, state: SourceState) {
-        let _ = self.tx.send(SourceUpdate::GatewayState { gateway: self.gw.name.clone(), state }).await;
+        let _ = self
+            .tx
+            .send(SourceUpdate::GatewayState {
+                gateway: self.gw.name.clone(),
+                state,
+            })
+            .await;
     }
 }
 
@@ -317,13 +369,24 @@ pub async fn run_urls(gw: GatewayConfig, tx: Tx) {
         Ok(h) => h,
         Err(e) => {
             let error = SourceError::Other(super::errors::root_cause(&e));
-            let state = SourceState::Failed { since: jiff::Timestamp::now(), error };
-            let _ = tx.send(SourceUpdate::GatewayState { gateway: gw.name, state }).await;
+            let state = SourceState::Failed {
+                since: jiff::Timestamp::now(),
+                error,
+            };
+            let _ = tx
+                .send(SourceUpdate::GatewayState {
+                    gateway: gw.name,
+                    state,
+                })
+                .await;
             return;
         }
     };
     let _ = tx
-        .send(SourceUpdate::GatewayState { gateway: gw.name.clone(), state: SourceState::Live })
+        .send(SourceUpdate::GatewayState {
+            gateway: gw.name.clone(),
+            state: SourceState::Live,
+        })
         .await;
     let mut tasks = tokio::task::JoinSet::new();
     for url in &gw.admin_urls {
@@ -361,7 +424,10 @@ pub async fn announce_unwatched(gw: GatewayConfig, tx: Tx) {
     let _ = tx
         .send(SourceUpdate::GatewayState {
             gateway: gw.name,
-            state: SourceState::Failed { since: jiff::Timestamp::now(), error },
+            state: SourceState::Failed {
+                since: jiff::Timestamp::now(),
+                error,
+            },
         })
         .await;
 }

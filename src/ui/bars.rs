@@ -36,25 +36,58 @@ pub fn top(f: &mut Frame, area: Rect, state: &State) {
             _ => bad += 1,
         }
     }
-    spans.push(Span::styled(format!("clusters {live} live"), t.style(Role::Ok)));
+    spans.push(Span::styled(
+        format!("clusters {live} live"),
+        t.style(Role::Ok),
+    ));
     if syncing > 0 {
-        spans.push(Span::styled(format!(", {syncing} syncing"), t.style(Role::Muted)));
+        spans.push(Span::styled(
+            format!(", {syncing} syncing"),
+            t.style(Role::Muted),
+        ));
     }
     if bad > 0 {
-        spans.push(Span::styled(format!(", {bad} degraded"), t.style(Role::Critical)));
+        spans.push(Span::styled(
+            format!(", {bad} degraded"),
+            t.style(Role::Critical),
+        ));
     }
-    let nodes: Vec<_> = state.fleet.gateways.values().flat_map(|g| g.nodes.values()).collect();
+    let nodes: Vec<_> = state
+        .fleet
+        .gateways
+        .values()
+        .flat_map(|g| g.nodes.values())
+        .collect();
     if !nodes.is_empty() {
         let ok = nodes.iter().filter(|n| n.healthy()).count();
         spans.push(sep());
-        let role = if ok == nodes.len() { Role::Ok } else { Role::Critical };
-        spans.push(Span::styled(format!("kong {ok}/{} healthy", nodes.len()), t.style(role)));
+        let role = if ok == nodes.len() {
+            Role::Ok
+        } else {
+            Role::Critical
+        };
+        spans.push(Span::styled(
+            format!("kong {ok}/{} healthy", nodes.len()),
+            t.style(role),
+        ));
     }
     if !state.fleet.aws.is_empty() {
-        let bad = state.fleet.aws.values().filter(|r| r.state.error().is_some()).count();
+        let bad = state
+            .fleet
+            .aws
+            .values()
+            .filter(|r| r.state.error().is_some())
+            .count();
         spans.push(sep());
         let role = if bad > 0 { Role::Warn } else { Role::Ok };
-        spans.push(Span::styled(format!("aws {}/{} regions", state.fleet.aws.len() - bad, state.fleet.aws.len()), t.style(role)));
+        spans.push(Span::styled(
+            format!(
+                "aws {}/{} regions",
+                state.fleet.aws.len() - bad,
+                state.fleet.aws.len()
+            ),
+            t.style(role),
+        ));
     }
     if state.readonly {
         spans.push(sep());
@@ -65,17 +98,29 @@ pub fn top(f: &mut Frame, area: Rect, state: &State) {
 
 pub fn tabs(f: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
-    let root = state.nav.iter().next().map(|e| e.kind()).unwrap_or_default();
+    let root = state
+        .nav
+        .iter()
+        .next()
+        .map(|e| e.kind())
+        .unwrap_or_default();
     let mut spans = Vec::new();
     for v in ViewKind::TABS {
-        let style = if *v == root { t.style(Role::Selected) } else { t.style(Role::Muted) };
+        let style = if *v == root {
+            t.style(Role::Selected)
+        } else {
+            t.style(Role::Muted)
+        };
         spans.push(Span::styled(format!(" {} ", v.title()), style));
         spans.push(Span::raw(" "));
     }
     for e in state.nav.iter().skip(1) {
         let scope = e.scope.describe();
         spans.push(Span::styled(" › ", t.style(Role::Muted)));
-        spans.push(Span::styled(e.kind().title().to_owned(), t.style(Role::Header)));
+        spans.push(Span::styled(
+            e.kind().title().to_owned(),
+            t.style(Role::Header),
+        ));
         if !scope.is_empty() {
             spans.push(Span::styled(format!(" [{scope}]"), t.style(Role::Text)));
         }
@@ -88,7 +133,10 @@ pub fn footer(f: &mut Frame, area: Rect, state: &State) {
     let line = match state.mode {
         Mode::Command => {
             let ghost = commands::completion(state, &state.input).unwrap_or_default();
-            let rest = ghost.strip_prefix(state.input.as_str()).unwrap_or("").to_owned();
+            let rest = ghost
+                .strip_prefix(state.input.as_str())
+                .unwrap_or("")
+                .to_owned();
             Line::from(vec![
                 Span::styled(format!(":{}", state.input), t.style(Role::Command)),
                 Span::styled("█", t.style(Role::Command)),

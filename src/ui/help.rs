@@ -12,7 +12,10 @@ use crate::config::theme::Role;
 
 pub fn render(f: &mut Frame, state: &State) {
     let t = &state.theme;
-    let mut lines = vec![Line::from(Span::styled(format!("keys ({})", state.keymap.name), t.style(Role::Header)))];
+    let mut lines = vec![Line::from(Span::styled(
+        format!("keys ({})", state.keymap.name),
+        t.style(Role::Header),
+    ))];
     for (_, desc, keys) in state.keymap.help(Mode::Normal) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<16}", keys.join(" ")), t.style(Role::Key)),
@@ -24,16 +27,24 @@ pub fn render(f: &mut Frame, state: &State) {
     for (names, desc) in COMMANDS {
         lines.push(Line::from(vec![
             Span::styled(format!("  :{:<15}", names[0]), t.style(Role::Key)),
-            Span::styled(format!("{desc}"), t.style(Role::Text)),
+            Span::styled(desc.to_string(), t.style(Role::Text)),
             Span::styled(
-                if names.len() > 1 { format!("  (also {})", names[1..].join(", ")) } else { String::new() },
+                if names.len() > 1 {
+                    format!("  (also {})", names[1..].join(", "))
+                } else {
+                    String::new()
+                },
                 t.style(Role::Muted),
             ),
         ]));
     }
     let height = (lines.len() as u16 + 2).min(f.area().height);
-    let [area] = Layout::vertical([Constraint::Length(height)]).flex(Flex::Center).areas(f.area());
-    let [area] = Layout::horizontal([Constraint::Length(86.min(f.area().width))]).flex(Flex::Center).areas(area);
+    let [area] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(f.area());
+    let [area] = Layout::horizontal([Constraint::Length(86.min(f.area().width))])
+        .flex(Flex::Center)
+        .areas(area);
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)

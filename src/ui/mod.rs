@@ -25,7 +25,11 @@ pub fn draw(f: &mut Frame, state: &State) {
         .selected_row(&lines, entry)
         .map(|r| r.detail.clone())
         .unwrap_or_default();
-    let detail_height = if detail.is_empty() { 0 } else { detail.len().min(4) as u16 + 2 };
+    let detail_height = if detail.is_empty() {
+        0
+    } else {
+        detail.len().min(4) as u16 + 2
+    };
     let [top, tabs, body, detail_area, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -37,8 +41,17 @@ pub fn draw(f: &mut Frame, state: &State) {
     bars::top(f, top, state);
     bars::tabs(f, tabs, state);
     let scope = state.scope_of(entry).describe();
-    let count = lines.iter().filter(|l| matches!(l, table::Line::Row(_))).count();
-    let title = table::title_spans(&state.theme, entry.kind().title(), &scope, count, &entry.filter);
+    let count = lines
+        .iter()
+        .filter(|l| matches!(l, table::Line::Row(_)))
+        .count();
+    let title = table::title_spans(
+        &state.theme,
+        entry.kind().title(),
+        &scope,
+        count,
+        &entry.filter,
+    );
     table::render(f, body, &state.theme, &model, entry, title);
     if !detail.is_empty() {
         let text: Vec<Line> = detail

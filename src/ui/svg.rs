@@ -49,7 +49,10 @@ pub fn to_svg(buf: &Buffer) -> String {
             }
             let reversed = m.contains(Modifier::REVERSED);
             let (fg_hex, bg_hex) = if reversed {
-                (hex(bg).unwrap_or(DEFAULT_BG.into()), hex(fg).or(Some(DEFAULT_FG.into())))
+                (
+                    hex(bg).unwrap_or(DEFAULT_BG.into()),
+                    hex(fg).or(Some(DEFAULT_FG.into())),
+                )
             } else {
                 (hex(fg).unwrap_or(DEFAULT_FG.into()), hex(bg))
             };
@@ -64,8 +67,16 @@ pub fn to_svg(buf: &Buffer) -> String {
             if text.trim().is_empty() {
                 continue;
             }
-            let weight = if m.contains(Modifier::BOLD) { " font-weight=\"bold\"" } else { "" };
-            let deco = if m.contains(Modifier::UNDERLINED) { " text-decoration=\"underline\"" } else { "" };
+            let weight = if m.contains(Modifier::BOLD) {
+                " font-weight=\"bold\""
+            } else {
+                ""
+            };
+            let deco = if m.contains(Modifier::UNDERLINED) {
+                " text-decoration=\"underline\""
+            } else {
+                ""
+            };
             out.push_str(&format!(
                 "<text x=\"{px:.1}\" y=\"{:.1}\" fill=\"{fg_hex}\"{weight}{deco}>{}</text>\n",
                 py + CELL_H * 0.78,
@@ -78,7 +89,10 @@ pub fn to_svg(buf: &Buffer) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// xterm's palette for named colours; None for the terminal default.

@@ -7,8 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line as TextLine, Span};
 use ratatui::widgets::{Block, Borders, Cell as TuiCell, Row as TuiRow, Table, TableState};
 
+use crate::app::filter::fuzzy_match_cells;
 use crate::app::nav::{NavEntry, Target};
-use crate::app::filter::fuzzy_match;
 use crate::config::theme::{Role, Theme};
 
 #[derive(Debug, Clone)]
@@ -18,12 +18,18 @@ pub struct Column {
 }
 
 pub fn col(title: &str, width: u16) -> Column {
-    Column { title: title.to_owned(), width: Constraint::Length(width) }
+    Column {
+        title: title.to_owned(),
+        width: Constraint::Length(width),
+    }
 }
 
 /// A column that takes the remaining width.
 pub fn fill(title: &str) -> Column {
-    Column { title: title.to_owned(), width: Constraint::Fill(1) }
+    Column {
+        title: title.to_owned(),
+        width: Constraint::Fill(1),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,11 +41,19 @@ pub struct Cell {
 }
 
 pub fn cell(text: impl Into<String>, role: Role) -> Cell {
-    Cell { text: text.into(), role, sort: None }
+    Cell {
+        text: text.into(),
+        role,
+        sort: None,
+    }
 }
 
 pub fn num(n: i64, role: Role) -> Cell {
-    Cell { text: n.to_string(), role, sort: Some(n) }
+    Cell {
+        text: n.to_string(),
+        role,
+        sort: Some(n),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,13 +88,25 @@ impl TableModel {
     /// Filtered, sorted (within groups) lines, with a header before each non-empty group.
     pub fn arrange(&self, filter: &str, sort: Option<(usize, bool)>) -> Vec<Line> {
         let mut idx: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| filter.is_empty() || fuzzy_match(filter, &self.row_text(i)))
+            .filter(|&i| {
+                filter.is_empty()
+                    || fuzzy_match_cells(
+                        filter,
+                        &self.rows[i]
+                            .cells
+                            .iter()
+                            .map(|c| c.text.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+            })
             .collect();
         if let Some((col, desc)) = sort {
             idx.sort_by(|&a, &b| {
                 let (ra, rb) = (&self.rows[a], &self.rows[b]);
                 let ord = compare(ra.cells.get(col), rb.cells.get(col));
-                ra.group.cmp(&rb.group).then(if desc { ord.reverse() } else { ord })
+                ra.group
+                    .cmp(&rb.group)
+                    .then(if desc { ord.reverse() } else { ord })
             });
         } else {
             idx.sort_by_key(|&i| self.rows[i].group);
@@ -99,24 +125,14 @@ impl TableModel {
         out
     }
 
-    fn row_text(&self, i: usize) -> String {
-        let mut s = String::new();
-        for c in &self.rows[i].cells {
-            s.push_str(&c.text);
-            s.push(' ');
-        }
-        s
-    }
-
     /// Index into `lines` of the selected row: by id, else the nearest row to `cursor`.
     pub fn selected_line(&self, lines: &[Line], entry: &NavEntry) -> Option<usize> {
-        if let Some(id) = &entry.selected {
-            if let Some(pos) = lines
+        if let Some(id) = &entry.selected
+            && let Some(pos) = lines
                 .iter()
                 .position(|l| matches!(l, Line::Row(i) if self.rows[*i].id == *id))
-            {
-                return Some(pos);
-            }
+        {
+            return Some(pos);
         }
         let start = entry.cursor.min(lines.len().saturating_sub(1));
         (start..lines.len())
@@ -180,7 +196,14 @@ pub fn natural(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// Draws the table in `area` with a titled border; returns nothing, but
 /// remembers the scroll offset in the entry.
-pub fn render(f: &mut Frame, area: Rect, theme: &Theme, model: &TableModel, entry: &NavEntry, title: TextLine<'_>) {
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    model: &TableModel,
+    entry: &NavEntry,
+    title: TextLine<'_>,
+) {
     let lines = model.arrange(&entry.filter, entry.sort);
     let selected = model.selected_line(&lines, entry);
     let header = TuiRow::new(model.columns.iter().enumerate().map(|(i, c)| {
@@ -195,10 +218,8 @@ pub fn render(f: &mut Frame, area: Rect, theme: &Theme, model: &TableModel, entr
     let body: Vec<TuiRow> = lines
         .iter()
         .map(|l| match l {
-            Line::Group(g, n) => {
-                let title = model.groups.get(*g).cloned().unwrap_or_default();
-                TuiRow::new(vec![TuiCell::from(format!("▸ {title} ({n})"))]).style(theme.style(Role::Group))
-            }
+            // Painted across the full width afterwards.
+            Line::Group(..) => TuiRow::new(Vec::<TuiCell>::new()).style(theme.style(Role::Group)),
             Line::Row(i) => {
                 let row = &model.rows[*i];
                 TuiRow::new(
@@ -220,9 +241,15 @@ pub fn render(f: &mut Frame, area: Rect, theme: &Theme, model: &TableModel, entr
         } else {
             format!("no rows match /{}", entry.filter)
         };
-        let t = Table::new(vec![TuiRow::new(vec![TuiCell::from(Span::styled(msg, theme.style(Role::Muted)))])], [Constraint::Fill(1)])
-            .header(header.clone())
-            .block(block);
+        let t = Table::new(
+            vec![TuiRow::new(vec![TuiCell::from(Span::styled(
+                msg,
+                theme.style(Role::Muted),
+            ))])],
+            [Constraint::Fill(1)],
+        )
+        .header(header.clone())
+        .block(block);
         f.render_widget(t, area);
         return;
     }
@@ -236,17 +263,72 @@ pub fn render(f: &mut Frame, area: Rect, theme: &Theme, model: &TableModel, entr
         .with_selected(selected);
     f.render_stateful_widget(table, area, &mut state);
     entry.offset.set(state.offset());
+    paint_group_titles(f, area, theme, model, &lines, state.offset());
+}
+
+/// A table cell cannot span columns, so group titles are painted over their
+/// (otherwise empty) rows across the full width.
+fn paint_group_titles(
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    model: &TableModel,
+    lines: &[Line],
+    offset: usize,
+) {
+    let inner = Rect {
+        x: area.x.saturating_add(1),
+        y: area.y.saturating_add(2),
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(3),
+    };
+    let style = theme.style(Role::Group);
+    for (row, line) in lines
+        .iter()
+        .skip(offset)
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
+        if let Line::Group(g, n) = line {
+            let y = inner.y + row as u16;
+            let title = model.groups.get(*g).map(String::as_str).unwrap_or_default();
+            let text = format!("▸ {title} ({n})");
+            let buf = f.buffer_mut();
+            buf.set_style(
+                Rect {
+                    x: inner.x,
+                    y,
+                    width: inner.width,
+                    height: 1,
+                },
+                style,
+            );
+            buf.set_stringn(inner.x, y, text, usize::from(inner.width), style);
+        }
+    }
 }
 
 /// Style helper for the title line.
-pub fn title_spans(theme: &Theme, view: &str, scope: &str, count: usize, filter: &str) -> TextLine<'static> {
+pub fn title_spans(
+    theme: &Theme,
+    view: &str,
+    scope: &str,
+    count: usize,
+    filter: &str,
+) -> TextLine<'static> {
     let mut spans = vec![Span::styled(format!(" {view} "), theme.style(Role::Header))];
     if !scope.is_empty() {
         spans.push(Span::styled(format!("[{scope}] "), theme.style(Role::Text)));
     }
-    spans.push(Span::styled(format!("({count}) "), theme.style(Role::Muted)));
+    spans.push(Span::styled(
+        format!("({count}) "),
+        theme.style(Role::Muted),
+    ));
     if !filter.is_empty() {
-        spans.push(Span::styled(format!("/{filter} "), theme.style(Role::Flash)));
+        spans.push(Span::styled(
+            format!("/{filter} "),
+            theme.style(Role::Flash),
+        ));
     }
     TextLine::from(spans).style(Style::default())
 }
@@ -274,10 +356,19 @@ mod tests {
             empty: String::new(),
         };
         let lines = m.arrange("", Some((0, false)));
-        assert_eq!(lines, vec![Line::Group(0, 1), Line::Row(2), Line::Group(1, 2), Line::Row(1), Line::Row(0)]);
+        assert_eq!(
+            lines,
+            vec![
+                Line::Group(0, 1),
+                Line::Row(2),
+                Line::Group(1, 2),
+                Line::Row(1),
+                Line::Row(0)
+            ]
+        );
         let lines = m.arrange("", Some((1, true)));
         assert_eq!(lines[3..], [Line::Row(1), Line::Row(0)]);
-        let lines = m.arrange("pd9", None);
+        let lines = m.arrange("pod9", None);
         assert_eq!(lines, vec![Line::Group(1, 1), Line::Row(1)]);
     }
 }

@@ -15,8 +15,19 @@ const ECS: usize = 4;
 const SERVICES: usize = 5;
 const TASKS: usize = 6;
 
-fn row(id: String, group: usize, cells: Vec<crate::ui::table::Cell>, target: Option<Target>) -> TableRow {
-    TableRow { id, group, cells, target, detail: vec![] }
+fn row(
+    id: String,
+    group: usize,
+    cells: Vec<crate::ui::table::Cell>,
+    target: Option<Target>,
+) -> TableRow {
+    TableRow {
+        id,
+        group,
+        cells,
+        target,
+        detail: vec![],
+    }
 }
 
 pub fn build(state: &State, entry: &NavEntry) -> TableModel {
@@ -32,16 +43,29 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         let mut region_row = row(
             format!("region/{reg}"),
             REGIONS,
-            vec![cell(reg, Role::Text), cell("-", Role::Muted), cell(reg, Role::Text), state_cell(&r.state, state.now), cell("", Role::Muted)],
+            vec![
+                cell(reg, Role::Text),
+                cell("-", Role::Muted),
+                cell(reg, Role::Text),
+                state_cell(&r.state, state.now),
+                cell("", Role::Muted),
+            ],
             None,
         );
         if let Some(e) = r.state.error() {
-            region_row.cells.push(cell(format!("{}: {}", e.short(), e.message()), Role::Critical));
+            region_row.cells.push(cell(
+                format!("{}: {}", e.short(), e.message()),
+                Role::Critical,
+            ));
         }
         rows.push(region_row);
         if eks_ok {
             for c in &r.rows.eks {
-                let role = if c.status == "ACTIVE" { Role::Ok } else { Role::Warn };
+                let role = if c.status == "ACTIVE" {
+                    Role::Ok
+                } else {
+                    Role::Warn
+                };
                 rows.push(row(
                     format!("eks/{reg}/{}", c.name),
                     EKS,
@@ -50,14 +74,29 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                         cell(&c.name, Role::Text),
                         cell(&c.name, Role::Text),
                         cell(&c.status, role),
-                        cell(c.version.clone().map(|v| format!("v{v}")).unwrap_or_default(), Role::Muted),
+                        cell(
+                            c.version
+                                .clone()
+                                .map(|v| format!("v{v}"))
+                                .unwrap_or_default(),
+                            Role::Muted,
+                        ),
                         cell(c.endpoint.clone().unwrap_or_default(), Role::Muted),
                     ],
-                    state.fleet.clusters.keys().find(|k| k.rsplit('/').next() == Some(&c.name)).map(|k| Target::Cluster(k.clone())),
+                    state
+                        .fleet
+                        .clusters
+                        .keys()
+                        .find(|k| k.rsplit('/').next() == Some(&c.name))
+                        .map(|k| Target::Cluster(k.clone())),
                 ));
             }
             for p in &r.rows.profiles {
-                let role = if p.status == "ACTIVE" { Role::Ok } else { Role::Warn };
+                let role = if p.status == "ACTIVE" {
+                    Role::Ok
+                } else {
+                    Role::Warn
+                };
                 rows.push(row(
                     format!("fp/{reg}/{}/{}", p.cluster, p.name),
                     PROFILES,
@@ -73,7 +112,11 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 ));
             }
             for g in &r.rows.nodegroups {
-                let role = if g.status == "ACTIVE" { Role::Ok } else { Role::Warn };
+                let role = if g.status == "ACTIVE" {
+                    Role::Ok
+                } else {
+                    Role::Warn
+                };
                 let mut detail = format!(
                     "{} {}",
                     g.capacity_type.as_deref().unwrap_or("-"),
@@ -91,13 +134,25 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                         cell(&g.name, Role::Ec2),
                         cell(&g.status, role),
                         cell(format!("{} ≤ {} ≤ {}", g.min, g.desired, g.max), Role::Text),
-                        cell(detail, if g.issues.is_empty() { Role::Muted } else { Role::Warn }),
+                        cell(
+                            detail,
+                            if g.issues.is_empty() {
+                                Role::Muted
+                            } else {
+                                Role::Warn
+                            },
+                        ),
                     ],
                     None,
                 ));
             }
         }
-        for c in r.rows.ecs.iter().filter(|c| want_cluster(&c.name) && scope.task.is_none()) {
+        for c in r
+            .rows
+            .ecs
+            .iter()
+            .filter(|c| want_cluster(&c.name) && scope.task.is_none())
+        {
             rows.push(row(
                 format!("ecs/{reg}/{}", c.name),
                 ECS,
@@ -105,15 +160,38 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     cell(reg, Role::Muted),
                     cell(&c.name, Role::Text),
                     cell(&c.name, Role::Text),
-                    cell(&c.status, if c.status == "ACTIVE" { Role::Ok } else { Role::Warn }),
-                    cell(format!("{} run {} pend", c.running_tasks, c.pending_tasks), if c.pending_tasks > 0 { Role::Warn } else { Role::Text }),
+                    cell(
+                        &c.status,
+                        if c.status == "ACTIVE" {
+                            Role::Ok
+                        } else {
+                            Role::Warn
+                        },
+                    ),
+                    cell(
+                        format!("{} run {} pend", c.running_tasks, c.pending_tasks),
+                        if c.pending_tasks > 0 {
+                            Role::Warn
+                        } else {
+                            Role::Text
+                        },
+                    ),
                     cell(format!("{} services", c.services), Role::Muted),
                 ],
                 None,
             ));
         }
-        for s in r.rows.services.iter().filter(|s| want_cluster(&s.cluster) && scope.task.is_none()) {
-            let role = if s.running < s.desired { Role::Warn } else { Role::Ok };
+        for s in r
+            .rows
+            .services
+            .iter()
+            .filter(|s| want_cluster(&s.cluster) && scope.task.is_none())
+        {
+            let role = if s.running < s.desired {
+                Role::Warn
+            } else {
+                Role::Ok
+            };
             let mut detail = s.deployments.join(", ");
             if let Some(e) = &s.last_event {
                 detail = format!("{detail} · {e}");
@@ -125,14 +203,26 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     cell(reg, Role::Muted),
                     cell(&s.cluster, Role::Text),
                     cell(&s.name, Role::Text),
-                    cell(&s.status, if s.status == "ACTIVE" { Role::Ok } else { Role::Warn }),
-                    cell(format!("{}/{} ({} pend)", s.running, s.desired, s.pending), role),
+                    cell(
+                        &s.status,
+                        if s.status == "ACTIVE" {
+                            Role::Ok
+                        } else {
+                            Role::Warn
+                        },
+                    ),
+                    cell(
+                        format!("{}/{} ({} pend)", s.running, s.desired, s.pending),
+                        role,
+                    ),
                     cell(detail, Role::Muted),
                 ],
                 None,
             ));
         }
-        for t in r.rows.tasks.iter().filter(|t| want_cluster(&t.cluster) && scope.task.as_ref().is_none_or(|id| *id == t.id)) {
+        for t in r.rows.tasks.iter().filter(|t| {
+            want_cluster(&t.cluster) && scope.task.as_ref().is_none_or(|id| *id == t.id)
+        }) {
             let role = match (t.last_status.as_str(), t.health.as_str()) {
                 ("RUNNING", "UNHEALTHY") => Role::Critical,
                 ("RUNNING", _) => Role::Ok,
@@ -155,7 +245,11 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                             t.service.as_deref().unwrap_or("-"),
                             t.launch_type.as_deref().unwrap_or("-")
                         ),
-                        if t.launch_type.as_deref() == Some("FARGATE") { Role::Fargate } else { Role::Muted },
+                        if t.launch_type.as_deref() == Some("FARGATE") {
+                            Role::Fargate
+                        } else {
+                            Role::Muted
+                        },
                     ),
                 ],
                 None,
@@ -167,7 +261,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             col("REGION", 11),
             col("CLUSTER", 18),
             col("NAME", 34),
-            col("STATUS", 10),
+            col("STATUS", 12),
             col("SIZE", 20),
             fill("DETAIL"),
         ],

@@ -36,7 +36,10 @@ pub fn multi(state: &State, scope: &Scope) -> bool {
 
 /// `fargate/<profile>`, `ng/<nodegroup>`, `virtual/<node>`, `ec2/<type>` or `-`.
 pub fn placement(cluster: &ClusterData, pod: &PodRow) -> (String, Role) {
-    let node = pod.node.as_deref().and_then(|n| cluster.stores.nodes.get("", n));
+    let node = pod
+        .node
+        .as_deref()
+        .and_then(|n| cluster.stores.nodes.get("", n));
     if let Some(p) = &pod.fargate_profile {
         return (format!("fargate/{p}"), Role::Fargate);
     }
@@ -59,7 +62,10 @@ pub fn placement(cluster: &ClusterData, pod: &PodRow) -> (String, Role) {
 pub fn workload_of(cluster: &ClusterData, pod: &PodRow) -> Option<(String, String)> {
     let owner = pod.owner.as_ref()?;
     if owner.kind == "ReplicaSet" {
-        let rs = cluster.stores.replicasets.get(&pod.namespace, &owner.name)?;
+        let rs = cluster
+            .stores
+            .replicasets
+            .get(&pod.namespace, &owner.name)?;
         return rs.deployment.clone().map(|d| ("Deployment".to_owned(), d));
     }
     Some((owner.kind.clone(), owner.name.clone()))
@@ -69,9 +75,14 @@ pub fn workload_of(cluster: &ClusterData, pod: &PodRow) -> Option<(String, Strin
 pub fn latest_warnings(cluster: &ClusterData) -> HashMap<(String, String, String), &EventRow> {
     let mut out: HashMap<(String, String, String), &EventRow> = HashMap::new();
     for e in cluster.stores.events.iter() {
-        let key = (e.object_kind.clone(), e.namespace.clone(), e.object_name.clone());
+        let key = (
+            e.object_kind.clone(),
+            e.namespace.clone(),
+            e.object_name.clone(),
+        );
         let newer = out.get(&key).is_none_or(|old| {
-            (old.type_ != "Warning" && e.type_ == "Warning") || (old.type_ == e.type_ && e.last >= old.last)
+            (old.type_ != "Warning" && e.type_ == "Warning")
+                || (old.type_ == e.type_ && e.last >= old.last)
         });
         if newer {
             out.insert(key, e);

@@ -24,17 +24,39 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         let running = pods().filter(|p| p.health == PodHealth::Ok).count();
         let pending = pods().filter(|p| p.health == PodHealth::Pending).count();
         let failed = pods().filter(|p| p.health == PodHealth::Failed).count();
-        let hpa_max = s.hpas.iter().filter(|h| ns_ok(&h.namespace) && h.at_max()).count();
-        let pvc_pending = s.pvcs.iter().filter(|p| ns_ok(&p.namespace) && p.phase == "Pending").count();
-        let gws: Vec<_> = state.fleet.gateways.values().filter(|g| g.cluster.as_deref() == Some(&c.name)).collect();
+        let hpa_max = s
+            .hpas
+            .iter()
+            .filter(|h| ns_ok(&h.namespace) && h.at_max())
+            .count();
+        let pvc_pending = s
+            .pvcs
+            .iter()
+            .filter(|p| ns_ok(&p.namespace) && p.phase == "Pending")
+            .count();
+        let gws: Vec<_> = state
+            .fleet
+            .gateways
+            .values()
+            .filter(|g| g.cluster.as_deref() == Some(&c.name))
+            .collect();
         let overall = c.overall();
         let mut detail = Vec::new();
         if let Some(e) = c.connection.error() {
-            detail.push((format!("connection: {} — {}", e.short(), e.message()), Role::Critical));
+            detail.push((
+                format!("connection: {} — {}", e.short(), e.message()),
+                Role::Critical,
+            ));
         }
-        for (k, st) in &c.kinds {
-            if let Some(e) = st.error() {
-                detail.push((format!("{}: {} — {}", k.label(), e.short(), e.message()), Role::Warn));
+        // With the connection down every kind fails the same way; list kinds only otherwise.
+        if c.connection.error().is_none() {
+            for (k, st) in &c.kinds {
+                if let Some(e) = st.error() {
+                    detail.push((
+                        format!("{}: {} — {}", k.label(), e.short(), e.message()),
+                        Role::Warn,
+                    ));
+                }
             }
         }
         if let Some(server) = &c.server {
@@ -50,7 +72,13 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             group: GROUP_K8S,
             cells: vec![
                 cell(&c.name, Role::Text),
-                cell(state.fleet.cluster_region(&c.name).unwrap_or_else(|| "-".into()), Role::Text),
+                cell(
+                    state
+                        .fleet
+                        .cluster_region(&c.name)
+                        .unwrap_or_else(|| "-".into()),
+                    Role::Text,
+                ),
                 cell(c.version.clone().unwrap_or_else(|| "-".into()), Role::Muted),
                 state_text,
                 num(count_nodes(NodeKind::Fargate) as i64, Role::Fargate),
@@ -89,15 +117,32 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             continue;
         }
         for ecs in &region.rows.ecs {
-            let tasks: Vec<_> = region.rows.tasks.iter().filter(|t| t.cluster == ecs.name).collect();
-            let launch = |lt: &str| tasks.iter().filter(|t| t.launch_type.as_deref() == Some(lt)).count();
-            let unhealthy = tasks.iter().filter(|t| t.health == "UNHEALTHY" || t.last_status == "STOPPED").count();
+            let tasks: Vec<_> = region
+                .rows
+                .tasks
+                .iter()
+                .filter(|t| t.cluster == ecs.name)
+                .collect();
+            let launch = |lt: &str| {
+                tasks
+                    .iter()
+                    .filter(|t| t.launch_type.as_deref() == Some(lt))
+                    .count()
+            };
+            let unhealthy = tasks
+                .iter()
+                .filter(|t| t.health == "UNHEALTHY" || t.last_status == "STOPPED")
+                .count();
             let prefix = format!("{}/{}/", region.region, ecs.name);
             let gws: Vec<_> = state
                 .fleet
                 .gateways
                 .values()
-                .filter(|g| g.ecs_service.as_deref().is_some_and(|s| s.starts_with(&prefix)))
+                .filter(|g| {
+                    g.ecs_service
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with(&prefix))
+                })
                 .collect();
             let short_services = region
                 .rows
@@ -127,10 +172,22 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     cell("-", Role::Muted),
                     gateway_cell(gws.iter().flat_map(|g| g.nodes.values())),
                 ],
-                target: Some(Target::EcsCluster { region: region.region.clone(), name: ecs.name.clone() }),
+                target: Some(Target::EcsCluster {
+                    region: region.region.clone(),
+                    name: ecs.name.clone(),
+                }),
                 detail: vec![(
-                    format!("{} services ({} below desired), {} tasks", ecs.services, short_services, tasks.len()),
-                    if short_services > 0 { Role::Warn } else { Role::Muted },
+                    format!(
+                        "{} services ({} below desired), {} tasks",
+                        ecs.services,
+                        short_services,
+                        tasks.len()
+                    ),
+                    if short_services > 0 {
+                        Role::Warn
+                    } else {
+                        Role::Muted
+                    },
                 )],
             });
         }
@@ -139,8 +196,8 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         columns: vec![
             col("CLUSTER", 24),
             col("REGION", 12),
-            col("VERSION", 10),
-            col("STATE", 22),
+            col("VERSION", 12),
+            col("STATE", 18),
             col("FARGATE", 7),
             col("EC2", 4),
             col("VIRT", 4),
@@ -153,12 +210,15 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         ],
         groups: vec!["Kubernetes clusters".into(), "ECS clusters".into()],
         rows,
-        empty: "no clusters yet — configure contexts (--context, --all-contexts) or AWS regions".into(),
+        empty: "no clusters yet — configure contexts (--context, --all-contexts) or AWS regions"
+            .into(),
     }
 }
 
 /// `healthy/total` Kong nodes, coloured by how many are healthy.
-fn gateway_cell<'a>(nodes: impl Iterator<Item = &'a crate::model::kong::KongNode>) -> crate::ui::table::Cell {
+fn gateway_cell<'a>(
+    nodes: impl Iterator<Item = &'a crate::model::kong::KongNode>,
+) -> crate::ui::table::Cell {
     let (mut ok, mut total) = (0, 0);
     for n in nodes {
         total += 1;

@@ -13,7 +13,11 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
     let mut rows = Vec::new();
     let mut groups = Vec::new();
     for g in state.fleet.gateways.values() {
-        if scope.cluster.as_ref().is_some_and(|c| g.cluster.as_ref() != Some(c)) {
+        if scope
+            .cluster
+            .as_ref()
+            .is_some_and(|c| g.cluster.as_ref() != Some(c))
+        {
             continue;
         }
         let group = groups.len();
@@ -29,7 +33,11 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             g.name,
             g.nodes.len(),
             g.state.label(state.now),
-            if drift { " — CONFIG DRIFT between nodes" } else { "" }
+            if drift {
+                " — CONFIG DRIFT between nodes"
+            } else {
+                ""
+            }
         ));
         if g.nodes.is_empty() {
             let why = g
@@ -40,7 +48,11 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             rows.push(TableRow {
                 id: format!("{}/-", g.name),
                 group,
-                cells: vec![cell("(no nodes)", Role::Muted), cell("", Role::Muted), cell(why, Role::Warn)],
+                cells: vec![
+                    cell("(no nodes)", Role::Muted),
+                    cell("", Role::Muted),
+                    cell(why, Role::Warn),
+                ],
                 target: None,
                 detail: vec![],
             });
@@ -63,14 +75,25 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             let (db, db_role) = match &n.db {
                 KongDb::Reachable(true) => ("db reachable".to_owned(), Role::Ok),
                 KongDb::Reachable(false) => ("DB UNREACHABLE".to_owned(), Role::Critical),
-                KongDb::Hash(h) if h == EMPTY_CONFIG_HASH => ("no config (hash 0…0)".to_owned(), Role::Critical),
+                KongDb::Hash(h) if h == EMPTY_CONFIG_HASH => {
+                    ("no config (hash 0…0)".to_owned(), Role::Critical)
+                }
                 KongDb::Hash(h) => (
-                    format!("hash {}{}", &h[..h.len().min(8)], if drift { " DRIFT" } else { "" }),
+                    format!(
+                        "hash {}{}",
+                        &h[..h.len().min(8)],
+                        if drift { " DRIFT" } else { "" }
+                    ),
                     if drift { Role::Critical } else { Role::Ok },
                 ),
                 KongDb::Unknown => ("-".to_owned(), Role::Muted),
             };
-            let broken: Vec<&str> = n.upstreams.iter().filter(|u| u.broken()).map(|u| u.name.as_str()).collect();
+            let broken: Vec<&str> = n
+                .upstreams
+                .iter()
+                .filter(|u| u.broken())
+                .map(|u| u.name.as_str())
+                .collect();
             let mut cells = vec![
                 cell(&n.name, Role::Text),
                 cell(via, Role::Muted),
@@ -78,7 +101,14 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 cell(ready, ready_role),
                 cell(db, db_role),
                 num(n.upstreams.len() as i64, Role::Text),
-                num(broken.len() as i64, if broken.is_empty() { Role::Muted } else { Role::Critical }),
+                num(
+                    broken.len() as i64,
+                    if broken.is_empty() {
+                        Role::Muted
+                    } else {
+                        Role::Critical
+                    },
+                ),
                 cell(n.version.clone().unwrap_or_else(|| "-".into()), Role::Muted),
             ];
             let problem = if !broken.is_empty() {

@@ -29,8 +29,18 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 cell(format!("{}/{}", h.target_kind, h.target_name), Role::Text),
                 num(i64::from(h.min), Role::Text),
                 num(i64::from(h.max), Role::Text),
-                num(i64::from(h.current), if h.at_max() { Role::Warn } else { Role::Text }),
-                num(i64::from(h.desired), if h.desired > h.current { Role::Warn } else { Role::Text }),
+                num(
+                    i64::from(h.current),
+                    if h.at_max() { Role::Warn } else { Role::Text },
+                ),
+                num(
+                    i64::from(h.desired),
+                    if h.desired > h.current {
+                        Role::Warn
+                    } else {
+                        Role::Text
+                    },
+                ),
                 cell(cond_text, cond_role),
                 age_cell(h.created, state.now),
                 cell(metrics.join(", "), Role::Text),
@@ -45,11 +55,17 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                         (_, false) => Role::Critical,
                         _ => Role::Muted,
                     };
-                    (format!("{}={} {}: {}", c.type_, c.status, c.reason, c.message), role)
+                    (
+                        format!("{}={} {}: {}", c.type_, c.status, c.reason, c.message),
+                        role,
+                    )
                 })
                 .collect();
             if h.metrics.iter().any(|m| m.current.is_none()) {
-                detail.push(("(none): the HPA has not read this metric yet — see ScalingActive".into(), Role::Warn));
+                detail.push((
+                    "(none): the HPA has not read this metric yet — see ScalingActive".into(),
+                    Role::Warn,
+                ));
             }
             rows.push(TableRow {
                 id: format!("{}/{}/{}", c.name, h.namespace, h.name),
@@ -70,18 +86,23 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         columns.push(col("CLUSTER", 14));
     }
     columns.extend([
-        col("NAMESPACE", 14),
-        col("NAME", 22),
-        col("TARGET", 26),
+        col("NAMESPACE", 12),
+        col("NAME", 18),
+        col("TARGET", 22),
         col("MIN", 3),
         col("MAX", 3),
         col("CUR", 3),
         col("DESIRED", 7),
         col("CONDITIONS", 30),
-        col("AGE", 5),
+        col("AGE", 4),
         fill("METRICS (current/target)"),
     ]);
-    TableModel { columns, groups: vec![], rows, empty: empty_reason(state, &scope, "HPAs") }
+    TableModel {
+        columns,
+        groups: vec![],
+        rows,
+        empty: empty_reason(state, &scope, "HPAs"),
+    }
 }
 
 /// The condition worth reading first: a False ScalingActive/AbleToScale, else ScalingLimited.

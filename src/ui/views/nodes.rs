@@ -27,7 +27,10 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             if scope.node.as_ref().is_some_and(|s| *s != n.name) {
                 continue;
             }
-            let pods = on_node.get(n.name.as_str()).map(Vec::as_slice).unwrap_or_default();
+            let pods = on_node
+                .get(n.name.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let status_role = if !n.healthy() {
                 Role::Critical
             } else if n.unschedulable {
@@ -43,17 +46,21 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             let hosted = pods.first();
             let (size, pool, capacity, pod_text) = match n.kind {
                 NodeKind::Fargate => (
-                    hosted.and_then(|p| p.capacity_provisioned.clone()).unwrap_or_else(|| "-".into()),
+                    hosted
+                        .and_then(|p| p.capacity_provisioned.clone())
+                        .unwrap_or_else(|| "-".into()),
                     hosted
                         .and_then(|p| p.fargate_profile.clone())
-                        .map(|p| format!("profile {p}"))
+                        .map(|p| p.to_owned())
                         .unwrap_or_else(|| "-".into()),
                     "fargate".to_owned(),
-                    hosted.map(|p| format!("{}/{}", p.namespace, p.name)).unwrap_or_else(|| "(no pod)".into()),
+                    hosted
+                        .map(|p| format!("{}/{}", p.namespace, p.name))
+                        .unwrap_or_else(|| "(no pod)".into()),
                 ),
                 NodeKind::Ec2 => (
                     n.instance_type.clone().unwrap_or_else(|| "-".into()),
-                    n.nodegroup.clone().map(|g| format!("ng {g}")).unwrap_or_else(|| "self-managed".into()),
+                    n.nodegroup.clone().unwrap_or_else(|| "self-managed".into()),
                     n.capacity_type.clone().unwrap_or_else(|| "-".into()),
                     String::new(),
                 ),
@@ -80,14 +87,14 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 cell(pool, kind_role),
                 cell(capacity, Role::Muted),
                 cell(pods_text, Role::Text),
-                cell(n.zone.clone().unwrap_or_else(|| "-".into()), Role::Muted),
                 age_cell(n.created, state.now),
                 cell(pod_text, Role::Text),
             ]);
             let mut detail = vec![(
                 format!(
-                    "{} node · kubelet {} · ip {} · allocatable cpu {} mem {}",
+                    "{} node · zone {} · kubelet {} · ip {} · allocatable cpu {} mem {}",
                     n.kind.label(),
+                    n.zone.as_deref().unwrap_or("-"),
                     n.kubelet_version.as_deref().unwrap_or("-"),
                     n.internal_ip.as_deref().unwrap_or("-"),
                     n.cpu_allocatable.as_deref().unwrap_or("-"),
@@ -102,7 +109,10 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 id: format!("{}/{}", c.name, n.name),
                 group,
                 cells,
-                target: Some(Target::PodsOnNode { cluster: c.name.clone(), node: n.name.clone() }),
+                target: Some(Target::PodsOnNode {
+                    cluster: c.name.clone(),
+                    node: n.name.clone(),
+                }),
                 detail,
             });
         }
@@ -112,19 +122,22 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         columns.push(col("CLUSTER", 14));
     }
     columns.extend([
-        col("NAME", 48),
+        col("NAME", 47),
         col("STATUS", 12),
         col("SIZE/TYPE", 15),
-        col("POOL", 22),
+        col("PROFILE/GROUP", 18),
         col("CAPACITY", 9),
         col("PODS", 6),
-        col("ZONE", 11),
-        col("AGE", 5),
+        col("AGE", 4),
         fill("HOSTED POD"),
     ]);
     TableModel {
         columns,
-        groups: vec!["Fargate".into(), "EC2".into(), "Virtual (virtual-kubelet)".into()],
+        groups: vec![
+            "Fargate".into(),
+            "EC2".into(),
+            "Virtual (virtual-kubelet)".into(),
+        ],
         rows,
         empty: empty_reason(state, &scope, "nodes"),
     }

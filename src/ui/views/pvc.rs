@@ -1,7 +1,7 @@
 //! PVCs: phase, class, its provisioner and binding mode, the consuming pod
 //! and where that pod runs — enough to see a WaitForFirstConsumer deadlock.
 
-use super::common::{age_cell, clusters, empty_reason, latest_warnings, multi, ns_ok, placement};
+use super::common::{clusters, empty_reason, latest_warnings, multi, ns_ok, placement};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
@@ -23,10 +23,13 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             let consumer = s
                 .pods
                 .iter()
-                .find(|pod| pod.namespace == p.namespace && pod.claims.iter().any(|cl| *cl == p.name));
-            let (runs_on, runs_role) = consumer.map(|pod| placement(c, pod)).unwrap_or(("-".into(), Role::Muted));
+                .find(|pod| pod.namespace == p.namespace && pod.claims.contains(&p.name));
+            let (runs_on, runs_role) = consumer
+                .map(|pod| placement(c, pod))
+                .unwrap_or(("-".into(), Role::Muted));
             let wffc = class.is_some_and(|sc| sc.binding_mode == "WaitForFirstConsumer");
-            let consumer_stuck = consumer.is_some_and(|pod| pod.health != PodHealth::Ok && pod.node.is_none());
+            let consumer_stuck =
+                consumer.is_some_and(|pod| pod.health != PodHealth::Ok && pod.node.is_none());
             let deadlock = p.phase == "Pending" && wffc && consumer_stuck;
             let phase_role = match p.phase.as_str() {
                 "Bound" => Role::Ok,
@@ -43,19 +46,39 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 cell(&p.name, Role::Text),
                 cell(&p.phase, phase_role),
                 cell(p.class.clone().unwrap_or_else(|| "-".into()), Role::Text),
-                cell(class.map(|sc| sc.provisioner.clone()).unwrap_or_else(|| "-".into()), Role::Muted),
                 cell(
-                    class.map(|sc| sc.binding_mode.clone()).unwrap_or_else(|| "-".into()),
-                    if deadlock { Role::Critical } else { Role::Muted },
+                    class
+                        .map(|sc| sc.provisioner.clone())
+                        .unwrap_or_else(|| "-".into()),
+                    Role::Muted,
                 ),
-                cell(p.capacity.clone().or(p.requested.clone()).unwrap_or_else(|| "-".into()), Role::Text),
+                cell(
+                    class
+                        .map(|sc| sc.binding_mode.clone())
+                        .unwrap_or_else(|| "-".into()),
+                    if deadlock {
+                        Role::Critical
+                    } else {
+                        Role::Muted
+                    },
+                ),
+                cell(
+                    p.capacity
+                        .clone()
+                        .or(p.requested.clone())
+                        .unwrap_or_else(|| "-".into()),
+                    Role::Text,
+                ),
                 cell(p.volume.clone().unwrap_or_else(|| "-".into()), Role::Muted),
                 cell(
-                    consumer.map(|pod| format!("{} ({})", pod.name, pod.status)).unwrap_or_else(|| "-".into()),
-                    consumer.map(|pod| super::common::pod_role(pod.health)).unwrap_or(Role::Muted),
+                    consumer
+                        .map(|pod| format!("{} ({})", pod.name, pod.status))
+                        .unwrap_or_else(|| "-".into()),
+                    consumer
+                        .map(|pod| super::common::pod_role(pod.health))
+                        .unwrap_or(Role::Muted),
                 ),
                 cell(runs_on, runs_role),
-                age_cell(p.created, state.now),
             ]);
             let mut detail = Vec::new();
             if deadlock {
@@ -64,11 +87,21 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     Role::Critical,
                 ));
             }
-            if let Some(e) = warnings.get(&("PersistentVolumeClaim".to_owned(), p.namespace.clone(), p.name.clone())) {
+            if let Some(e) = warnings.get(&(
+                "PersistentVolumeClaim".to_owned(),
+                p.namespace.clone(),
+                p.name.clone(),
+            )) {
                 detail.push((format!("event {}: {}", e.reason, e.message), Role::Warn));
             }
-            if let Some(pod) = consumer.and_then(|pod| pod.message.as_ref()) {
-                detail.push((format!("consumer: {pod}"), Role::Warn));
+            if let Some(pod) = consumer {
+                let event = warnings
+                    .get(&("Pod".to_owned(), pod.namespace.clone(), pod.name.clone()))
+                    .filter(|e| e.type_ == "Warning")
+                    .map(|e| format!("{} ({}): {}", e.reason, e.source, e.message));
+                if let Some(msg) = pod.message.clone().or(event) {
+                    detail.push((format!("consumer {}: {msg}", pod.name), Role::Warn));
+                }
             }
             rows.push(TableRow {
                 id: format!("{}/{}/{}", c.name, p.namespace, p.name),
@@ -88,17 +121,21 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         columns.push(col("CLUSTER", 14));
     }
     columns.extend([
-        col("NAMESPACE", 12),
-        col("NAME", 18),
-        col("PHASE", 8),
-        col("CLASS", 10),
-        col("PROVISIONER", 22),
+        col("NAMESPACE", 10),
+        col("NAME", 12),
+        col("PHASE", 7),
+        col("CLASS", 8),
+        col("PROVISIONER", 21),
         col("BINDING", 20),
-        col("SIZE", 6),
-        col("VOLUME", 14),
-        col("CONSUMER", 30),
+        col("SIZE", 5),
+        col("VOLUME", 12),
+        col("CONSUMER", 22),
         fill("RUNS ON"),
-        col("AGE", 5),
     ]);
-    TableModel { columns, groups: vec![], rows, empty: empty_reason(state, &scope, "PVCs") }
+    TableModel {
+        columns,
+        groups: vec![],
+        rows,
+        empty: empty_reason(state, &scope, "PVCs"),
+    }
 }

@@ -9,7 +9,10 @@ use crate::ui::table::{TableModel, TableRow, cell, col, fill, num};
 pub fn build(state: &State, entry: &NavEntry) -> TableModel {
     let scope = state.scope_of(entry);
     let mut rows = Vec::new();
-    let gateway = scope.gateway.as_ref().and_then(|g| state.fleet.gateways.get(g));
+    let gateway = scope
+        .gateway
+        .as_ref()
+        .and_then(|g| state.fleet.gateways.get(g));
     let upstream = scope.upstream.clone().unwrap_or_default();
     let mut ready_endpoints = None;
     if let Some(g) = gateway {
@@ -28,9 +31,15 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             ));
         }
         for n in g.nodes.values() {
-            let Some(u) = n.upstreams.iter().find(|u| u.name == upstream) else { continue };
+            let Some(u) = n.upstreams.iter().find(|u| u.name == upstream) else {
+                continue;
+            };
             for t in &u.targets {
-                let ip = t.target.rsplit_once(':').map(|(h, _)| h).unwrap_or(&t.target);
+                let ip = t
+                    .target
+                    .rsplit_once(':')
+                    .map(|(h, _)| h)
+                    .unwrap_or(&t.target);
                 let (behind, role, target) = behind(state, g.cluster.as_deref(), ip);
                 let health_role = match t.health.as_str() {
                     "HEALTHY" => Role::Ok,
@@ -44,7 +53,14 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                         cell(&t.target, Role::Text),
                         cell(&n.name, Role::Muted),
                         cell(&t.health, health_role),
-                        num(t.weight, if t.weight == 0 { Role::Warn } else { Role::Text }),
+                        num(
+                            t.weight,
+                            if t.weight == 0 {
+                                Role::Warn
+                            } else {
+                                Role::Text
+                            },
+                        ),
                         cell(behind, role),
                     ],
                     target,
@@ -57,8 +73,12 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         Some((svc, 0)) => format!(
             "upstream {upstream} has no targets on any node: service {svc} has 0 ready endpoints, so clients get 503 \"failure to get a peer from the ring-balancer\""
         ),
-        Some((svc, n)) => format!("upstream {upstream} has no targets, yet service {svc} has {n} ready endpoints: the gateway's configuration lags"),
-        None => format!("upstream {upstream} has no targets: clients get 503 \"failure to get a peer from the ring-balancer\""),
+        Some((svc, n)) => format!(
+            "upstream {upstream} has no targets, yet service {svc} has {n} ready endpoints: the gateway's configuration lags"
+        ),
+        None => format!(
+            "upstream {upstream} has no targets: clients get 503 \"failure to get a peer from the ring-balancer\""
+        ),
     };
     TableModel {
         columns: vec![
@@ -82,15 +102,29 @@ fn behind(state: &State, cluster: Option<&str>, ip: &str) -> (String, Role, Opti
         if let Some(p) = c.stores.pods.iter().find(|p| p.ip.as_deref() == Some(ip)) {
             let (runs_on, _) = super::common::placement(c, p);
             return (
-                format!("pod {}/{} ({}) on {} [{runs_on}]", p.namespace, p.name, p.status, p.node.as_deref().unwrap_or("-")),
+                format!(
+                    "pod {}/{} ({}) on {} [{runs_on}]",
+                    p.namespace,
+                    p.name,
+                    p.status,
+                    p.node.as_deref().unwrap_or("-")
+                ),
                 super::common::pod_role(p.health),
-                Some(Target::Pod { cluster: c.name.clone(), namespace: p.namespace.clone(), name: p.name.clone() }),
+                Some(Target::Pod {
+                    cluster: c.name.clone(),
+                    namespace: p.namespace.clone(),
+                    name: p.name.clone(),
+                }),
             );
         }
     }
     for r in state.fleet.aws.values() {
         if let Some(t) = r.rows.tasks.iter().find(|t| t.ip.as_deref() == Some(ip)) {
-            let role = if t.last_status == "RUNNING" && t.health != "UNHEALTHY" { Role::Ok } else { Role::Critical };
+            let role = if t.last_status == "RUNNING" && t.health != "UNHEALTHY" {
+                Role::Ok
+            } else {
+                Role::Critical
+            };
             return (
                 format!(
                     "ECS task {} ({} {}) service {} in {}/{}",
@@ -102,9 +136,17 @@ fn behind(state: &State, cluster: Option<&str>, ip: &str) -> (String, Role, Opti
                     t.cluster
                 ),
                 role,
-                Some(Target::Task { region: t.region.clone(), cluster: t.cluster.clone(), id: t.id.clone() }),
+                Some(Target::Task {
+                    region: t.region.clone(),
+                    cluster: t.cluster.clone(),
+                    id: t.id.clone(),
+                }),
             );
         }
     }
-    ("no pod or task has this IP: stale target".into(), Role::Critical, None)
+    (
+        "no pod or task has this IP: stale target".into(),
+        Role::Critical,
+        None,
+    )
 }

@@ -17,9 +17,16 @@ pub fn service_of(upstream: &str) -> Option<(String, String)> {
 pub fn build(state: &State, entry: &NavEntry) -> TableModel {
     let scope = state.scope_of(entry);
     let mut rows = Vec::new();
-    let gateway = scope.gateway.as_ref().and_then(|g| state.fleet.gateways.get(g));
+    let gateway = scope
+        .gateway
+        .as_ref()
+        .and_then(|g| state.fleet.gateways.get(g));
     if let Some(g) = gateway {
-        let names: BTreeSet<&str> = g.nodes.values().flat_map(|n| n.upstreams.iter().map(|u| u.name.as_str())).collect();
+        let names: BTreeSet<&str> = g
+            .nodes
+            .values()
+            .flat_map(|n| n.upstreams.iter().map(|u| u.name.as_str()))
+            .collect();
         let cluster = g.cluster.as_ref().and_then(|c| state.fleet.clusters.get(c));
         for name in names {
             let backing = service_of(name).map(|(ns, svc)| {
@@ -28,7 +35,9 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                         c.stores
                             .endpointslices
                             .iter()
-                            .filter(|s| s.namespace == ns && s.service.as_deref() == Some(svc.as_str()))
+                            .filter(|s| {
+                                s.namespace == ns && s.service.as_deref() == Some(svc.as_str())
+                            })
                             .map(|s| s.ready_count())
                             .sum()
                     })
@@ -57,7 +66,11 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     ));
                 }
                 if let Some((text, ready)) = &backing {
-                    let role = if *ready == 0 { Role::Critical } else { Role::Muted };
+                    let role = if *ready == 0 {
+                        Role::Critical
+                    } else {
+                        Role::Muted
+                    };
                     detail.push((text.clone(), role));
                 }
                 rows.push(TableRow {
@@ -67,14 +80,41 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                         cell(name, Role::Text),
                         cell(&n.name, Role::Muted),
                         cell(balancer, if broken { Role::Critical } else { Role::Ok }),
-                        num(u.targets.len() as i64, if u.targets.is_empty() { Role::Critical } else { Role::Text }),
+                        num(
+                            u.targets.len() as i64,
+                            if u.targets.is_empty() {
+                                Role::Critical
+                            } else {
+                                Role::Text
+                            },
+                        ),
                         num(count("HEALTHY"), Role::Ok),
-                        num(count("UNHEALTHY"), if count("UNHEALTHY") > 0 { Role::Critical } else { Role::Muted }),
+                        num(
+                            count("UNHEALTHY"),
+                            if count("UNHEALTHY") > 0 {
+                                Role::Critical
+                            } else {
+                                Role::Muted
+                            },
+                        ),
                         num(count("HEALTHCHECKS_OFF"), Role::Muted),
-                        num(count("DNS_ERROR"), if count("DNS_ERROR") > 0 { Role::Critical } else { Role::Muted }),
-                        cell(backing.as_ref().map(|b| b.0.clone()).unwrap_or_default(), Role::Muted),
+                        num(
+                            count("DNS_ERROR"),
+                            if count("DNS_ERROR") > 0 {
+                                Role::Critical
+                            } else {
+                                Role::Muted
+                            },
+                        ),
+                        cell(
+                            backing.as_ref().map(|b| b.0.clone()).unwrap_or_default(),
+                            Role::Muted,
+                        ),
                     ],
-                    target: Some(Target::Upstream { gateway: g.name.clone(), upstream: name.to_owned() }),
+                    target: Some(Target::Upstream {
+                        gateway: g.name.clone(),
+                        upstream: name.to_owned(),
+                    }),
                     detail,
                 });
             }
@@ -95,7 +135,9 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         groups: vec![],
         rows,
         empty: match gateway {
-            Some(g) if g.nodes.is_empty() => format!("gateway {} has no reachable Kong nodes", g.name),
+            Some(g) if g.nodes.is_empty() => {
+                format!("gateway {} has no reachable Kong nodes", g.name)
+            }
             Some(g) => format!("gateway {} has no upstreams", g.name),
             None => "no such gateway".into(),
         },
@@ -106,7 +148,10 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
 mod tests {
     #[test]
     fn kic_upstream_names_map_to_services() {
-        assert_eq!(super::service_of("hello-api.default.80.svc"), Some(("default".into(), "hello-api".into())));
+        assert_eq!(
+            super::service_of("hello-api.default.80.svc"),
+            Some(("default".into(), "hello-api".into()))
+        );
         assert_eq!(super::service_of("my-upstream"), None);
     }
 }

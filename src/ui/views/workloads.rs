@@ -13,15 +13,20 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
     let mut rows = Vec::new();
     for c in clusters(state, &scope) {
         let s = &c.stores;
-        let all = s.deployments.iter().chain(s.statefulsets.iter()).chain(s.daemonsets.iter());
+        let all = s
+            .deployments
+            .iter()
+            .chain(s.statefulsets.iter())
+            .chain(s.daemonsets.iter());
         for w in all {
             if !ns_ok(&scope, &w.namespace) || scope.name.as_ref().is_some_and(|n| *n != w.name) {
                 continue;
             }
-            let hpa = s
-                .hpas
-                .iter()
-                .find(|h| h.namespace == w.namespace && h.target_name == w.name && h.target_kind == w.kind.label());
+            let hpa = s.hpas.iter().find(|h| {
+                h.namespace == w.namespace
+                    && h.target_name == w.name
+                    && h.target_kind == w.kind.label()
+            });
             let role = if w.desired > 0 && w.ready == 0 {
                 Role::Critical
             } else if w.ready < w.desired {
@@ -31,8 +36,19 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             };
             let (hpa_text, hpa_role) = match hpa {
                 Some(h) => (
-                    format!("{} {}..{} now {}{}", h.name, h.min, h.max, h.current, if h.at_max() { " AT MAX" } else { "" }),
-                    if h.at_max() || h.troubled() { Role::Warn } else { Role::Text },
+                    format!(
+                        "{} {}..{} now {}{}",
+                        h.name,
+                        h.min,
+                        h.max,
+                        h.current,
+                        if h.at_max() { " AT MAX" } else { "" }
+                    ),
+                    if h.at_max() || h.troubled() {
+                        Role::Warn
+                    } else {
+                        Role::Text
+                    },
                 ),
                 None => ("-".into(), Role::Muted),
             };
@@ -44,16 +60,31 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 cell(&w.namespace, Role::Muted),
                 cell(w.kind.label(), Role::Muted),
                 cell(&w.name, Role::Text),
-                Cell { text: format!("{}/{}", w.ready, w.desired), role, sort: Some(i64::from(w.desired - w.ready)) },
-                Cell { text: w.updated.to_string(), role: Role::Text, sort: Some(i64::from(w.updated)) },
-                Cell { text: w.available.to_string(), role: Role::Text, sort: Some(i64::from(w.available)) },
+                Cell {
+                    text: format!("{}/{}", w.ready, w.desired),
+                    role,
+                    sort: Some(i64::from(w.desired - w.ready)),
+                },
+                Cell {
+                    text: w.updated.to_string(),
+                    role: Role::Text,
+                    sort: Some(i64::from(w.updated)),
+                },
+                Cell {
+                    text: w.available.to_string(),
+                    role: Role::Text,
+                    sort: Some(i64::from(w.available)),
+                },
                 age_cell(w.created, state.now),
                 cell(hpa_text, hpa_role),
             ]);
             let mut detail = Vec::new();
             if let Some(h) = hpa {
                 detail.push((
-                    format!("scale is owned by HPA {}: change its min/max, not the replica count", h.name),
+                    format!(
+                        "scale is owned by HPA {}: change its min/max, not the replica count",
+                        h.name
+                    ),
                     Role::Muted,
                 ));
                 let metrics: Vec<String> = h.metrics.iter().map(|m| m.text()).collect();
@@ -87,5 +118,10 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         col("AGE", 5),
         fill("HPA"),
     ]);
-    TableModel { columns, groups: vec![], rows, empty: empty_reason(state, &scope, "workloads") }
+    TableModel {
+        columns,
+        groups: vec![],
+        rows,
+        empty: empty_reason(state, &scope, "workloads"),
+    }
 }
