@@ -1,19 +1,168 @@
-use std::process::ExitCode;
+//! fleetdeck's entry point: parse the command line, then run the TUI, the
+//! demo (TUI on an in-process simulated fleet), a headless snapshot, or the
+//! simulated fleet itself. The module map is in `lib.rs`.
 
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
 use clap::Parser;
-use fleetdeck::cli::{Cli, Command};
+use fleetdeck::app::commands::{self, Command as ViewCommand};
+use fleetdeck::app::state::State;
+use fleetdeck::cli::{Cli, Command, SnapshotFormat};
+use fleetdeck::config::fleet::FleetConfig;
+use fleetdeck::config::keymap::Keymap;
+use fleetdeck::config::layered;
+use fleetdeck::config::theme::Theme;
+use fleetdeck::sources::Plan;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
-        Some(Command::Sim(args)) => ExitCode::from(fleetdeck::sim::headless::run(args) as u8),
+        Some(Command::Sim(args)) => return ExitCode::from(fleetdeck::sim::headless::run(args) as u8),
         Some(Command::Scenarios) => {
             fleetdeck::sim::headless::print_scenarios();
-            ExitCode::SUCCESS
+            return ExitCode::SUCCESS;
         }
-        _ => {
-            eprintln!("fleetdeck: the dashboard lands with the views; run `fleetdeck sim` or `fleetdeck scenarios`");
+        _ => {}
+    }
+    // Several rustls users in one process: pick the provider once, first.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("fleetdeck: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    match &cli.command {
+        None => {
+            let _log = fleetdeck::app::logging::init(cli.log_file.as_deref());
+            let cfg = load_config(cli.conn.config.as_deref())?;
+            let plan = Plan::resolve(&cli.conn, &cfg)?;
+            let state = initial_state(&cli, &cfg);
+            runtime.block_on(fleetdeck::app::run::run(plan, state))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Demo { scenario }) => {
+            let _log = fleetdeck::app::logging::init(cli.log_file.as_deref());
+            runtime.block_on(demo(&cli, scenario))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Snapshot {
+            view,
+            size,
+            format,
+            out,
+        }) => {
+            let kind = match commands::parse(view) {
+                Ok(ViewCommand::View(v)) => v,
+                _ => bail!(
+                    "--view {view:?}: expected one of fleet, nodes, pods, deploy, hpa, pvc, gw, aws"
+                ),
+            };
+            let size = fleetdeck::app::snapshot::parse_size(size).map_err(anyhow::Error::msg)?;
+            let _log = fleetdeck::app::logging::init(cli.log_file.as_deref());
+            let cfg = load_config(cli.conn.config.as_deref())?;
+            let plan = Plan::resolve(&cli.conn, &cfg)?;
+            let state = initial_state(&cli, &cfg);
+            for w in &state.warnings {
+                eprintln!("fleetdeck: {w}");
+            }
+            let buf = runtime.block_on(fleetdeck::app::snapshot::render(
+                plan,
+                state,
+                kind,
+                size,
+                Duration::from_secs(20),
+            ))?;
+            let text = match format {
+                SnapshotFormat::Txt => fleetdeck::ui::svg::to_text(&buf),
+                SnapshotFormat::Svg => fleetdeck::ui::svg::to_svg(&buf),
+            };
+            match out {
+                Some(path) => std::fs::write(path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Diagnose { .. }) => {
+            bail!("diagnose is not available in this build yet")
+        }
+        Some(Command::Sim(_)) | Some(Command::Scenarios) => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// `demo`: the simulated fleet in-process, in a temp dir, and the TUI on it.
+async fn demo(cli: &Cli, scenario: &str) -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let handle = fleetdeck::sim::start(fleetdeck::sim::SimOptions {
+        scenario: scenario.to_owned(),
+        seed: 1,
+        state_dir: dir.clone(),
+        params: Vec::new(),
+        faults: Vec::new(),
+    })
+    .await?;
+    let cfg = FleetConfig::load(handle.config_path())?;
+    let mut conn = cli.conn.clone();
+    conn.config = Some(handle.config_path().to_owned());
+    let plan = Plan::resolve(&conn, &cfg)?;
+    let state = initial_state(cli, &cfg);
+    let result = fleetdeck::app::run::run(plan, state).await;
+    handle.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(result?)
+}
+
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("fleetdeck-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// `--config`, else `$FLEETDECK_CONFIG`, else `$XDG_CONFIG_HOME/fleetdeck/config.toml` if present.
+fn load_config(explicit: Option<&Path>) -> anyhow::Result<FleetConfig> {
+    let path = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("FLEETDECK_CONFIG").map(PathBuf::from));
+    if let Some(p) = path {
+        return Ok(FleetConfig::load(&p)?);
+    }
+    match layered::user_dir()
+        .map(|d| d.join("config.toml"))
+        .filter(|p| p.is_file())
+    {
+        Some(p) => Ok(FleetConfig::load(&p)?),
+        None => Ok(FleetConfig::default()),
+    }
+}
+
+/// Theme and keymap (command line over `[ui]` in the config), scopes, readonly.
+fn initial_state(cli: &Cli, cfg: &FleetConfig) -> State {
+    let ui = cfg.ui.clone().unwrap_or_default();
+    let user_dir = layered::user_dir();
+    let (theme, mut warnings) = Theme::load(
+        cli.theme.as_deref().or(ui.theme.as_deref()),
+        user_dir.as_deref(),
+    );
+    let (keymap, kw) = Keymap::load(
+        cli.keymap.as_deref().or(ui.keymap.as_deref()),
+        user_dir.as_deref(),
+    );
+    warnings.extend(kw);
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    let mut state = State::new(theme, keymap, jiff::Timestamp::now());
+    state.warnings = warnings;
+    state.namespace_scope = cli.conn.namespace.clone();
+    state.readonly = cli.conn.readonly;
+    state
 }

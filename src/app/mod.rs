@@ -1,1 +1,13 @@
-//! (being built)
+//! The app: state, the event loop, key handling. Data flows one way:
+//! sources send [`update::Event::Source`]s, keys arrive as
+//! [`update::Event::Key`], [`update::update`] changes the [`state::State`],
+//! and the loop draws once per batch when something changed.
+
+pub mod commands;
+pub mod filter;
+pub mod logging;
+pub mod nav;
+pub mod run;
+pub mod snapshot;
+pub mod state;
+pub mod update;

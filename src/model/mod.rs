@@ -1,1 +1,22 @@
-//! (being built)
+//! Compact domain rows built by pure functions from API objects, and the
+//! fleet they make up. One file per kind; Fargate vs EC2 vs virtual is decided
+//! in [`node`] and nowhere else.
+
+pub mod aws;
+pub mod cluster;
+pub mod event;
+pub mod fleet;
+pub mod format;
+pub mod hpa;
+pub mod kong;
+pub mod node;
+pub mod pod;
+pub mod pvc;
+pub mod service;
+pub mod status;
+pub mod store;
+pub mod text;
+pub mod workload;
+
+#[cfg(test)]
+pub(crate) mod fixtures;

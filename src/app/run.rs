@@ -1,0 +1,102 @@
+//! The interactive loop: sources and keys in, one draw per batch out. The
+//! terminal is restored on every exit path (guard + ratatui's panic hook).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{self as term, Event as TermEvent};
+use tokio::sync::mpsc;
+
+use super::state::State;
+use super::update::{Event, update};
+use crate::sources::{self, Plan};
+
+/// Most events applied before a redraw; bounds the latency of a key press
+/// while a flood of watch events arrives.
+const MAX_BATCH: usize = 4096;
+
+/// Restores the terminal when dropped, whatever the exit path.
+struct TerminalGuard {
+    terminal: ratatui::DefaultTerminal,
+}
+
+impl TerminalGuard {
+    fn enter() -> std::io::Result<Self> {
+        let terminal = ratatui::try_init()?;
+        Ok(TerminalGuard { terminal })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// Reads terminal input on a plain thread (crossterm's read blocks) and
+/// forwards it; stops when asked or when the loop is gone.
+fn spawn_input(
+    tx: mpsc::UnboundedSender<Event>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            match term::poll(Duration::from_millis(100)) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(_) => return,
+            }
+            let ev = match term::read() {
+                Ok(TermEvent::Key(k)) => Event::Key(k),
+                Ok(TermEvent::Resize(..)) => Event::Resize,
+                Ok(_) => continue,
+                Err(_) => return,
+            };
+            if tx.send(ev).is_err() {
+                return;
+            }
+        }
+    })
+}
+
+pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::channel(MAX_BATCH);
+    let mut sources = sources::spawn_all(plan, tx);
+    let mut guard = TerminalGuard::enter()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let (key_tx, mut key_rx) = mpsc::unbounded_channel();
+    let input = spawn_input(key_tx, stop.clone());
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    guard.terminal.draw(|f| crate::ui::draw(f, &state))?;
+    let result = loop {
+        let event = tokio::select! {
+            Some(e) = key_rx.recv() => e,
+            Some(u) = rx.recv() => Event::Source(u),
+            _ = tick.tick() => Event::Tick(jiff::Timestamp::now()),
+        };
+        let mut dirty = update(&mut state, event);
+        // Keys first, then a bounded batch of source updates.
+        while let Ok(e) = key_rx.try_recv() {
+            dirty |= update(&mut state, e);
+        }
+        for _ in 0..MAX_BATCH {
+            match rx.try_recv() {
+                Ok(u) => dirty |= update(&mut state, Event::Source(u)),
+                Err(_) => break,
+            }
+        }
+        if state.quit {
+            break Ok(());
+        }
+        if dirty && let Err(e) = guard.terminal.draw(|f| crate::ui::draw(f, &state)) {
+            break Err(e.into());
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    sources.abort_all();
+    drop(guard);
+    let _ = input.join();
+    result
+}

@@ -1,0 +1,92 @@
+//! `fleetdeck snapshot`: connect, wait (bounded) for every source to answer,
+//! render one frame headless with ratatui's TestBackend.
+
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use tokio::sync::mpsc;
+
+use super::nav::ViewKind;
+use super::state::State;
+use super::update::{Event, open_view, update};
+use crate::sources::{self, Plan};
+
+/// Parses `160x48`.
+pub fn parse_size(s: &str) -> Result<(u16, u16), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("--size {s:?}: expected WIDTHxHEIGHT, e.g. 160x48"))?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|n| (10..=1000).contains(n))
+    };
+    match (parse(w), parse(h)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => Err(format!(
+            "--size {s:?}: width and height must be numbers from 10 to 1000"
+        )),
+    }
+}
+
+/// Feeds source updates into `state` until every source has answered once
+/// (then a short settle period for follow-up events) or `limit` passes.
+pub async fn sync(
+    state: &mut State,
+    rx: &mut mpsc::Receiver<crate::model::fleet::SourceUpdate>,
+    limit: Duration,
+) {
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut settled_at = None;
+    loop {
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            tracing::warn!(
+                "snapshot: sources not all settled within {}s",
+                limit.as_secs()
+            );
+            return;
+        }
+        if settled_at.is_none() && state.fleet.settled() {
+            settled_at = Some(now);
+        }
+        if let Some(t) = settled_at
+            && now.duration_since(t) >= Duration::from_millis(700)
+        {
+            return;
+        }
+        let wait = deadline.min(now + Duration::from_millis(100));
+        if let Ok(Some(u)) = tokio::time::timeout_at(wait, rx.recv()).await {
+            update(state, Event::Source(u));
+        }
+    }
+}
+
+pub async fn render(
+    plan: Plan,
+    mut state: State,
+    view: ViewKind,
+    size: (u16, u16),
+    limit: Duration,
+) -> anyhow::Result<Buffer> {
+    let (tx, mut rx) = mpsc::channel(4096);
+    let mut tasks = sources::spawn_all(plan, tx);
+    // Let every source announce itself before judging "settled".
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    sync(&mut state, &mut rx, limit).await;
+    tasks.abort_all();
+    state.now = jiff::Timestamp::now();
+    open_view(&mut state, view);
+    Ok(frame(&state, size))
+}
+
+/// One frame of `state` at `size`.
+pub fn frame(state: &State, size: (u16, u16)) -> Buffer {
+    // TestBackend cannot fail (its error type is Infallible).
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(size.0, size.1));
+    let _ = terminal.draw(|f| crate::ui::draw(f, state));
+    terminal.backend().buffer().clone()
+}

@@ -1,0 +1,78 @@
+//! Everything the UI draws from. Changed only by [`super::update`].
+
+use jiff::Timestamp;
+
+use super::nav::{Nav, NavEntry, Scope, ViewKind};
+use crate::config::keymap::{Keymap, Mode};
+use crate::config::theme::Theme;
+use crate::model::fleet::Fleet;
+
+pub struct State {
+    pub fleet: Fleet,
+    pub nav: Nav,
+    pub mode: Mode,
+    /// The `:` command line or the `/` filter being typed.
+    pub input: String,
+    /// `:ctx NAME` — applies to every view.
+    pub cluster_scope: Option<String>,
+    /// `:ns NAME` / `--namespace` — applies to every namespaced view.
+    pub namespace_scope: Option<String>,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    /// A one-line message in the footer, until it expires.
+    pub flash: Option<(String, Timestamp)>,
+    /// Startup warnings (bad theme/keymap file…), shown until the first key.
+    pub warnings: Vec<String>,
+    pub now: Timestamp,
+    pub quit: bool,
+    pub readonly: bool,
+}
+
+impl State {
+    pub fn new(theme: Theme, keymap: Keymap, now: Timestamp) -> Self {
+        State {
+            fleet: Fleet::default(),
+            nav: Nav::new(NavEntry::new(ViewKind::Fleet, Scope::default())),
+            mode: Mode::Normal,
+            input: String::new(),
+            cluster_scope: None,
+            namespace_scope: None,
+            theme,
+            keymap,
+            flash: None,
+            warnings: Vec::new(),
+            now,
+            quit: false,
+            readonly: false,
+        }
+    }
+
+    pub fn entry(&self) -> &NavEntry {
+        self.nav.top()
+    }
+
+    pub fn entry_mut(&mut self) -> &mut NavEntry {
+        self.nav.top_mut()
+    }
+
+    /// The effective scope of an entry: its own, over the global `:ctx`/`:ns`.
+    pub fn scope_of(&self, entry: &NavEntry) -> Scope {
+        let mut s = entry.scope.clone();
+        if s.cluster.is_none() {
+            s.cluster = self.cluster_scope.clone();
+        }
+        if s.namespace.is_none() {
+            s.namespace = self.namespace_scope.clone();
+        }
+        s
+    }
+
+    pub fn flash(&mut self, msg: impl Into<String>) {
+        self.flash = Some((msg.into(), self.now));
+    }
+
+    /// Cluster names in display order.
+    pub fn cluster_names(&self) -> Vec<String> {
+        self.fleet.clusters.keys().cloned().collect()
+    }
+}

@@ -1,0 +1,324 @@
+//! `update(state, event)`: the only place state changes. Keys are turned into
+//! actions through the keymap; source updates go into the fleet.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use jiff::Timestamp;
+
+use super::commands::{self, Command};
+use super::nav::{NavEntry, Scope, ViewKind};
+use super::state::State;
+use crate::config::keymap::{Action, Key, Mode};
+use crate::model::fleet::SourceUpdate;
+use crate::ui::table::Line;
+use crate::ui::views;
+
+// Source updates dominate the traffic; boxing them would allocate per event.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Event {
+    Source(SourceUpdate),
+    Key(KeyEvent),
+    Resize,
+    Tick(Timestamp),
+}
+
+const FLASH_SECONDS: i64 = 5;
+
+/// Applies one event; returns whether anything visible may have changed.
+pub fn update(state: &mut State, event: Event) -> bool {
+    match event {
+        Event::Source(u) => {
+            state.fleet.apply(u, state.now);
+            true
+        }
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            on_key(state, &k);
+            true
+        }
+        Event::Key(_) => false,
+        Event::Resize => true,
+        Event::Tick(now) => {
+            state.now = now;
+            if let Some((_, at)) = &state.flash
+                && now.as_second() - at.as_second() >= FLASH_SECONDS
+            {
+                state.flash = None;
+            }
+            true
+        }
+    }
+}
+
+fn on_key(state: &mut State, k: &KeyEvent) {
+    let key = Key::from_event(k);
+    // Startup warnings stay until the user has seen them and pressed something.
+    let had_warnings = !state.warnings.is_empty();
+    state.warnings.clear();
+    let action = state.keymap.action(state.mode, &key);
+    match state.mode {
+        Mode::Command | Mode::Filter => match action {
+            Some(a) => input_action(state, a),
+            None => {
+                if let KeyCode::Char(c) = k.code
+                    && !key.ctrl
+                    && !key.alt
+                {
+                    state.input.push(c);
+                    if state.mode == Mode::Filter {
+                        set_filter(state);
+                    }
+                }
+            }
+        },
+        Mode::Help => match action {
+            Some(Action::Quit) => state.quit = true,
+            Some(_) => state.mode = Mode::Normal,
+            None => {}
+        },
+        Mode::Normal => {
+            if let Some(a) = action {
+                normal_action(state, a);
+            } else if !had_warnings {
+                state.flash(format!("{} is not bound (? for help)", key.label()));
+            }
+        }
+    }
+}
+
+fn input_action(state: &mut State, a: Action) {
+    match a {
+        Action::Submit => {
+            let mode = state.mode;
+            state.mode = Mode::Normal;
+            if mode == Mode::Command {
+                let input = std::mem::take(&mut state.input);
+                run_command(state, input.trim());
+            } else {
+                state.input.clear();
+            }
+        }
+        Action::Cancel => {
+            if state.mode == Mode::Filter {
+                state.entry_mut().filter.clear();
+            }
+            state.input.clear();
+            state.mode = Mode::Normal;
+        }
+        Action::Complete => {
+            if let Some(c) = commands::completion(state, &state.input) {
+                state.input = c;
+            }
+        }
+        Action::Erase => {
+            state.input.pop();
+            if state.mode == Mode::Filter {
+                set_filter(state);
+            }
+        }
+        Action::Quit => state.quit = true,
+        _ => {}
+    }
+}
+
+fn set_filter(state: &mut State) {
+    let f = state.input.clone();
+    let e = state.entry_mut();
+    e.filter = f;
+    e.selected = None;
+    e.cursor = 0;
+}
+
+pub fn run_command(state: &mut State, input: &str) {
+    if input.is_empty() {
+        return;
+    }
+    // Accept the completion when what was typed is an unambiguous prefix.
+    let parsed = commands::parse(input).or_else(|e| {
+        commands::completion(state, input)
+            .map(|c| commands::parse(&c))
+            .unwrap_or(Err(e))
+    });
+    match parsed {
+        Ok(Command::View(v)) => open_view(state, v),
+        Ok(Command::Namespace(ns)) => {
+            state.flash(format!("namespace: {}", ns.as_deref().unwrap_or("all")));
+            state.namespace_scope = ns;
+            reset_selection(state);
+        }
+        Ok(Command::Context(ctx)) => {
+            if let Some(c) = &ctx
+                && !state.fleet.clusters.contains_key(c)
+            {
+                state.flash(format!(
+                    "no cluster {c:?} (known: {})",
+                    state.cluster_names().join(", ")
+                ));
+                return;
+            }
+            state.flash(format!("cluster: {}", ctx.as_deref().unwrap_or("all")));
+            state.cluster_scope = ctx;
+            reset_selection(state);
+        }
+        Ok(Command::Help) => state.mode = Mode::Help,
+        Ok(Command::Quit) => state.quit = true,
+        Err(e) => state.flash(e),
+    }
+}
+
+fn reset_selection(state: &mut State) {
+    let e = state.entry_mut();
+    e.selected = None;
+    e.cursor = 0;
+    e.offset.set(0);
+}
+
+/// Opens a top-level view as the new root (like k9s's `:pods`).
+pub fn open_view(state: &mut State, v: ViewKind) {
+    state.nav.reset(NavEntry::new(v, Scope::default()));
+}
+
+fn normal_action(state: &mut State, a: Action) {
+    match a {
+        Action::Quit => state.quit = true,
+        Action::Up => move_by(state, -1),
+        Action::Down => move_by(state, 1),
+        Action::PageUp => move_by(state, -20),
+        Action::PageDown => move_by(state, 20),
+        Action::Top => move_by(state, i64::MIN / 2),
+        Action::Bottom => move_by(state, i64::MAX / 2),
+        Action::Enter => drill(state),
+        Action::Back => {
+            if !state.entry().filter.is_empty() {
+                state.entry_mut().filter.clear();
+            } else {
+                state.nav.pop();
+            }
+        }
+        Action::Command => {
+            state.mode = Mode::Command;
+            state.input.clear();
+        }
+        Action::Filter => {
+            state.mode = Mode::Filter;
+            state.input = state.entry().filter.clone();
+        }
+        Action::Help => state.mode = Mode::Help,
+        Action::NextView | Action::PrevView => {
+            let root = state
+                .nav
+                .iter()
+                .next()
+                .map(|e| e.kind())
+                .unwrap_or_default();
+            let tabs = ViewKind::TABS;
+            let i = tabs.iter().position(|v| *v == root).unwrap_or(0);
+            let n = tabs.len();
+            let next = if a == Action::NextView {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            open_view(state, tabs[next]);
+        }
+        Action::SortNext | Action::SortPrev => {
+            let cols = views::build(state, state.entry()).columns.len().max(1);
+            let e = state.entry_mut();
+            let cur = e.sort.map(|(c, _)| c);
+            let next = match (cur, a == Action::SortNext) {
+                (None, true) => 0,
+                (None, false) => cols - 1,
+                (Some(c), true) => (c + 1) % cols,
+                (Some(c), false) => (c + cols - 1) % cols,
+            };
+            e.sort = Some((next, false));
+        }
+        Action::SortReverse => {
+            let e = state.entry_mut();
+            e.sort = Some(match e.sort {
+                Some((c, d)) => (c, !d),
+                None => (0, true),
+            });
+        }
+        Action::AllScopes => {
+            state.cluster_scope = None;
+            state.namespace_scope = None;
+            state.flash("all clusters, all namespaces");
+        }
+        Action::NextCluster | Action::PrevCluster => {
+            let names = state.cluster_names();
+            if names.is_empty() {
+                return;
+            }
+            let pos = state
+                .cluster_scope
+                .as_ref()
+                .and_then(|c| names.iter().position(|n| n == c));
+            let n = names.len();
+            // Cycle: all → first → … → last → all.
+            let next = match (pos, a == Action::NextCluster) {
+                (None, true) => Some(0),
+                (None, false) => Some(n - 1),
+                (Some(i), true) => (i + 1 < n).then_some(i + 1),
+                (Some(i), false) => i.checked_sub(1),
+            };
+            state.cluster_scope = next.map(|i| names[i].clone());
+            state.flash(format!(
+                "cluster: {}",
+                state.cluster_scope.as_deref().unwrap_or("all")
+            ));
+            reset_selection(state);
+        }
+        Action::Describe | Action::Logs | Action::Scale => {
+            state.flash(format!("{} is not available in this build yet", a.name()));
+        }
+        Action::Submit | Action::Cancel | Action::Complete | Action::Erase | Action::Close => {}
+    }
+}
+
+/// Moves the selection by `delta` rows (group headers are skipped).
+fn move_by(state: &mut State, delta: i64) {
+    let model = views::build(state, state.entry());
+    let entry = state.entry();
+    let lines = model.arrange(&entry.filter, entry.sort);
+    let rows: Vec<usize> = lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Row(i) => Some(*i),
+            Line::Group(..) => None,
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let current = model
+        .selected_row(&lines, entry)
+        .and_then(|r| rows.iter().position(|&i| model.rows[i].id == r.id))
+        .unwrap_or(0);
+    let target = (current as i64)
+        .saturating_add(delta)
+        .clamp(0, rows.len() as i64 - 1) as usize;
+    let id = model.rows[rows[target]].id.clone();
+    let line = lines
+        .iter()
+        .position(|l| *l == Line::Row(rows[target]))
+        .unwrap_or(0);
+    let e = state.entry_mut();
+    e.selected = Some(id);
+    e.cursor = line;
+}
+
+fn drill(state: &mut State) {
+    let model = views::build(state, state.entry());
+    let entry = state.entry();
+    let lines = model.arrange(&entry.filter, entry.sort);
+    let Some(row) = model.selected_row(&lines, entry) else {
+        return;
+    };
+    match &row.target {
+        Some(t) => {
+            let (view, scope) = t.destination();
+            state.nav.push(NavEntry::new(view, scope));
+        }
+        None => state.flash("nothing to drill into here"),
+    }
+}

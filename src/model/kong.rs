@@ -1,0 +1,237 @@
+//! Kong gateway nodes as seen through their admin API. Health is per node:
+//! each replica has its own balancer, so each is polled and shown separately.
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::text::sanitize;
+
+/// How a Kong node is reached.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KongVia {
+    /// Through the API server's pod proxy.
+    Pod {
+        cluster: String,
+        namespace: String,
+        pod: String,
+    },
+    /// A direct admin URL (Kong on ECS, external).
+    Url(String),
+}
+
+/// What `/status` says about the node's configuration source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KongDb {
+    /// DB mode: whether Postgres is reachable from this node.
+    Reachable(bool),
+    /// DB-less / data plane: the configuration hash (all zeros = empty).
+    Hash(String),
+    Unknown,
+}
+
+pub const EMPTY_CONFIG_HASH: &str = "00000000000000000000000000000000";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KongTarget {
+    /// `host:port` as configured.
+    pub target: String,
+    pub weight: i64,
+    /// HEALTHY, UNHEALTHY, HEALTHCHECKS_OFF, DNS_ERROR.
+    pub health: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KongUpstream {
+    pub name: String,
+    /// `HEALTHY` / `UNHEALTHY` from `?balancer_health=1`.
+    pub balancer: Option<String>,
+    pub targets: Vec<KongTarget>,
+}
+
+impl KongUpstream {
+    /// A balancer with no targets, or unhealthy, yields "failure to get a peer".
+    pub fn broken(&self) -> bool {
+        self.balancer.as_deref() == Some("UNHEALTHY")
+            || self.targets.is_empty()
+            || self.targets.iter().all(|t| t.weight == 0)
+    }
+}
+
+/// One poll of one Kong node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KongNode {
+    pub gateway: String,
+    /// Pod name or admin URL host.
+    pub name: String,
+    pub via: KongVia,
+    /// `Err` when `/status` did not answer.
+    pub reachable: Result<(), String>,
+    /// `Err(reason)` when `/status/ready` answered 503 (or not at all).
+    pub ready: Option<Result<(), String>>,
+    pub db: KongDb,
+    pub version: Option<String>,
+    pub upstreams: Vec<KongUpstream>,
+    pub polled: Option<Timestamp>,
+    /// IP of the node (pod IP / task IP) when known.
+    pub ip: Option<String>,
+}
+
+impl KongNode {
+    pub fn new(gateway: &str, name: &str, via: KongVia) -> Self {
+        KongNode {
+            gateway: gateway.to_owned(),
+            name: name.to_owned(),
+            via,
+            reachable: Err("not polled yet".into()),
+            ready: None,
+            db: KongDb::Unknown,
+            version: None,
+            upstreams: Vec::new(),
+            polled: None,
+            ip: None,
+        }
+    }
+
+    pub fn is_ready(&self) -> bool {
+        matches!(self.ready, Some(Ok(())))
+    }
+
+    /// Reachable, ready, its DB reachable (or it has a configuration), and every balancer has a peer.
+    pub fn healthy(&self) -> bool {
+        self.reachable.is_ok()
+            && self.is_ready()
+            && match &self.db {
+                KongDb::Reachable(r) => *r,
+                KongDb::Hash(h) => h != EMPTY_CONFIG_HASH,
+                KongDb::Unknown => false,
+            }
+            && !self.upstreams.iter().any(KongUpstream::broken)
+    }
+}
+
+/// `GET /status` → `(db, version?)`.
+pub fn parse_status(v: &Value) -> KongDb {
+    if let Some(r) = v.pointer("/database/reachable").and_then(Value::as_bool) {
+        KongDb::Reachable(r)
+    } else if let Some(h) = v.get("configuration_hash").and_then(Value::as_str) {
+        KongDb::Hash(sanitize(h))
+    } else {
+        KongDb::Unknown
+    }
+}
+
+/// `GET /` → the Kong version.
+pub fn parse_version(v: &Value) -> Option<String> {
+    v.get("version").and_then(Value::as_str).map(sanitize)
+}
+
+/// A collection page: the items and the `next` path, if any.
+pub fn parse_page(v: &Value) -> (Vec<Value>, Option<String>) {
+    let data = v
+        .get("data")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let next = v
+        .get("next")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    (data, next)
+}
+
+/// An upstream entity → its name.
+pub fn upstream_name(v: &Value) -> Option<String> {
+    v.get("name").and_then(Value::as_str).map(sanitize)
+}
+
+/// An entry of `/upstreams/{u}/health` → a target with its health on this node.
+pub fn parse_target_health(v: &Value) -> Option<KongTarget> {
+    Some(KongTarget {
+        target: sanitize(v.get("target")?.as_str()?),
+        weight: v.get("weight").and_then(Value::as_i64).unwrap_or(100),
+        health: sanitize(v.get("health").and_then(Value::as_str).unwrap_or("UNKNOWN")),
+    })
+}
+
+/// `/upstreams/{u}/health?balancer_health=1` → `HEALTHY` / `UNHEALTHY`.
+pub fn parse_balancer_health(v: &Value) -> Option<String> {
+    v.pointer("/data/balancer_health")
+        .or_else(|| v.pointer("/data/health"))
+        .and_then(Value::as_str)
+        .map(sanitize)
+}
+
+/// The configuration hashes of a gateway's nodes disagree (DB-less drift).
+pub fn hash_drift<'a>(nodes: impl Iterator<Item = &'a KongNode>) -> bool {
+    let mut hashes = nodes.filter_map(|n| match &n.db {
+        KongDb::Hash(h) if n.reachable.is_ok() => Some(h.as_str()),
+        _ => None,
+    });
+    let Some(first) = hashes.next() else {
+        return false;
+    };
+    hashes.any(|h| h != first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_status_modes() {
+        assert_eq!(
+            parse_status(&json!({"database": {"reachable": true}, "server": {}})),
+            KongDb::Reachable(true)
+        );
+        assert_eq!(
+            parse_status(&json!({"configuration_hash": "abc", "server": {}})),
+            KongDb::Hash("abc".into())
+        );
+        assert_eq!(parse_status(&json!("garbage")), KongDb::Unknown);
+    }
+
+    #[test]
+    fn parses_health_pages_and_balancer() {
+        let page = json!({
+            "data": [
+                {"target": "10.0.1.23:8080", "weight": 100, "health": "HEALTHY", "data": {}},
+                {"target": "10.0.1.24:8080", "weight": 100, "health": "UNHEALTHY"}
+            ],
+            "next": "/upstreams/u/health?offset=abc",
+            "node_id": "n1"
+        });
+        let (items, next) = parse_page(&page);
+        let targets: Vec<_> = items.iter().filter_map(parse_target_health).collect();
+        assert_eq!(targets.len(), 2);
+        assert_eq!(targets[1].health, "UNHEALTHY");
+        assert_eq!(next.as_deref(), Some("/upstreams/u/health?offset=abc"));
+        let (_, none) = parse_page(&json!({"data": [], "next": null}));
+        assert_eq!(none, None);
+        assert_eq!(
+            parse_balancer_health(
+                &json!({"data": {"health": "HEALTHY", "balancer_health": "UNHEALTHY"}})
+            ),
+            Some("UNHEALTHY".into())
+        );
+    }
+
+    #[test]
+    fn empty_upstream_is_broken_and_drift_is_flagged() {
+        let up = KongUpstream {
+            name: "u".into(),
+            balancer: Some("HEALTHY".into()),
+            targets: vec![],
+        };
+        assert!(up.broken());
+        let mut a = KongNode::new("g", "a", KongVia::Url("http://a".into()));
+        a.reachable = Ok(());
+        a.db = KongDb::Hash("1".repeat(32));
+        let mut b = a.clone();
+        b.name = "b".into();
+        assert!(!hash_drift([&a, &b].into_iter()));
+        b.db = KongDb::Hash("2".repeat(32));
+        assert!(hash_drift([&a, &b].into_iter()));
+    }
+}

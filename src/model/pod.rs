@@ -1,0 +1,319 @@
+//! Pods: the real reason behind the phase, and where each pod runs.
+
+use jiff::Timestamp;
+use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
+
+use super::store::{Key, Row, key_of};
+use super::text::sanitize;
+
+pub const LABEL_FARGATE_PROFILE: &str = "eks.amazonaws.com/fargate-profile";
+pub const ANNOTATION_CAPACITY_PROVISIONED: &str = "CapacityProvisioned";
+
+/// How bad a pod's state is, for colour and counting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PodHealth {
+    Ok,
+    /// Completed / Succeeded: not a problem, not running.
+    Done,
+    /// Pending, starting, not ready.
+    Pending,
+    /// CrashLoopBackOff, ImagePullBackOff, OOMKilled, Failed, Evicted…
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodRow {
+    pub namespace: String,
+    pub name: String,
+    pub phase: String,
+    /// What a person needs to read: `CrashLoopBackOff`, `Init:ImagePullBackOff`, `Pending`…
+    pub status: String,
+    pub health: PodHealth,
+    /// Scheduler's or container's message explaining `status`, when there is one.
+    pub message: Option<String>,
+    pub ready: u32,
+    pub containers: u32,
+    pub restarts: u32,
+    /// Why the last container restart ended (OOMKilled, Error…).
+    pub last_termination: Option<String>,
+    pub node: Option<String>,
+    pub ip: Option<String>,
+    pub fargate_profile: Option<String>,
+    /// Fargate's billed size, e.g. `0.25vCPU 0.5GB`.
+    pub capacity_provisioned: Option<String>,
+    pub scheduler: Option<String>,
+    pub owner: Option<Owner>,
+    /// PVCs this pod mounts.
+    pub claims: Vec<String>,
+    pub created: Option<Timestamp>,
+}
+
+impl Row for PodRow {
+    fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+}
+
+impl From<&Pod> for PodRow {
+    fn from(pod: &Pod) -> Self {
+        let (namespace, name) = key_of(&pod.metadata);
+        let spec = pod.spec.as_ref();
+        let status = pod.status.as_ref();
+        let statuses: &[ContainerStatus] = status
+            .and_then(|s| s.container_statuses.as_deref())
+            .unwrap_or_default();
+        let init_statuses: &[ContainerStatus] = status
+            .and_then(|s| s.init_container_statuses.as_deref())
+            .unwrap_or_default();
+        let phase = status
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_else(|| "Pending".into());
+        let containers = spec.map(|s| s.containers.len()).unwrap_or(statuses.len()) as u32;
+        let ready = statuses.iter().filter(|c| c.ready).count() as u32;
+        let restarts = statuses.iter().map(|c| c.restart_count.max(0) as u32).sum();
+        let last_termination = statuses.iter().find_map(|c| {
+            c.last_state
+                .as_ref()
+                .and_then(|s| s.terminated.as_ref())
+                .and_then(|t| t.reason.as_deref().map(sanitize))
+        });
+        let (status_text, health, message) = reason(pod, &phase, statuses, init_statuses);
+        let labels = pod.metadata.labels.as_ref();
+        let annotations = pod.metadata.annotations.as_ref();
+        PodRow {
+            namespace: sanitize(&namespace),
+            name: sanitize(&name),
+            phase: sanitize(&phase),
+            status: status_text,
+            health,
+            message,
+            ready,
+            containers,
+            restarts,
+            last_termination,
+            node: spec.and_then(|s| s.node_name.as_deref()).map(sanitize),
+            ip: status.and_then(|s| s.pod_ip.as_deref()).map(sanitize),
+            fargate_profile: labels
+                .and_then(|l| l.get(LABEL_FARGATE_PROFILE))
+                .map(|v| sanitize(v)),
+            capacity_provisioned: annotations
+                .and_then(|a| a.get(ANNOTATION_CAPACITY_PROVISIONED))
+                .map(|v| sanitize(v)),
+            scheduler: spec.and_then(|s| s.scheduler_name.as_deref()).map(sanitize),
+            owner: pod
+                .metadata
+                .owner_references
+                .as_ref()
+                .and_then(|o| o.iter().find(|o| o.controller == Some(true)).or(o.first()))
+                .map(|o| Owner {
+                    kind: sanitize(&o.kind),
+                    name: sanitize(&o.name),
+                }),
+            claims: spec
+                .and_then(|s| s.volumes.as_ref())
+                .map(|vs| {
+                    vs.iter()
+                        .filter_map(|v| v.persistent_volume_claim.as_ref())
+                        .map(|c| sanitize(&c.claim_name))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            created: pod.metadata.creation_timestamp.as_ref().map(|t| t.0),
+        }
+    }
+}
+
+/// The status column kubectl would print, made more precise: the waiting or
+/// terminated reason of the first unhappy container, Init: prefixes, and the
+/// scheduler's reason for Pending pods.
+fn reason(
+    pod: &Pod,
+    phase: &str,
+    statuses: &[ContainerStatus],
+    init_statuses: &[ContainerStatus],
+) -> (String, PodHealth, Option<String>) {
+    let status = pod.status.as_ref();
+    if pod.metadata.deletion_timestamp.is_some() {
+        return ("Terminating".into(), PodHealth::Pending, None);
+    }
+    if let Some(r) = status.and_then(|s| s.reason.as_deref()) {
+        // Evicted, NodeLost, UnexpectedAdmissionError…
+        let msg = status.and_then(|s| s.message.as_deref()).map(sanitize);
+        return (sanitize(r), PodHealth::Failed, msg);
+    }
+    let total_init = init_statuses.len();
+    for (i, c) in init_statuses.iter().enumerate() {
+        let state = c.state.as_ref();
+        if let Some(t) = state.and_then(|s| s.terminated.as_ref()) {
+            if t.exit_code == 0 {
+                continue;
+            }
+            let r = t.reason.as_deref().unwrap_or("Error");
+            return (
+                format!("Init:{}", sanitize(r)),
+                PodHealth::Failed,
+                t.message.as_deref().map(sanitize),
+            );
+        }
+        if let Some(w) = state.and_then(|s| s.waiting.as_ref()) {
+            let r = w.reason.as_deref().unwrap_or("Waiting");
+            if r != "PodInitializing" {
+                let health = waiting_health(r);
+                return (
+                    format!("Init:{}", sanitize(r)),
+                    health,
+                    w.message.as_deref().map(sanitize),
+                );
+            }
+        }
+        return (format!("Init:{i}/{total_init}"), PodHealth::Pending, None);
+    }
+    let mut running_unready = false;
+    for c in statuses {
+        let state = c.state.as_ref();
+        if let Some(w) = state.and_then(|s| s.waiting.as_ref()) {
+            let r = w.reason.as_deref().unwrap_or("Waiting");
+            let mut text = sanitize(r);
+            // CrashLoopBackOff hides why it crashed; the last termination says it.
+            if let Some(last) = c
+                .last_state
+                .as_ref()
+                .and_then(|s| s.terminated.as_ref())
+                .and_then(|t| t.reason.as_deref())
+                && r == "CrashLoopBackOff"
+                && last != "Error"
+                && last != "Completed"
+            {
+                text = format!("{text} ({})", sanitize(last));
+            }
+            return (text, waiting_health(r), w.message.as_deref().map(sanitize));
+        }
+        if let Some(t) = state.and_then(|s| s.terminated.as_ref()) {
+            let r = t
+                .reason
+                .clone()
+                .unwrap_or_else(|| format!("ExitCode:{}", t.exit_code));
+            let health = if t.exit_code == 0 {
+                PodHealth::Done
+            } else {
+                PodHealth::Failed
+            };
+            if phase == "Succeeded" || t.exit_code != 0 {
+                return (sanitize(&r), health, t.message.as_deref().map(sanitize));
+            }
+        }
+        if state.and_then(|s| s.running.as_ref()).is_some() && !c.ready {
+            running_unready = true;
+        }
+    }
+    match phase {
+        "Pending" => {
+            // The scheduler's verdict, e.g. Unschedulable + "0/3 nodes are available…".
+            let cond = status.and_then(|s| s.conditions.as_ref()).and_then(|cs| {
+                cs.iter()
+                    .find(|c| c.type_ == "PodScheduled" && c.status == "False")
+            });
+            match cond {
+                Some(c) => (
+                    format!(
+                        "Pending:{}",
+                        sanitize(c.reason.as_deref().unwrap_or("NotScheduled"))
+                    ),
+                    PodHealth::Pending,
+                    c.message.as_deref().map(sanitize),
+                ),
+                None => ("Pending".into(), PodHealth::Pending, None),
+            }
+        }
+        "Running" if running_unready => ("Running".into(), PodHealth::Pending, None),
+        "Running" => ("Running".into(), PodHealth::Ok, None),
+        "Succeeded" => ("Completed".into(), PodHealth::Done, None),
+        "Failed" => (
+            "Failed".into(),
+            PodHealth::Failed,
+            status.and_then(|s| s.message.as_deref()).map(sanitize),
+        ),
+        other => (sanitize(other), PodHealth::Pending, None),
+    }
+}
+
+fn waiting_health(reason: &str) -> PodHealth {
+    match reason {
+        "ContainerCreating" | "PodInitializing" | "Waiting" => PodHealth::Pending,
+        _ => PodHealth::Failed,
+    }
+}
+
+impl PodRow {
+    pub fn ready_text(&self) -> String {
+        format!("{}/{}", self.ready, self.containers)
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.health == PodHealth::Ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fixtures;
+
+    #[test]
+    fn crashloop_shows_oomkilled() {
+        let row = PodRow::from(&fixtures::crashloop_pod());
+        assert_eq!(row.status, "CrashLoopBackOff (OOMKilled)");
+        assert_eq!(row.health, PodHealth::Failed);
+        assert_eq!(row.restarts, 7);
+        assert_eq!(row.ready_text(), "0/1");
+    }
+
+    #[test]
+    fn image_pull_backoff() {
+        let row = PodRow::from(&fixtures::image_pull_pod());
+        assert_eq!(row.status, "ImagePullBackOff");
+        assert_eq!(row.health, PodHealth::Failed);
+        assert!(row.message.as_deref().unwrap_or_default().contains("pull"));
+    }
+
+    #[test]
+    fn pending_fargate_pod_keeps_profile_and_scheduler_reason() {
+        let row = PodRow::from(&fixtures::pending_fargate_pod());
+        assert_eq!(row.status, "Pending:Unschedulable");
+        assert_eq!(row.health, PodHealth::Pending);
+        assert_eq!(row.fargate_profile.as_deref(), Some("fp-demo-service"));
+        assert_eq!(row.claims, vec!["data".to_string()]);
+        assert!(
+            row.message
+                .as_deref()
+                .unwrap_or_default()
+                .contains("PVC data not bound")
+        );
+    }
+
+    #[test]
+    fn running_fargate_pod_has_capacity_provisioned() {
+        let row = PodRow::from(&fixtures::running_fargate_pod());
+        assert_eq!(row.status, "Running");
+        assert_eq!(row.health, PodHealth::Ok);
+        assert_eq!(row.capacity_provisioned.as_deref(), Some("0.25vCPU 0.5GB"));
+        assert_eq!(
+            row.owner.as_ref().map(|o| o.kind.as_str()),
+            Some("ReplicaSet")
+        );
+        assert_eq!(row.ip.as_deref(), Some("10.0.1.23"));
+    }
+
+    #[test]
+    fn control_sequences_in_names_are_stripped() {
+        let mut pod = fixtures::running_fargate_pod();
+        pod.metadata.name = Some("evil\u{1b}[2Jpod".into());
+        assert_eq!(PodRow::from(&pod).name, "evilpod");
+    }
+}

@@ -1,0 +1,110 @@
+//! Services and EndpointSlices: the link from a gateway upstream to pods.
+
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+
+use super::store::{Key, Row, key_of};
+use super::text::sanitize;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceRow {
+    pub namespace: String,
+    pub name: String,
+    pub type_: String,
+    pub cluster_ip: Option<String>,
+    pub ports: Vec<String>,
+}
+
+impl Row for ServiceRow {
+    fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+}
+
+impl From<&Service> for ServiceRow {
+    fn from(s: &Service) -> Self {
+        let (namespace, name) = key_of(&s.metadata);
+        let spec = s.spec.as_ref();
+        ServiceRow {
+            namespace: sanitize(&namespace),
+            name: sanitize(&name),
+            type_: sanitize(spec.and_then(|s| s.type_.as_deref()).unwrap_or("ClusterIP")),
+            cluster_ip: spec.and_then(|s| s.cluster_ip.as_deref()).map(sanitize),
+            ports: spec
+                .and_then(|s| s.ports.as_ref())
+                .map(|ps| {
+                    ps.iter()
+                        .map(|p| format!("{}/{}", p.port, p.protocol.as_deref().unwrap_or("TCP")))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointRow {
+    pub address: String,
+    pub ready: bool,
+    pub pod: Option<String>,
+    pub node: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointSliceRow {
+    pub namespace: String,
+    pub name: String,
+    pub service: Option<String>,
+    pub endpoints: Vec<EndpointRow>,
+    pub ports: Vec<i32>,
+}
+
+impl Row for EndpointSliceRow {
+    fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+}
+
+impl From<&EndpointSlice> for EndpointSliceRow {
+    fn from(s: &EndpointSlice) -> Self {
+        let (namespace, name) = key_of(&s.metadata);
+        EndpointSliceRow {
+            namespace: sanitize(&namespace),
+            name: sanitize(&name),
+            service: s
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get("kubernetes.io/service-name"))
+                .map(|v| sanitize(v)),
+            endpoints: s
+                .endpoints
+                .iter()
+                .flatten()
+                .map(|e| EndpointRow {
+                    address: e.addresses.first().map(|a| sanitize(a)).unwrap_or_default(),
+                    // Kubernetes: a nil `ready` means ready.
+                    ready: e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true),
+                    pod: e
+                        .target_ref
+                        .as_ref()
+                        .filter(|r| r.kind.as_deref() == Some("Pod"))
+                        .and_then(|r| r.name.as_deref())
+                        .map(sanitize),
+                    node: e.node_name.as_deref().map(sanitize),
+                })
+                .collect(),
+            ports: s
+                .ports
+                .as_ref()
+                .map(|ps| ps.iter().filter_map(|p| p.port).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl EndpointSliceRow {
+    pub fn ready_count(&self) -> usize {
+        self.endpoints.iter().filter(|e| e.ready).count()
+    }
+}

@@ -1,0 +1,433 @@
+//! Kong gateways: each node polled on its own (health is per node). In-cluster
+//! Kong pods are found by a pod watch and reached through the API server's pod
+//! proxy; ECS-hosted or external Kong through its admin URLs.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Pod;
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Api, Client};
+use serde_json::Value;
+use tokio::task::JoinHandle;
+
+use super::{SourceUpdate, Tx};
+use crate::config::fleet::GatewayConfig;
+use crate::model::kong::{self, KongNode, KongUpstream, KongVia};
+use crate::model::status::{SourceError, SourceState};
+
+const POLL_EVERY: Duration = Duration::from_secs(5);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(3);
+/// Enough for any real gateway; bounds the work one poll can cause.
+const MAX_UPSTREAMS: usize = 500;
+const MAX_PAGES: usize = 50;
+
+/// How one node's admin API is reached.
+#[derive(Clone)]
+enum Admin {
+    PodProxy {
+        client: Client,
+        namespace: String,
+        pod: String,
+        port: u16,
+        token: Option<String>,
+    },
+    Direct {
+        http: reqwest::Client,
+        base: String,
+        token: Option<String>,
+    },
+}
+
+/// A response: status code and body.
+type Reply = (u16, Vec<u8>);
+
+impl Admin {
+    async fn get(&self, path: &str) -> Result<Reply, String> {
+        let fut = async {
+            match self {
+                Admin::PodProxy {
+                    client,
+                    namespace,
+                    pod,
+                    port,
+                    token,
+                } => {
+                    let req =
+                        kube::core::Request::new(format!("/api/v1/namespaces/{namespace}/pods"));
+                    let mut req = req
+                        .get_subresource(&format!("proxy{path}"), &format!("{pod}:{port}"))
+                        .map_err(|e| e.to_string())?;
+                    if let Some(t) = token
+                        && let Ok(v) = t.parse()
+                    {
+                        req.headers_mut().insert("kong-admin-token", v);
+                    }
+                    let res = client
+                        .send(req.map(kube::client::Body::from))
+                        .await
+                        .map_err(|e| super::errors::root_cause(&e))?;
+                    let status = res.status().as_u16();
+                    let body = res
+                        .into_body()
+                        .collect_bytes()
+                        .await
+                        .map_err(|e| super::errors::root_cause(&e))?;
+                    Ok((status, body.to_vec()))
+                }
+                Admin::Direct { http, base, token } => {
+                    let mut req = http.get(format!("{}{path}", base.trim_end_matches('/')));
+                    if let Some(t) = token {
+                        req = req.header("kong-admin-token", t);
+                    }
+                    let res = req
+                        .send()
+                        .await
+                        .map_err(|e| super::errors::root_cause(&e))?;
+                    let status = res.status().as_u16();
+                    let body = res
+                        .bytes()
+                        .await
+                        .map_err(|e| super::errors::root_cause(&e))?;
+                    Ok((status, body.to_vec()))
+                }
+            }
+        };
+        tokio::time::timeout(REQUEST_TIMEOUT, fut)
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer within {}s", REQUEST_TIMEOUT.as_secs())))
+    }
+
+    /// GET returning JSON; non-2xx or non-JSON is an error naming what came back.
+    async fn json(&self, path: &str) -> Result<Value, String> {
+        let (status, body) = self.get(path).await?;
+        if !(200..300).contains(&status) {
+            return Err(format!("{path}: HTTP {status}{}", message_suffix(&body)));
+        }
+        serde_json::from_slice(&body)
+            .map_err(|_| format!("{path}: not JSON ({} bytes)", body.len()))
+    }
+
+    /// Every item of a paginated collection, following `next`.
+    async fn collect(&self, path: &str) -> Result<Vec<Value>, String> {
+        let mut items = Vec::new();
+        let mut next = Some(path.to_owned());
+        let mut pages = 0;
+        while let Some(p) = next.take() {
+            let (data, n) = kong::parse_page(&self.json(&p).await?);
+            items.extend(data);
+            pages += 1;
+            if pages < MAX_PAGES {
+                next = n;
+            }
+        }
+        Ok(items)
+    }
+}
+
+fn message_suffix(body: &[u8]) -> String {
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.get("message")
+                .and_then(Value::as_str)
+                .map(|m| format!(": {}", crate::model::text::sanitize(m)))
+        })
+        .unwrap_or_default()
+}
+
+fn encode(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// One full poll of one node: status, readiness, then every upstream's
+/// targets with their health on this node and the balancer's verdict.
+async fn poll(admin: &Admin, mut node: KongNode) -> KongNode {
+    node.polled = Some(jiff::Timestamp::now());
+    let status = match admin.json("/status").await {
+        Ok(v) => v,
+        Err(e) => {
+            node.reachable = Err(e);
+            node.ready = None;
+            return node;
+        }
+    };
+    node.reachable = Ok(());
+    node.db = kong::parse_status(&status);
+    if let Ok(root) = admin.json("/").await {
+        node.version = kong::parse_version(&root);
+    }
+    node.ready = Some(match admin.get("/status/ready").await {
+        Ok((200, _)) => Ok(()),
+        Ok((code, body)) => Err(format!("HTTP {code}{}", message_suffix(&body))),
+        Err(e) => Err(e),
+    });
+    let upstreams = match admin.collect("/upstreams").await {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::warn!(gateway = node.gateway, node = node.name, "upstreams: {e}");
+            return node;
+        }
+    };
+    node.upstreams.clear();
+    for name in upstreams
+        .iter()
+        .filter_map(kong::upstream_name)
+        .take(MAX_UPSTREAMS)
+    {
+        let path = format!("/upstreams/{}/health", encode(&name));
+        let targets = admin
+            .collect(&path)
+            .await
+            .map(|items| items.iter().filter_map(kong::parse_target_health).collect())
+            .unwrap_or_default();
+        let balancer = admin
+            .json(&format!("{path}?balancer_health=1"))
+            .await
+            .ok()
+            .and_then(|v| kong::parse_balancer_health(&v));
+        node.upstreams.push(KongUpstream {
+            name,
+            balancer,
+            targets,
+        });
+    }
+    node
+}
+
+async fn poll_loop(admin: Admin, template: KongNode, tx: Tx) {
+    let mut tick = tokio::time::interval(POLL_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let node = poll(&admin, template.clone()).await;
+        if tx
+            .send(SourceUpdate::KongNode(Box::new(node)))
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Kong pods matching the gateway's selector, each polled through the pod proxy.
+pub async fn run_pods(gw: GatewayConfig, client: Client, cluster: String, tx: Tx) {
+    let _ = tx
+        .send(SourceUpdate::GatewayAdded {
+            gateway: gw.name.clone(),
+            cluster: Some(cluster.clone()),
+            ecs_service: gw.ecs_service.clone(),
+        })
+        .await;
+    let mut pods = PodPollers {
+        gw: gw.clone(),
+        client: client.clone(),
+        cluster,
+        namespace: gw.namespace.clone().unwrap_or_else(|| "kong".into()),
+        port: gw.admin_port.unwrap_or(8001),
+        tx: tx.clone(),
+        pollers: BTreeMap::new(),
+    };
+    let api: Api<Pod> = Api::namespaced(client, &pods.namespace);
+    let mut config = watcher::Config::default();
+    if let Some(sel) = &gw.selector {
+        config = config.labels(sel);
+    }
+    let stream = watcher(api, config).default_backoff();
+    futures::pin_mut!(stream);
+    let mut listed: Vec<String> = Vec::new();
+    while let Some(event) = stream.next().await {
+        match event {
+            Ok(watcher::Event::Init) => listed.clear(),
+            Ok(watcher::Event::InitApply(pod)) => {
+                listed.extend(pod.metadata.name.clone());
+                pods.upsert(&pod);
+            }
+            Ok(watcher::Event::InitDone) => {
+                let gone: Vec<String> = pods
+                    .pollers
+                    .keys()
+                    .filter(|k| !listed.contains(k))
+                    .cloned()
+                    .collect();
+                for name in gone {
+                    pods.remove(&name).await;
+                }
+                pods.state(SourceState::Live).await;
+            }
+            Ok(watcher::Event::Apply(pod)) => pods.upsert(&pod),
+            Ok(watcher::Event::Delete(pod)) => {
+                if let Some(name) = &pod.metadata.name {
+                    pods.remove(name).await;
+                }
+            }
+            Err(e) => {
+                if let Some(error) = super::errors::from_watcher(&e) {
+                    pods.state(SourceState::Failed {
+                        since: jiff::Timestamp::now(),
+                        error,
+                    })
+                    .await;
+                }
+            }
+        }
+    }
+}
+
+/// The pollers of one pod-proxy gateway, one per Kong pod.
+struct PodPollers {
+    gw: GatewayConfig,
+    client: Client,
+    cluster: String,
+    namespace: String,
+    port: u16,
+    tx: Tx,
+    pollers: BTreeMap<String, (Option<String>, JoinHandle<()>)>,
+}
+
+impl PodPollers {
+    /// Starts polling a new pod, or restarts when its IP changed.
+    fn upsert(&mut self, pod: &Pod) {
+        let Some(name) = pod.metadata.name.clone() else {
+            return;
+        };
+        let ip = pod.status.as_ref().and_then(|s| s.pod_ip.clone());
+        if self.pollers.get(&name).is_some_and(|(old, _)| *old == ip) {
+            return;
+        }
+        if let Some((_, h)) = self.pollers.remove(&name) {
+            h.abort();
+        }
+        let admin = Admin::PodProxy {
+            client: self.client.clone(),
+            namespace: self.namespace.clone(),
+            pod: name.clone(),
+            port: self.port,
+            token: self.gw.admin_token.clone(),
+        };
+        let via = KongVia::Pod {
+            cluster: self.cluster.clone(),
+            namespace: self.namespace.clone(),
+            pod: name.clone(),
+        };
+        let mut node = KongNode::new(&self.gw.name, &name, via);
+        node.ip = ip.clone();
+        let handle = tokio::spawn(poll_loop(admin, node, self.tx.clone()));
+        self.pollers.insert(name, (ip, handle));
+    }
+
+    async fn remove(&mut self, name: &str) {
+        if let Some((_, h)) = self.pollers.remove(name) {
+            h.abort();
+        }
+        let gone = SourceUpdate::KongNodeGone {
+            gateway: self.gw.name.clone(),
+            node: name.to_owned(),
+        };
+        let _ = self.tx.send(gone).await;
+    }
+
+    async fn state(&self, state: SourceState) {
+        let _ = self
+            .tx
+            .send(SourceUpdate::GatewayState {
+                gateway: self.gw.name.clone(),
+                state,
+            })
+            .await;
+    }
+}
+
+impl Drop for PodPollers {
+    fn drop(&mut self) {
+        for (_, h) in self.pollers.values() {
+            h.abort();
+        }
+    }
+}
+
+/// Kong nodes listed by admin URL (Kong on ECS, external Kong).
+pub async fn run_urls(gw: GatewayConfig, tx: Tx) {
+    let _ = tx
+        .send(SourceUpdate::GatewayAdded {
+            gateway: gw.name.clone(),
+            cluster: gw.context.clone().filter(|_| gw.admin_urls.is_empty()),
+            ecs_service: gw.ecs_service.clone(),
+        })
+        .await;
+    let http = match reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build() {
+        Ok(h) => h,
+        Err(e) => {
+            let error = SourceError::Other(super::errors::root_cause(&e));
+            let state = SourceState::Failed {
+                since: jiff::Timestamp::now(),
+                error,
+            };
+            let _ = tx
+                .send(SourceUpdate::GatewayState {
+                    gateway: gw.name,
+                    state,
+                })
+                .await;
+            return;
+        }
+    };
+    let _ = tx
+        .send(SourceUpdate::GatewayState {
+            gateway: gw.name.clone(),
+            state: SourceState::Live,
+        })
+        .await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for url in &gw.admin_urls {
+        let name = url
+            .split("://")
+            .nth(1)
+            .unwrap_or(url)
+            .trim_end_matches('/')
+            .to_owned();
+        let mut node = KongNode::new(&gw.name, &name, KongVia::Url(url.clone()));
+        node.ip = name.split(':').next().map(str::to_owned);
+        let admin = Admin::Direct {
+            http: http.clone(),
+            base: url.clone(),
+            token: gw.admin_token.clone(),
+        };
+        tasks.spawn(poll_loop(admin, node, tx.clone()));
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+/// A pod-proxy gateway whose context is not being watched: say so once.
+pub async fn announce_unwatched(gw: GatewayConfig, tx: Tx) {
+    let _ = tx
+        .send(SourceUpdate::GatewayAdded {
+            gateway: gw.name.clone(),
+            cluster: gw.context.clone(),
+            ecs_service: gw.ecs_service.clone(),
+        })
+        .await;
+    let error = SourceError::Other(format!(
+        "context {} is not watched (add it with --context)",
+        gw.context.as_deref().unwrap_or("?")
+    ));
+    let _ = tx
+        .send(SourceUpdate::GatewayState {
+            gateway: gw.name,
+            state: SourceState::Failed {
+                since: jiff::Timestamp::now(),
+                error,
+            },
+        })
+        .await;
+}

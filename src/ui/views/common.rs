@@ -1,0 +1,151 @@
+//! Joins shared by several views: where a pod runs, which workload owns it,
+//! the latest warning about an object, state colours.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+
+use crate::app::nav::Scope;
+use crate::app::state::State;
+use crate::config::theme::Role;
+use crate::model::cluster::ClusterData;
+use crate::model::event::EventRow;
+use crate::model::node::NodeKind;
+use crate::model::pod::{PodHealth, PodRow};
+use crate::model::status::SourceState;
+use crate::ui::table::{Cell, cell};
+
+/// Clusters the scope covers, in name order.
+pub fn clusters<'a>(state: &'a State, scope: &Scope) -> Vec<&'a ClusterData> {
+    state
+        .fleet
+        .clusters
+        .values()
+        .filter(|c| scope.cluster.as_ref().is_none_or(|s| *s == c.name))
+        .collect()
+}
+
+pub fn ns_ok(scope: &Scope, namespace: &str) -> bool {
+    scope.namespace.as_ref().is_none_or(|n| n == namespace)
+}
+
+/// Show a CLUSTER column only when more than one cluster is in view.
+pub fn multi(state: &State, scope: &Scope) -> bool {
+    scope.cluster.is_none() && state.fleet.clusters.len() > 1
+}
+
+/// `fargate/<profile>`, `ng/<nodegroup>`, `virtual/<node>`, `ec2/<type>` or `-`.
+pub fn placement(cluster: &ClusterData, pod: &PodRow) -> (String, Role) {
+    let node = pod
+        .node
+        .as_deref()
+        .and_then(|n| cluster.stores.nodes.get("", n));
+    if let Some(p) = &pod.fargate_profile {
+        return (format!("fargate/{p}"), Role::Fargate);
+    }
+    match node {
+        Some(n) => match n.kind {
+            NodeKind::Fargate => ("fargate".into(), Role::Fargate),
+            NodeKind::Virtual => (format!("virtual/{}", n.name), Role::Virtual),
+            NodeKind::Ec2 => match (&n.nodegroup, &n.instance_type) {
+                (Some(g), _) => (format!("ng/{g}"), Role::Ec2),
+                (None, Some(t)) => (format!("ec2/{t}"), Role::Ec2),
+                _ => ("ec2".into(), Role::Ec2),
+            },
+        },
+        None if pod.node.is_some() => ("node?".into(), Role::Muted),
+        None => ("-".into(), Role::Muted),
+    }
+}
+
+/// The Deployment / StatefulSet / DaemonSet owning a pod: `(kind, name)`.
+pub fn workload_of(cluster: &ClusterData, pod: &PodRow) -> Option<(String, String)> {
+    let owner = pod.owner.as_ref()?;
+    if owner.kind == "ReplicaSet" {
+        let rs = cluster
+            .stores
+            .replicasets
+            .get(&pod.namespace, &owner.name)?;
+        return rs.deployment.clone().map(|d| ("Deployment".to_owned(), d));
+    }
+    Some((owner.kind.clone(), owner.name.clone()))
+}
+
+/// Latest Warning event per `(kind, namespace, name)`, for explaining states.
+pub fn latest_warnings(cluster: &ClusterData) -> HashMap<(String, String, String), &EventRow> {
+    let mut out: HashMap<(String, String, String), &EventRow> = HashMap::new();
+    for e in cluster.stores.events.iter() {
+        let key = (
+            e.object_kind.clone(),
+            e.namespace.clone(),
+            e.object_name.clone(),
+        );
+        let newer = out.get(&key).is_none_or(|old| {
+            (old.type_ != "Warning" && e.type_ == "Warning")
+                || (old.type_ == e.type_ && e.last >= old.last)
+        });
+        if newer {
+            out.insert(key, e);
+        }
+    }
+    out
+}
+
+pub fn pod_role(h: PodHealth) -> Role {
+    match h {
+        PodHealth::Ok => Role::Ok,
+        PodHealth::Done => Role::Muted,
+        PodHealth::Pending => Role::Warn,
+        PodHealth::Failed => Role::Critical,
+    }
+}
+
+pub fn state_cell(s: &SourceState, now: Timestamp) -> Cell {
+    let role = match s {
+        SourceState::Live => Role::Ok,
+        SourceState::Syncing => Role::Muted,
+        SourceState::Stale { .. } => Role::Warn,
+        SourceState::Failed { .. } => Role::Critical,
+    };
+    cell(s.label(now), role)
+}
+
+/// A count that is bad when non-zero.
+pub fn bad_count(n: usize, role: Role) -> Cell {
+    let mut c = crate::ui::table::num(n as i64, if n > 0 { role } else { Role::Muted });
+    if n == 0 {
+        c.text = "0".into();
+    }
+    c
+}
+
+pub fn age_cell(created: Option<Timestamp>, now: Timestamp) -> Cell {
+    Cell {
+        text: crate::model::format::age(created, now),
+        role: Role::Muted,
+        // Older first when ascending: sort on creation time.
+        sort: created.map(|t| t.as_second()),
+    }
+}
+
+/// Why a source shows nothing, for empty tables.
+pub fn empty_reason(state: &State, scope: &Scope, what: &str) -> String {
+    let cs = clusters(state, scope);
+    if cs.is_empty() {
+        return "no clusters configured (use --kubeconfig/--context or fleetdeck.toml)".into();
+    }
+    let mut problems = Vec::new();
+    for c in cs {
+        let s = c.overall();
+        if let Some(e) = s.error() {
+            problems.push(format!("{}: {} ({})", c.name, e.short(), e.message()));
+        } else if matches!(s, SourceState::Syncing) {
+            problems.push(format!("{}: syncing", c.name));
+        }
+    }
+    if problems.is_empty() {
+        format!("no {what}")
+    } else {
+        format!("no {what} — {}", problems.join("; "))
+    }
+}

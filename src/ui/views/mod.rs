@@ -1,0 +1,32 @@
+//! One file per view. Each builds a [`TableModel`] from the state: pure, no IO.
+
+pub mod aws;
+pub mod common;
+pub mod fleet;
+pub mod gateways;
+pub mod hpa;
+pub mod nodes;
+pub mod pods;
+pub mod pvc;
+pub mod targets;
+pub mod upstreams;
+pub mod workloads;
+
+use crate::app::nav::{NavEntry, ViewKind};
+use crate::app::state::State;
+use crate::ui::table::TableModel;
+
+pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+    match entry.kind() {
+        ViewKind::Fleet => fleet::build(state, entry),
+        ViewKind::Nodes => nodes::build(state, entry),
+        ViewKind::Pods => pods::build(state, entry),
+        ViewKind::Workloads => workloads::build(state, entry),
+        ViewKind::Hpa => hpa::build(state, entry),
+        ViewKind::Pvc => pvc::build(state, entry),
+        ViewKind::Gateways => gateways::build(state, entry),
+        ViewKind::Upstreams => upstreams::build(state, entry),
+        ViewKind::Targets => targets::build(state, entry),
+        ViewKind::Aws => aws::build(state, entry),
+    }
+}

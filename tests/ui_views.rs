@@ -1,0 +1,528 @@
+//! Every view rendered with ratatui's TestBackend from a fixture fleet (the
+//! terrax-fargate set-up: Fargate + EC2 + virtual nodes, a PVC deadlock, an
+//! HPA at max, a crash-looping pod, a Kong node with an empty upstream, Kong
+//! on ECS), compared with insta snapshots; and key flows asserted by the
+//! effect they produce.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use fleetdeck::app::nav::ViewKind;
+use fleetdeck::app::snapshot::frame;
+use fleetdeck::app::state::State;
+use fleetdeck::app::update::{Event, update};
+use fleetdeck::config::keymap::{Keymap, Mode};
+use fleetdeck::config::theme::Theme;
+use fleetdeck::model::aws::{
+    AwsRegionRows, EcsClusterRow, EcsServiceRow, EcsTaskRow, EksClusterRow, FargateProfileRow,
+    NodegroupRow,
+};
+use fleetdeck::model::cluster::{Kind, KubeUpdate};
+use fleetdeck::model::fleet::SourceUpdate;
+use fleetdeck::model::kong::{KongDb, KongNode, KongTarget, KongUpstream, KongVia};
+use fleetdeck::model::store::Change;
+use fleetdeck::ui::svg::to_text;
+use serde_json::Value;
+
+const NOW: &str = "2024-01-01T12:00:00Z";
+
+fn rows<K, R>(items: &[Value], kind: &str) -> Vec<R>
+where
+    K: serde::de::DeserializeOwned,
+    R: for<'a> From<&'a K>,
+{
+    items
+        .iter()
+        .filter(|i| i["kind"] == kind)
+        .map(|i| R::from(&serde_json::from_value::<K>(i.clone()).expect(kind)))
+        .collect()
+}
+
+fn kong_node(name: &str, ip: &str, targets: Vec<KongTarget>) -> KongNode {
+    let mut n = KongNode::new(
+        "kong",
+        name,
+        KongVia::Pod {
+            cluster: "terrax-fargate".into(),
+            namespace: "kong".into(),
+            pod: name.into(),
+        },
+    );
+    n.reachable = Ok(());
+    n.ready = Some(Ok(()));
+    n.db = KongDb::Hash("a1b2c3d4e5f60718293a4b5c6d7e8f90".into());
+    n.version = Some("3.6.1".into());
+    n.ip = Some(ip.into());
+    n.polled = Some(NOW.parse().expect("ts"));
+    n.upstreams = vec![
+        KongUpstream {
+            name: "service.tb-demo.8080.svc".into(),
+            balancer: Some("HEALTHY".into()),
+            targets,
+        },
+        KongUpstream {
+            name: "mysql.tb-demo.3306.svc".into(),
+            balancer: Some("UNHEALTHY".into()),
+            targets: vec![],
+        },
+    ];
+    n
+}
+
+fn target(t: &str, health: &str) -> KongTarget {
+    KongTarget {
+        target: t.into(),
+        weight: 100,
+        health: health.into(),
+    }
+}
+
+/// The fixture fleet, fed through `update` exactly as sources would.
+fn fleet_state() -> State {
+    let now = NOW.parse().expect("ts");
+    let mut state = State::new(
+        Theme::builtin("default").expect("theme"),
+        Keymap::builtin("default").expect("keymap"),
+        now,
+    );
+    let doc: Value = serde_json::from_str(include_str!("fixtures/terrax.json")).expect("fixture");
+    let cluster = doc["cluster"].as_str().expect("cluster").to_owned();
+    let items = doc["items"].as_array().expect("items").clone();
+    use fleetdeck::model::{event, hpa, node, pod, pvc, service, workload};
+    use k8s_openapi::api::{
+        apps::v1 as apps, autoscaling::v2 as asv2, core::v1 as core, discovery::v1 as disc,
+        storage::v1 as st,
+    };
+    let updates = vec![
+        KubeUpdate::Nodes(Change::Reset(rows::<core::Node, node::NodeRow>(
+            &items, "Node",
+        ))),
+        KubeUpdate::Pods(Change::Reset(rows::<core::Pod, pod::PodRow>(&items, "Pod"))),
+        KubeUpdate::Deployments(Change::Reset(
+            rows::<apps::Deployment, workload::WorkloadRow>(&items, "Deployment"),
+        )),
+        KubeUpdate::ReplicaSets(Change::Reset(rows::<
+            apps::ReplicaSet,
+            workload::ReplicaSetRow,
+        >(&items, "ReplicaSet"))),
+        KubeUpdate::StatefulSets(Change::Reset(rows::<
+            apps::StatefulSet,
+            workload::WorkloadRow,
+        >(&items, "StatefulSet"))),
+        KubeUpdate::DaemonSets(Change::Reset(vec![])),
+        KubeUpdate::Services(Change::Reset(vec![])),
+        KubeUpdate::EndpointSlices(Change::Reset(rows::<
+            disc::EndpointSlice,
+            service::EndpointSliceRow,
+        >(&items, "EndpointSlice"))),
+        KubeUpdate::Events(Change::Reset(rows::<core::Event, event::EventRow>(
+            &items, "Event",
+        ))),
+        KubeUpdate::Hpas(Change::Reset(rows::<
+            asv2::HorizontalPodAutoscaler,
+            hpa::HpaRow,
+        >(&items, "HorizontalPodAutoscaler"))),
+        KubeUpdate::Pvcs(Change::Reset(rows::<
+            core::PersistentVolumeClaim,
+            pvc::PvcRow,
+        >(&items, "PersistentVolumeClaim"))),
+        KubeUpdate::Pvs(Change::Reset(vec![])),
+        KubeUpdate::StorageClasses(Change::Reset(
+            rows::<st::StorageClass, pvc::StorageClassRow>(&items, "StorageClass"),
+        )),
+    ];
+    let mut send = |u| {
+        update(&mut state, Event::Source(u));
+    };
+    send(SourceUpdate::ClusterAdded {
+        cluster: cluster.clone(),
+        server: doc["server"].as_str().map(str::to_owned),
+    });
+    send(SourceUpdate::ClusterConnected {
+        cluster: cluster.clone(),
+        version: doc["version"].as_str().unwrap_or("-").to_owned(),
+    });
+    for u in updates {
+        send(SourceUpdate::Kube {
+            cluster: cluster.clone(),
+            update: u,
+        });
+    }
+    send(SourceUpdate::ClusterAdded {
+        cluster: "global-us".into(),
+        server: Some("https://XYZ.gr7.us-east-1.eks.amazonaws.com".into()),
+    });
+    send(SourceUpdate::ClusterError {
+        cluster: "global-us".into(),
+        error: fleetdeck::model::status::SourceError::Unreachable(
+            "Connection refused (os error 111)".into(),
+        ),
+    });
+    send(SourceUpdate::GatewayAdded {
+        gateway: "kong".into(),
+        cluster: Some(cluster.clone()),
+        ecs_service: None,
+    });
+    send(SourceUpdate::GatewayState {
+        gateway: "kong".into(),
+        state: fleetdeck::model::status::SourceState::Live,
+    });
+    send(SourceUpdate::KongNode(Box::new(kong_node(
+        "kong-gw-0",
+        "10.0.3.11",
+        vec![
+            target("10.0.1.23:8080", "HEALTHY"),
+            target("10.0.1.24:8080", "HEALTHY"),
+        ],
+    ))));
+    let mut stale = kong_node(
+        "kong-gw-1",
+        "10.0.3.13",
+        vec![
+            target("10.0.1.23:8080", "HEALTHY"),
+            target("10.0.1.99:8080", "DNS_ERROR"),
+        ],
+    );
+    stale.db = KongDb::Hash("ffffffffffffffffffffffffffffffff".into());
+    send(SourceUpdate::KongNode(Box::new(stale)));
+    send(SourceUpdate::GatewayAdded {
+        gateway: "kong-ecs".into(),
+        cluster: None,
+        ecs_service: Some("eu-west-1/kong-ecs/kong-gw".into()),
+    });
+    send(SourceUpdate::GatewayState {
+        gateway: "kong-ecs".into(),
+        state: fleetdeck::model::status::SourceState::Live,
+    });
+    let mut ecs_node = KongNode::new(
+        "kong-ecs",
+        "10.1.0.5:8001",
+        KongVia::Url("http://10.1.0.5:8001".into()),
+    );
+    ecs_node.reachable = Ok(());
+    ecs_node.ready = Some(Ok(()));
+    ecs_node.db = KongDb::Reachable(true);
+    ecs_node.polled = Some(now);
+    ecs_node.upstreams = vec![KongUpstream {
+        name: "orders".into(),
+        balancer: Some("HEALTHY".into()),
+        targets: vec![target("10.1.0.20:8080", "HEALTHY")],
+    }];
+    send(SourceUpdate::KongNode(Box::new(ecs_node)));
+    send(SourceUpdate::AwsRegion {
+        region: "eu-west-1".into(),
+        rows: Box::new(aws_rows()),
+    });
+    // Every kind live.
+    for k in Kind::ALL {
+        send(SourceUpdate::KindState {
+            cluster: cluster.clone(),
+            kind: *k,
+            state: fleetdeck::model::status::SourceState::Live,
+        });
+    }
+    state
+}
+
+fn aws_rows() -> AwsRegionRows {
+    let r = "eu-west-1".to_owned();
+    AwsRegionRows {
+        eks: vec![EksClusterRow {
+            region: r.clone(),
+            name: "terrax-fargate".into(),
+            version: Some("1.30".into()),
+            status: "ACTIVE".into(),
+            endpoint: Some("https://ABC.gr7.eu-west-1.eks.amazonaws.com".into()),
+        }],
+        profiles: vec![
+            FargateProfileRow {
+                region: r.clone(),
+                cluster: "terrax-fargate".into(),
+                name: "fp-default".into(),
+                status: "ACTIVE".into(),
+                selectors: vec!["ns=default".into(), "ns=kube-system".into()],
+            },
+            FargateProfileRow {
+                region: r.clone(),
+                cluster: "terrax-fargate".into(),
+                name: "fp-demo-service".into(),
+                status: "ACTIVE".into(),
+                selectors: vec!["ns=tb-demo app=service".into()],
+            },
+        ],
+        nodegroups: vec![NodegroupRow {
+            region: r.clone(),
+            cluster: "terrax-fargate".into(),
+            name: "ng-mysql".into(),
+            status: "ACTIVE".into(),
+            capacity_type: Some("ON_DEMAND".into()),
+            instance_types: vec!["t2.medium".into()],
+            min: 1,
+            desired: 1,
+            max: 2,
+            issues: vec![],
+        }],
+        ecs: vec![EcsClusterRow {
+            region: r.clone(),
+            name: "kong-ecs".into(),
+            status: "ACTIVE".into(),
+            running_tasks: 2,
+            pending_tasks: 1,
+            services: 2,
+        }],
+        services: vec![
+            EcsServiceRow {
+                region: r.clone(),
+                cluster: "kong-ecs".into(),
+                name: "kong-gw".into(),
+                status: "ACTIVE".into(),
+                desired: 3,
+                running: 2,
+                pending: 1,
+                launch_type: Some("FARGATE".into()),
+                deployments: vec!["PRIMARY 2/3".into()],
+                last_event: Some("(service kong-gw) has started 1 tasks".into()),
+            },
+            EcsServiceRow {
+                region: r.clone(),
+                cluster: "kong-ecs".into(),
+                name: "orders".into(),
+                status: "ACTIVE".into(),
+                desired: 1,
+                running: 1,
+                pending: 0,
+                launch_type: Some("FARGATE".into()),
+                deployments: vec!["PRIMARY 1/1".into()],
+                last_event: None,
+            },
+        ],
+        tasks: vec![
+            EcsTaskRow {
+                region: r.clone(),
+                cluster: "kong-ecs".into(),
+                id: "0a1b2c".into(),
+                service: Some("kong-gw".into()),
+                last_status: "RUNNING".into(),
+                desired_status: "RUNNING".into(),
+                health: "HEALTHY".into(),
+                ip: Some("10.1.0.5".into()),
+                launch_type: Some("FARGATE".into()),
+            },
+            EcsTaskRow {
+                region: r.clone(),
+                cluster: "kong-ecs".into(),
+                id: "3d4e5f".into(),
+                service: Some("orders".into()),
+                last_status: "RUNNING".into(),
+                desired_status: "RUNNING".into(),
+                health: "HEALTHY".into(),
+                ip: Some("10.1.0.20".into()),
+                launch_type: Some("FARGATE".into()),
+            },
+        ],
+    }
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn press(state: &mut State, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\u{1b}' => KeyCode::Esc,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        update(state, key(code));
+    }
+}
+
+fn screen(state: &State) -> String {
+    to_text(&frame(state, (160, 40)))
+}
+
+fn open(view: &str) -> String {
+    let mut state = fleet_state();
+    press(&mut state, &format!(":{view}\n"));
+    screen(&state)
+}
+
+#[test]
+fn fleet_view() {
+    insta::assert_snapshot!(screen(&fleet_state()));
+}
+
+#[test]
+fn nodes_view() {
+    insta::assert_snapshot!(open("nodes"));
+}
+
+#[test]
+fn pods_view() {
+    insta::assert_snapshot!(open("pods"));
+}
+
+#[test]
+fn workloads_view() {
+    insta::assert_snapshot!(open("deploy"));
+}
+
+#[test]
+fn hpa_view() {
+    insta::assert_snapshot!(open("hpa"));
+}
+
+#[test]
+fn pvc_view() {
+    insta::assert_snapshot!(open("pvc"));
+}
+
+#[test]
+fn gateways_view() {
+    insta::assert_snapshot!(open("gw"));
+}
+
+#[test]
+fn aws_view() {
+    insta::assert_snapshot!(open("aws"));
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut state = fleet_state();
+    press(&mut state, "?");
+    assert_eq!(state.mode, Mode::Help);
+    let s = screen(&state);
+    assert!(s.contains("describe (reserved)"), "{s}");
+    insta::assert_snapshot!(s);
+    press(&mut state, "\u{1b}");
+    assert_eq!(state.mode, Mode::Normal);
+}
+
+#[test]
+fn drill_cluster_to_nodes_to_pods_and_back() {
+    let mut state = fleet_state();
+    // Fleet → terrax-fargate (second row; global-us sorts first) → its nodes.
+    press(&mut state, "j\n");
+    assert_eq!(state.entry().kind(), ViewKind::Nodes);
+    assert_eq!(
+        state.entry().scope.cluster.as_deref(),
+        Some("terrax-fargate")
+    );
+    // First node is a Fargate node hosting one pod.
+    press(&mut state, "\n");
+    assert_eq!(state.entry().kind(), ViewKind::Pods);
+    let s = screen(&state);
+    assert!(s.contains("(1)"), "one pod on a Fargate node:\n{s}");
+    // Pod → its node.
+    press(&mut state, "\n");
+    assert_eq!(state.entry().kind(), ViewKind::Nodes);
+    assert!(
+        state
+            .entry()
+            .scope
+            .node
+            .as_deref()
+            .is_some_and(|n| n.starts_with("fargate-ip-"))
+    );
+    press(&mut state, "\u{1b}\u{1b}\u{1b}");
+    assert_eq!(state.entry().kind(), ViewKind::Fleet);
+    assert_eq!(state.nav.depth(), 1);
+}
+
+#[test]
+fn gateway_to_upstream_to_targets_to_pod() {
+    let mut state = fleet_state();
+    press(&mut state, ":gw\n\n");
+    assert_eq!(state.entry().kind(), ViewKind::Upstreams);
+    let s = screen(&state);
+    assert!(
+        s.contains("mysql.tb-demo.3306.svc") && s.contains("UNHEALTHY"),
+        "{s}"
+    );
+    insta::assert_snapshot!("upstreams_view", s);
+    // Upstreams sort by name: mysql first (empty: no targets), then service.
+    press(&mut state, "\n");
+    assert_eq!(state.entry().kind(), ViewKind::Targets);
+    let s = screen(&state);
+    assert!(
+        s.contains("failure to get a peer"),
+        "empty upstream explains the 503:\n{s}"
+    );
+    press(&mut state, "\u{1b}jj\n");
+    let s = screen(&state);
+    assert!(
+        s.contains("10.0.1.99:8080") && s.contains("stale target"),
+        "{s}"
+    );
+    insta::assert_snapshot!("targets_view", s);
+    // Target → the pod behind it → its node.
+    press(&mut state, "\n");
+    assert_eq!(state.entry().kind(), ViewKind::Pods);
+    assert_eq!(state.entry().scope.pod.as_deref(), Some("service-6b7c-a1"));
+    press(&mut state, "\n");
+    assert_eq!(state.entry().kind(), ViewKind::Nodes);
+}
+
+#[test]
+fn filter_is_fuzzy_and_esc_clears_it() {
+    let mut state = fleet_state();
+    press(&mut state, ":pods\n/crashloop");
+    assert_eq!(state.mode, Mode::Filter);
+    press(&mut state, "\n");
+    let s = screen(&state);
+    assert!(s.contains("api-7d9f-q2") && !s.contains("mysql-0"), "{s}");
+    press(&mut state, "\u{1b}");
+    assert!(state.entry().filter.is_empty());
+    assert!(screen(&state).contains("mysql-0"));
+}
+
+#[test]
+fn command_completion_namespace_scope_and_sort() {
+    let mut state = fleet_state();
+    press(&mut state, ":hp\t");
+    assert_eq!(state.input, "hpa");
+    press(&mut state, "\u{1b}:ns tb\t\n");
+    assert_eq!(state.namespace_scope.as_deref(), Some("tb-demo"));
+    press(&mut state, ":po\n");
+    let s = screen(&state);
+    assert!(s.contains("mysql-0") && !s.contains("coredns"), "{s}");
+    // Sort by the first column descending, then back to all namespaces.
+    press(&mut state, "0");
+    assert_eq!(state.namespace_scope, None);
+    press(&mut state, ">!");
+    assert_eq!(state.entry().sort, Some((0, true)));
+}
+
+#[test]
+fn tab_cycles_views_and_q_quits() {
+    let mut state = fleet_state();
+    let mut seen = Vec::new();
+    for _ in 0..8 {
+        seen.push(state.entry().kind());
+        press(&mut state, "\t");
+    }
+    assert_eq!(seen, ViewKind::TABS);
+    assert_eq!(state.entry().kind(), ViewKind::Fleet);
+    press(&mut state, "q");
+    assert!(state.quit);
+}
+
+#[test]
+fn reserved_actions_say_so_and_unknown_commands_are_explained() {
+    let mut state = fleet_state();
+    press(&mut state, "d");
+    assert!(
+        state
+            .flash
+            .as_ref()
+            .is_some_and(|(m, _)| m.contains("describe"))
+    );
+    press(&mut state, ":bogus\n");
+    assert!(
+        state
+            .flash
+            .as_ref()
+            .is_some_and(|(m, _)| m.contains("unknown command :bogus"))
+    );
+}
