@@ -160,8 +160,8 @@ mod tests {
         let mut store = Store::new(1, 100_000);
         let mut names = Vec::new();
         for i in 0..50 {
-            let p = crate::sim::scenarios::build::running_pod(
-                &crate::sim::scenarios::build::App::new("default", &format!("p-{i}"), "nginx:1.27"),
+            let p = crate::sim::scenarios::objects::running_pod(
+                &crate::sim::scenarios::objects::App::new("default", &format!("p-{i}"), "nginx:1.27"),
                 &format!("p-{i}"),
                 "ip-10-0-1-1.eu-west-1.compute.internal",
                 "10.0.1.1",

@@ -12,7 +12,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use super::load::LoadCurve;
 use super::{Ctx, meta, reconcile_all};
 use crate::sim::cluster::{EksView, NodegroupView, ProfileView};
-use crate::sim::scenarios::build::{self, App};
+use crate::sim::scenarios::objects::{self as build, App};
 use crate::sim::store::Store;
 
 pub fn terrax_eks() -> EksView {

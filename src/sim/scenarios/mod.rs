@@ -6,6 +6,8 @@
 //! `build` and `fleet` helpers, and a line in [`SCENARIOS`].
 
 pub mod build;
+pub mod kube_system;
+pub mod objects;
 mod demo;
 mod fleet;
 mod global;
