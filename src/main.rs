@@ -20,7 +20,9 @@ use fleetdeck::sources::Plan;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
-        Some(Command::Sim(args)) => return ExitCode::from(fleetdeck::sim::headless::run(args) as u8),
+        Some(Command::Sim(args)) => {
+            return ExitCode::from(fleetdeck::sim::headless::run(args) as u8);
+        }
         Some(Command::Scenarios) => {
             fleetdeck::sim::headless::print_scenarios();
             return ExitCode::SUCCESS;

@@ -34,7 +34,10 @@ pub enum SimError {
     #[error(transparent)]
     Fault(#[from] faults::FaultParseError),
     #[error("state dir {dir}: {source}")]
-    StateDir { dir: PathBuf, source: std::io::Error },
+    StateDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Serve(#[from] ServeError),
 }
@@ -66,27 +69,51 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
     let params = opts
         .params
         .iter()
-        .map(|p| p.split_once('=').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).ok_or_else(|| SimError::Param(p.clone())))
+        .map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .ok_or_else(|| SimError::Param(p.clone()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let fault_specs = opts.faults.iter().map(|f| faults::parse(f)).collect::<Result<Vec<_>, _>>()?;
-    let state_err = |source| SimError::StateDir { dir: opts.state_dir.clone(), source };
+    let fault_specs = opts
+        .faults
+        .iter()
+        .map(|f| faults::parse(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let state_err = |source| SimError::StateDir {
+        dir: opts.state_dir.clone(),
+        source,
+    };
     std::fs::create_dir_all(&opts.state_dir).map_err(state_err)?;
     let probe = opts.state_dir.join(".fleetdeck-write-test");
     std::fs::write(&probe, b"").map_err(state_err)?;
     let _ = std::fs::remove_file(&probe);
 
-    let fleet = Arc::new(scenarios::build(&opts.scenario, opts.seed, &params).map_err(|e| SimError::Scenario(e.to_string()))?);
+    let fleet = Arc::new(
+        scenarios::build(&opts.scenario, opts.seed, &params)
+            .map_err(|e| SimError::Scenario(e.to_string()))?,
+    );
 
     let mut entries = Vec::new();
     for cluster in &fleet.clusters {
         let served = server::serve_cluster(cluster.clone()).await?;
-        entries.push(Entry { context: cluster.name.clone(), server: served.url, ca_pem: served.ca_pem, token: cluster.token.clone() });
+        entries.push(Entry {
+            context: cluster.name.clone(),
+            server: served.url,
+            ca_pem: served.ca_pem,
+            token: cluster.token.clone(),
+        });
     }
     let aws_url = server::serve_http(aws::router(fleet.aws.clone())).await?;
     let mut gateways = Vec::new();
     for gw in &fleet.gateways {
         gateways.push(match gw {
-            GatewaySpec::InCluster { name, context, namespace, selector } => GatewayConfig {
+            GatewaySpec::InCluster {
+                name,
+                context,
+                namespace,
+                selector,
+            } => GatewayConfig {
                 name: name.clone(),
                 context: Some(context.clone()),
                 namespace: Some(namespace.clone()),
@@ -96,7 +123,11 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
                 ecs_service: None,
                 admin_token: None,
             },
-            GatewaySpec::Ecs { name, nodes, ecs_service } => {
+            GatewaySpec::Ecs {
+                name,
+                nodes,
+                ecs_service,
+            } => {
                 let mut urls = Vec::new();
                 for (_, router) in nodes {
                     urls.push(server::serve_http(router.clone()).await?);
@@ -138,7 +169,12 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
 
     let (stop, stopped) = tokio::sync::watch::channel(false);
     for tf in &fault_specs {
-        let targets: Vec<_> = fleet.clusters.iter().filter(|c| tf.context.as_ref().is_none_or(|ctx| *ctx == c.name)).cloned().collect();
+        let targets: Vec<_> = fleet
+            .clusters
+            .iter()
+            .filter(|c| tf.context.as_ref().is_none_or(|ctx| *ctx == c.name))
+            .cloned()
+            .collect();
         match &tf.fault {
             FaultSpec::DropWatchesEvery(every) => {
                 let every = *every;
@@ -155,7 +191,10 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
             FaultSpec::KongTimeout(node) | FaultSpec::KongGarbage(node) => {
                 let garbage = matches!(tf.fault, FaultSpec::KongGarbage(_));
                 if !fleet.set_kong_fault(node, garbage) {
-                    return Err(SimError::Scenario(format!("--fault: no Kong node named {node:?} in scenario {:?}", opts.scenario)));
+                    return Err(SimError::Scenario(format!(
+                        "--fault: no Kong node named {node:?} in scenario {:?}",
+                        opts.scenario
+                    )));
                 }
             }
             other => targets.iter().for_each(|c| c.faults.apply(other)),
@@ -163,7 +202,12 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
     }
     world::spawn(fleet.clone(), opts.seed, stopped);
     wait_until_serving(&fleet).await;
-    Ok(SimHandle { config_path, kubeconfig_path, fleet, stop })
+    Ok(SimHandle {
+        config_path,
+        kubeconfig_path,
+        fleet,
+        stop,
+    })
 }
 
 /// Ready means the controllers have made their first pass on every cluster.

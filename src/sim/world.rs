@@ -13,7 +13,10 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use super::aws::SharedAws;
 use super::cluster::{EksView, NodegroupView, ProfileView, SharedCluster};
 use super::controllers::{self, Ctx, load::LoadCurve};
-use super::kong::{DbMode, KicBackend, KongConfig, KongFault, KongNode, SharedKongNode, TargetHealth, admin_router, kic_config};
+use super::kong::{
+    DbMode, KicBackend, KongConfig, KongFault, KongNode, SharedKongNode, TargetHealth,
+    admin_router, kic_config,
+};
 use super::rng::{Rng, hash_str};
 
 /// Annotation on a Service: the paths the in-cluster Kong routes to it.
@@ -23,9 +26,18 @@ pub const KONG_PATHS: &str = "sim.fleetdeck.io/kong-paths";
 #[derive(Clone)]
 pub enum GatewaySpec {
     /// Kong pods reached through the API server's pod proxy.
-    InCluster { name: String, context: String, namespace: String, selector: String },
+    InCluster {
+        name: String,
+        context: String,
+        namespace: String,
+        selector: String,
+    },
     /// Kong nodes on ECS, each with its own admin listener.
-    Ecs { name: String, nodes: Vec<(String, axum::Router)>, ecs_service: String },
+    Ecs {
+        name: String,
+        nodes: Vec<(String, axum::Router)>,
+        ecs_service: String,
+    },
 }
 
 /// In-cluster Kong (KIC, DB-less): one node per running Kong pod.
@@ -90,7 +102,11 @@ impl Fleet {
 
     /// Sets a Kong node's fault by its hostname (ECS node or Kong pod name).
     pub fn set_kong_fault(&self, node: &str, garbage: bool) -> bool {
-        let fault = if garbage { KongFault::Malformed } else { KongFault::Timeout };
+        let fault = if garbage {
+            KongFault::Malformed
+        } else {
+            KongFault::Timeout
+        };
         let mut found = false;
         for g in &self.ecs_kong {
             for (name, n) in &g.nodes {
@@ -134,7 +150,11 @@ pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
                         .values()
                         .map(|p| ProfileView {
                             name: p.name.clone(),
-                            selectors: p.selectors.iter().map(|s| (s.namespace.clone(), s.labels.clone())).collect(),
+                            selectors: p
+                                .selectors
+                                .iter()
+                                .map(|s| (s.namespace.clone(), s.labels.clone()))
+                                .collect(),
                             active: p.status.as_str() == "ACTIVE",
                             subnets_azs: Vec::new(),
                         })
@@ -145,10 +165,24 @@ pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
                         .map(|ng| NodegroupView {
                             name: ng.name.clone(),
                             desired: ng.desired.max(0) as u32,
-                            instance_type: ng.instance_types.first().cloned().unwrap_or_else(|| "m5.large".into()),
+                            instance_type: ng
+                                .instance_types
+                                .first()
+                                .cloned()
+                                .unwrap_or_else(|| "m5.large".into()),
                             capacity_type: ng.capacity_type.as_str().to_owned(),
                             labels: ng.labels.clone(),
-                            taints: ng.taints.iter().map(|t| (t.key.clone(), t.value.clone(), k8s_effect(t.effect).to_owned())).collect(),
+                            taints: ng
+                                .taints
+                                .iter()
+                                .map(|t| {
+                                    (
+                                        t.key.clone(),
+                                        t.value.clone(),
+                                        k8s_effect(t.effect).to_owned(),
+                                    )
+                                })
+                                .collect(),
                             azs: Vec::new(),
                         })
                         .collect(),
@@ -166,7 +200,14 @@ pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
             continue;
         }
         let eks = c.eks();
-        let ctx = Ctx { now, region: &c.region, eks: &eks, seed: hash_str(&c.name), started: fleet.started, loads: &fleet.loads[i] };
+        let ctx = Ctx {
+            now,
+            region: &c.region,
+            eks: &eks,
+            seed: hash_str(&c.name),
+            started: fleet.started,
+            loads: &fleet.loads[i],
+        };
         controllers::reconcile_all(&mut c.store(), &ctx);
     }
     for k in &fleet.kic {
@@ -178,13 +219,17 @@ pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
 }
 
 fn sync_kic(fleet: &Fleet, k: &InClusterKong) {
-    let Some(cluster) = fleet.clusters.get(k.cluster) else { return };
+    let Some(cluster) = fleet.clusters.get(k.cluster) else {
+        return;
+    };
     let (pods, backends) = {
         let store = cluster.store();
         let pods: Vec<(String, bool)> = store
             .list::<Pod>(Some(&k.namespace))
             .into_iter()
-            .filter(|p| p.metadata.labels.as_ref().and_then(|l| l.get(&k.label.0)) == Some(&k.label.1))
+            .filter(|p| {
+                p.metadata.labels.as_ref().and_then(|l| l.get(&k.label.0)) == Some(&k.label.1)
+            })
             .map(|p| {
                 let running = p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
                 (p.metadata.name.unwrap_or_default(), running)
@@ -195,20 +240,41 @@ fn sync_kic(fleet: &Fleet, k: &InClusterKong) {
             .list::<Service>(None)
             .into_iter()
             .filter_map(|s| {
-                let paths = s.metadata.annotations.as_ref()?.get(KONG_PATHS)?.split(',').map(str::to_owned).collect();
+                let paths = s
+                    .metadata
+                    .annotations
+                    .as_ref()?
+                    .get(KONG_PATHS)?
+                    .split(',')
+                    .map(str::to_owned)
+                    .collect();
                 let ns = s.metadata.namespace.clone().unwrap_or_default();
                 let name = s.metadata.name.clone().unwrap_or_default();
                 let port = s.spec.as_ref()?.ports.as_ref()?.first()?;
                 let target_port = port.target_port.as_ref().and_then(|t| match t {
-                    k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(p) => Some(*p as u16),
+                    k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(p) => {
+                        Some(*p as u16)
+                    }
                     _ => None,
                 });
                 let ready = slices
                     .iter()
-                    .filter(|sl| sl.metadata.namespace.as_deref() == Some(&ns) && sl.metadata.labels.as_ref().and_then(|l| l.get("kubernetes.io/service-name")) == Some(&name))
+                    .filter(|sl| {
+                        sl.metadata.namespace.as_deref() == Some(&ns)
+                            && sl
+                                .metadata
+                                .labels
+                                .as_ref()
+                                .and_then(|l| l.get("kubernetes.io/service-name"))
+                                == Some(&name)
+                    })
                     .flat_map(|sl| sl.endpoints.iter().flatten())
                     .filter(|e| e.conditions.as_ref().and_then(|c| c.ready) == Some(true))
-                    .flat_map(|e| e.addresses.iter().map(|a| (a.clone(), target_port.unwrap_or(port.port as u16))))
+                    .flat_map(|e| {
+                        e.addresses
+                            .iter()
+                            .map(|a| (a.clone(), target_port.unwrap_or(port.port as u16)))
+                    })
                     .collect();
                 Some(KicBackend {
                     namespace: ns,
@@ -228,14 +294,21 @@ fn sync_kic(fleet: &Fleet, k: &InClusterKong) {
     nodes.retain(|name, _| pods.iter().any(|(p, running)| p == name && *running));
     for (name, running) in &pods {
         if *running && !nodes.contains_key(name) {
-            let node = KongNode::new(&uuid_like(&format!("{}/{name}", cluster.name)), name, DbMode::DbLess).shared();
+            let node = KongNode::new(
+                &uuid_like(&format!("{}/{name}", cluster.name)),
+                name,
+                DbMode::DbLess,
+            )
+            .shared();
             nodes.insert(name.clone(), node);
         }
     }
     let mut routers = lock(&cluster.kong_pods);
     routers.retain(|(ns, pod), _| *ns != k.namespace || nodes.contains_key(pod));
     for (ordinal, (name, node)) in nodes.iter().enumerate() {
-        routers.entry((k.namespace.clone(), name.clone())).or_insert_with(|| admin_router(node.clone()));
+        routers
+            .entry((k.namespace.clone(), name.clone()))
+            .or_insert_with(|| admin_router(node.clone()));
         let mut n = lock(node);
         n.set_config(config.clone());
         for (bad, svc) in k.unhealthy.iter().filter(|(o, _)| *o == ordinal) {
@@ -244,7 +317,12 @@ fn sync_kic(fleet: &Fleet, k: &InClusterKong) {
     }
 }
 
-fn mark_unhealthy(node: &mut KongNode, config: &KongConfig, upstream: impl Fn(&str) -> bool, _ordinal: usize) {
+fn mark_unhealthy(
+    node: &mut KongNode,
+    config: &KongConfig,
+    upstream: impl Fn(&str) -> bool,
+    _ordinal: usize,
+) {
     for u in config.upstreams.iter().filter(|u| upstream(&u.name)) {
         for t in &u.targets {
             node.set_target_health(&u.name, &t.target, TargetHealth::Unhealthy);
@@ -252,14 +330,23 @@ fn mark_unhealthy(node: &mut KongNode, config: &KongConfig, upstream: impl Fn(&s
     }
 }
 
+/// (Kong service name, its paths, the running task addresses behind it)
+type AppTargets = (String, Vec<String>, Vec<(String, u16)>);
+
 fn sync_ecs_kong(fleet: &Fleet, k: &EcsKong) {
-    let targets: Vec<(String, Vec<String>, Vec<(String, u16)>)> = {
+    let targets: Vec<AppTargets> = {
         let aws = lock(&fleet.aws);
-        let Some(ecs) = aws.ecs_cluster(&k.region, &k.ecs_cluster) else { return };
+        let Some(ecs) = aws.ecs_cluster(&k.region, &k.ecs_cluster) else {
+            return;
+        };
         k.apps
             .iter()
             .map(|(name, paths, svc, port)| {
-                let ips = ecs.service_tasks(svc).filter(|t| t.last_status.as_str() == "RUNNING").map(|t| (t.private_ip.clone(), *port)).collect();
+                let ips = ecs
+                    .service_tasks(svc)
+                    .filter(|t| t.last_status.as_str() == "RUNNING")
+                    .map(|t| (t.private_ip.clone(), *port))
+                    .collect();
                 (name.clone(), paths.clone(), ips)
             })
             .collect()
@@ -293,5 +380,12 @@ fn k8s_effect(e: super::aws::TaintEffect) -> &'static str {
 pub fn uuid_like(name: &str) -> String {
     let a = super::rng::mix(hash_str(name));
     let b = super::rng::mix(a);
-    format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff, 0x8000 | (b >> 48 & 0x3fff), b & 0xffff_ffff_ffff)
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        0x8000 | (b >> 48 & 0x3fff),
+        b & 0xffff_ffff_ffff
+    )
 }

@@ -39,7 +39,10 @@ impl Sim {
             other => {
                 let _ = child.kill();
                 let out = child.wait_with_output().expect("wait");
-                panic!("sim did not get ready ({other:?}): {}", String::from_utf8_lossy(&out.stderr));
+                panic!(
+                    "sim did not get ready ({other:?}): {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
         }
     }
@@ -58,11 +61,19 @@ impl Sim {
             .arg("--kubeconfig")
             .arg(self.kubeconfig())
             .arg("--cache-dir")
-            .arg(self.dir.path().join(format!("cache-{}", bin.rsplit('/').next().unwrap_or(bin))))
+            .arg(
+                self.dir
+                    .path()
+                    .join(format!("cache-{}", bin.rsplit('/').next().unwrap_or(bin))),
+            )
             .args(args)
             .output()
             .expect("kubectl runs");
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 
     /// kubectl that must succeed; returns stdout.
@@ -87,7 +98,9 @@ impl Drop for Sim {
 }
 
 pub fn terminate(child: &Child) {
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
 }
 
 pub fn wait_timeout(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
@@ -108,7 +121,10 @@ pub fn wait_for<T>(what: &str, limit: Duration, mut check: impl FnMut() -> Optio
         if let Some(v) = check() {
             return v;
         }
-        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }

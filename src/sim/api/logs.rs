@@ -260,7 +260,11 @@ fn start(cluster: &Arc<Cluster>, rp: &ResourcePath, params: &Params) -> Result<R
             )));
         }
     };
-    let flag = |k: &str| params.get(k).is_some_and(|v| v == "true" || v == "1");
+    let flag = |k: &str| {
+        params
+            .get(k)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+    };
     let previous = flag("previous");
     let plan = log_lines(&pod, &container, previous)?;
     let timestamps = flag("timestamps");

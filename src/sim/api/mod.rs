@@ -27,8 +27,8 @@ use crate::sim::resources::RESOURCES;
 pub use logs::log_lines;
 use path::Target;
 pub use status::ApiError;
-pub use write::merge;
 pub use table::human_age;
+pub use write::merge;
 
 /// Query parameters, first value wins.
 pub type Params = HashMap<String, String>;
@@ -115,7 +115,10 @@ async fn handle(
             if cluster.faults.forbids(res.plural) {
                 let verb = if rp.name.is_some() {
                     "get"
-                } else if params.get("watch").is_some_and(|w| w == "true" || w == "1") {
+                } else if params
+                    .get("watch")
+                    .is_some_and(|w| w.eq_ignore_ascii_case("true") || w == "1")
+                {
                     "watch"
                 } else {
                     "list"
@@ -138,7 +141,9 @@ async fn handle(
                 (&Method::GET, Some("log")) => return logs::logs(&cluster, &rp, &params).await,
                 (&Method::GET, _)
                     if rp.name.is_none()
-                        && params.get("watch").is_some_and(|w| w == "true" || w == "1") =>
+                        && params
+                            .get("watch")
+                            .is_some_and(|w| w.eq_ignore_ascii_case("true") || w == "1") =>
                 {
                     return watch::watch(cluster.clone(), &rp, &params, &accept);
                 }

@@ -68,6 +68,8 @@ fn resource(group: &str, version: &str, segs: &[&str]) -> Option<Target> {
         {
             (Some((*ns).to_owned()), [&[*plural][..], rest].concat())
         }
+        // A namespace's own subresources; anything else under it is unknown.
+        ["namespaces", _, sub, ..] if !["status", "finalize"].contains(sub) => return None,
         _ => (None, segs.to_vec()),
     };
     let (plural, rest) = segs.split_first()?;

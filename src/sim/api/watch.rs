@@ -84,7 +84,7 @@ pub fn watch(cluster: Arc<Cluster>, rp: &ResourcePath, params: &Params, accept: 
     };
     let bookmarks = params
         .get("allowWatchBookmarks")
-        .is_some_and(|b| b == "true" || b == "1");
+        .is_some_and(|b| b.eq_ignore_ascii_case("true") || b == "1");
     let timeout = params
         .get("timeoutSeconds")
         .and_then(|t| t.parse::<u64>().ok())

@@ -161,7 +161,11 @@ mod tests {
         let mut names = Vec::new();
         for i in 0..50 {
             let p = crate::sim::scenarios::objects::running_pod(
-                &crate::sim::scenarios::objects::App::new("default", &format!("p-{i}"), "nginx:1.27"),
+                &crate::sim::scenarios::objects::App::new(
+                    "default",
+                    &format!("p-{i}"),
+                    "nginx:1.27",
+                ),
                 &format!("p-{i}"),
                 "ip-10-0-1-1.eu-west-1.compute.internal",
                 "10.0.1.1",

@@ -4,7 +4,9 @@
 //! failure, an HPA pinned at max — beside healthy bulk in a second region,
 //! and Kong on ECS with one node without a healthy peer.
 
-use super::build::{BEHAVIOR, Workload, hpa, kong_kic, kube_system, namespace, pvc, service, with_claim};
+use super::build::{
+    BEHAVIOR, Workload, hpa, kong_kic, kube_system, namespace, pvc, service, with_claim,
+};
 use super::{Params, ScenarioError};
 use crate::sim::aws::{FargateProfile, Nodegroup};
 use crate::sim::world::{Fleet, GatewaySpec, InClusterKong};
@@ -15,7 +17,9 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     let eu = b.cluster("prod-eu", "eu-west-1", 31, |eks| {
         eks.with_nodegroup(Nodegroup::new("general", "m5.large", (2, 3, 6), t0))
             .with_fargate_profile(FargateProfile::new("fp-default", t0).selector("default", &[]))
-            .with_fargate_profile(FargateProfile::new("fp-shop", t0).selector("shop", &[("compute", "fargate")]))
+            .with_fargate_profile(
+                FargateProfile::new("fp-shop", t0).selector("shop", &[("compute", "fargate")]),
+            )
     });
     {
         let mut s = b.store(eu);
@@ -29,16 +33,55 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
         namespace(&mut s, "shop");
         let fargate: &[(&str, &str)] = &[("app", "hello-api"), ("compute", "fargate")];
         Workload::new("shop", "hello-api", 2, fargate, "hello-api:2.1.0").deployment(&mut s);
-        service(&mut s, "shop", "hello-api", &[("app", "hello-api")], 80, 8080, Some("/hello"));
+        service(
+            &mut s,
+            "shop",
+            "hello-api",
+            &[("app", "hello-api")],
+            80,
+            8080,
+            Some("/hello"),
+        );
         hpa(&mut s, "shop", "hello-api", "hello-api", 2, 4, 60);
-        let mut checkout = Workload::new("shop", "checkout", 2, &[("app", "checkout")], "shop/checkout:3.0.0-rc1");
+        let mut checkout = Workload::new(
+            "shop",
+            "checkout",
+            2,
+            &[("app", "checkout")],
+            "shop/checkout:3.0.0-rc1",
+        );
         checkout.annotations = &[(BEHAVIOR, "imagepull")];
         checkout.deployment(&mut s);
-        service(&mut s, "shop", "checkout", &[("app", "checkout")], 80, 8080, Some("/checkout"));
-        let mut payments = Workload::new("shop", "payments", 2, &[("app", "payments")], "shop/payments:4.2.1");
-        payments.annotations = &[(BEHAVIOR, "crashloop"), ("sim.fleetdeck.io/hostile-logs", "true")];
+        service(
+            &mut s,
+            "shop",
+            "checkout",
+            &[("app", "checkout")],
+            80,
+            8080,
+            Some("/checkout"),
+        );
+        let mut payments = Workload::new(
+            "shop",
+            "payments",
+            2,
+            &[("app", "payments")],
+            "shop/payments:4.2.1",
+        );
+        payments.annotations = &[
+            (BEHAVIOR, "crashloop"),
+            ("sim.fleetdeck.io/hostile-logs", "true"),
+        ];
         payments.deployment(&mut s);
-        service(&mut s, "shop", "payments", &[("app", "payments")], 80, 8080, Some("/payments"));
+        service(
+            &mut s,
+            "shop",
+            "payments",
+            &[("app", "payments")],
+            80,
+            8080,
+            Some("/payments"),
+        );
     }
     let us = b.cluster("prod-us", "us-east-1", 30, |eks| {
         eks.with_nodegroup(Nodegroup::new("general", "m5.xlarge", (3, 4, 8), t0).spot())
@@ -62,8 +105,19 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     }
     let (ecs_kong, ecs_gw) = super::kong_ecs::add_ecs_kong(&mut b, vec![(2, "payments".into())]);
     let mut fleet = b.finish();
-    fleet.kic.push(InClusterKong { cluster: eu, namespace: "kong".into(), label: ("app".into(), "kong".into()), unhealthy: vec![(1, "hello-api".into())], nodes: Default::default() });
-    fleet.gateways.push(GatewaySpec::InCluster { name: "prod-eu/kong".into(), context: "prod-eu".into(), namespace: "kong".into(), selector: "app=kong".into() });
+    fleet.kic.push(InClusterKong {
+        cluster: eu,
+        namespace: "kong".into(),
+        label: ("app".into(), "kong".into()),
+        unhealthy: vec![(1, "hello-api".into())],
+        nodes: Default::default(),
+    });
+    fleet.gateways.push(GatewaySpec::InCluster {
+        name: "prod-eu/kong".into(),
+        context: "prod-eu".into(),
+        namespace: "kong".into(),
+        selector: "app=kong".into(),
+    });
     fleet.ecs_kong.push(ecs_kong);
     fleet.gateways.push(ecs_gw);
     Ok(fleet)

@@ -17,16 +17,50 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     kube_system(&mut s, false, true);
     kong_kic(&mut s, "kong", 2);
     namespace(&mut s, "apps");
-    Workload::new("apps", "hello-api", 3, &[("app", "hello-api")], "hello-api:2.1.0").deployment(&mut s);
-    service(&mut s, "apps", "hello-api", &[("app", "hello-api")], 80, 8080, Some("/hello"));
+    Workload::new(
+        "apps",
+        "hello-api",
+        3,
+        &[("app", "hello-api")],
+        "hello-api:2.1.0",
+    )
+    .deployment(&mut s);
+    service(
+        &mut s,
+        "apps",
+        "hello-api",
+        &[("app", "hello-api")],
+        80,
+        8080,
+        Some("/hello"),
+    );
     hpa(&mut s, "apps", "hello-api", "hello-api", 3, 10, 80);
     namespace(&mut s, "shop");
     Workload::new("shop", "orders", 2, &[("app", "orders")], "orders:5.0.3").deployment(&mut s);
-    service(&mut s, "shop", "orders", &[("app", "orders")], 80, 8080, Some("/orders"));
+    service(
+        &mut s,
+        "shop",
+        "orders",
+        &[("app", "orders")],
+        80,
+        8080,
+        Some("/orders"),
+    );
     let _ = BEHAVIOR;
     drop(s);
     let mut fleet = b.finish();
-    fleet.kic.push(InClusterKong { cluster: c, namespace: "kong".into(), label: ("app".into(), "kong".into()), unhealthy: vec![], nodes: Default::default() });
-    fleet.gateways.push(GatewaySpec::InCluster { name: "healthy-eks/kong".into(), context: "healthy-eks".into(), namespace: "kong".into(), selector: "app=kong".into() });
+    fleet.kic.push(InClusterKong {
+        cluster: c,
+        namespace: "kong".into(),
+        label: ("app".into(), "kong".into()),
+        unhealthy: vec![],
+        nodes: Default::default(),
+    });
+    fleet.gateways.push(GatewaySpec::InCluster {
+        name: "healthy-eks/kong".into(),
+        context: "healthy-eks".into(),
+        namespace: "kong".into(),
+        selector: "app=kong".into(),
+    });
     Ok(fleet)
 }

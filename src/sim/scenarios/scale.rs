@@ -17,17 +17,33 @@ const NAMESPACES: usize = 50;
 fn param(params: &Params, key: &str, default: u32) -> Result<u32, ScenarioError> {
     match params.iter().find(|(k, _)| k == key) {
         None => Ok(default),
-        Some((k, v)) => v.parse().map_err(|_| ScenarioError::BadParam { scenario: "scale", key: k.clone(), value: v.clone(), expected: "a whole number" }),
+        Some((k, v)) => v.parse().map_err(|_| ScenarioError::BadParam {
+            scenario: "scale",
+            key: k.clone(),
+            value: v.clone(),
+            expected: "a whole number",
+        }),
     }
 }
 
 fn pod_key(i: usize) -> (String, String) {
-    (format!("team-{:02}", i % NAMESPACES), format!("svc-{:03}-{i:06}", (i / NAMESPACES) % 200))
+    (
+        format!("team-{:02}", i % NAMESPACES),
+        format!("svc-{:03}-{i:06}", (i / NAMESPACES) % 200),
+    )
 }
 
 pub fn build(seed: u64, params: &Params) -> Result<Fleet, ScenarioError> {
-    if let Some((k, v)) = params.iter().find(|(k, _)| !["nodes", "pods", "events_per_sec"].contains(&k.as_str())) {
-        return Err(ScenarioError::BadParam { scenario: "scale", key: k.clone(), value: v.clone(), expected: "one of nodes, pods, events_per_sec" });
+    if let Some((k, v)) = params
+        .iter()
+        .find(|(k, _)| !["nodes", "pods", "events_per_sec"].contains(&k.as_str()))
+    {
+        return Err(ScenarioError::BadParam {
+            scenario: "scale",
+            key: k.clone(),
+            value: v.clone(),
+            expected: "one of nodes, pods, events_per_sec",
+        });
     }
     let nodes = param(params, "nodes", 5000)? as usize;
     let pods = param(params, "pods", 100_000)? as usize;
@@ -35,7 +51,14 @@ pub fn build(seed: u64, params: &Params) -> Result<Fleet, ScenarioError> {
     let mut b = super::FleetBuilder::new(seed);
     let t0 = b.now;
     let started = t0.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let c = b.cluster("scale", "us-west-2", 31, |eks| eks.with_nodegroup(Nodegroup::new("bulk", "m5.4xlarge", (0, nodes as i32, nodes as i32 + 100), t0)));
+    let c = b.cluster("scale", "us-west-2", 31, |eks| {
+        eks.with_nodegroup(Nodegroup::new(
+            "bulk",
+            "m5.4xlarge",
+            (0, nodes as i32, nodes as i32 + 100),
+            t0,
+        ))
+    });
     let mut s = b.store(c);
     kube_system(&mut s, false, true);
     for n in 0..NAMESPACES {
@@ -86,7 +109,9 @@ fn pod(i: usize, nodes: usize, started: &str) -> Value {
 
 /// `count` pod events: a random pod restarts or flips readiness.
 pub fn churn(store: &mut Store, rng: &mut Rng, count: u32, now: jiff::Timestamp) {
-    let Some(rid) = find("", "v1", "pods") else { return };
+    let Some(rid) = find("", "v1", "pods") else {
+        return;
+    };
     let total = store.count(rid);
     if total == 0 {
         return;
@@ -94,7 +119,9 @@ pub fn churn(store: &mut Store, rng: &mut Rng, count: u32, now: jiff::Timestamp)
     let stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     for _ in 0..count {
         let (ns, name) = pod_key(rng.below(total as u64) as usize);
-        let Some(obj) = store.get_raw(rid, &ns, &name) else { continue };
+        let Some(obj) = store.get_raw(rid, &ns, &name) else {
+            continue;
+        };
         let mut v = obj.value();
         let cs = &mut v["status"]["containerStatuses"][0];
         if rng.chance(0.5) {
