@@ -120,7 +120,7 @@ async fn demo(cli: &Cli, scenario: &str) -> anyhow::Result<()> {
     let result = fleetdeck::app::run::run(plan, state).await;
     handle.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(result?)
+    result
 }
 
 fn tempfile_dir() -> anyhow::Result<PathBuf> {

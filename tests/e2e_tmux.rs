@@ -153,10 +153,10 @@ const VIEWS: &[(&str, &str)] = &[
 /// "unreachable" per cluster, and stay responsive.
 #[test]
 fn offline_fleet_every_view_and_clean_quit() {
-    if !have_tmux() {
-        eprintln!("tmux not installed; skipping");
-        return;
-    }
+    assert!(
+        have_tmux(),
+        "tmux is missing: run ./scripts/test (it installs the test dependencies)"
+    );
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::write(
         dir.path().join("kubeconfig"),
@@ -183,12 +183,11 @@ fn offline_fleet_every_view_and_clean_quit() {
 
 /// `fleetdeck demo`: the simulated fleet in-process and the TUI on it.
 #[test]
-#[ignore = "needs sim::start on main (the simulated fleet's entry point)"]
 fn demo_every_view_and_clean_quit() {
-    if !have_tmux() {
-        eprintln!("tmux not installed; skipping");
-        return;
-    }
+    assert!(
+        have_tmux(),
+        "tmux is missing: run ./scripts/test (it installs the test dependencies)"
+    );
     let dir = tempfile::tempdir().expect("tmp");
     let log = dir.path().join("log");
     let t = Tmux::start("demo", &cmd(&["demo", "--log-file", path(&log)]));

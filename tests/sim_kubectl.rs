@@ -357,6 +357,7 @@ fn logs_follow_tail_container_and_previous() {
         lines += 1;
     }
     let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[test]
