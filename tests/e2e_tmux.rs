@@ -123,8 +123,9 @@ fn tour(t: &Tmux, expect: &[(&str, &str)]) {
         t.keys(&["Enter"]);
         t.wait_for(&[&format!("┌ {title} ")], long);
     }
+    // The tour ends on Fleet; tab moves to the next view.
     t.keys(&["Tab"]);
-    t.wait_for(&["┌ Fleet ("], long);
+    t.wait_for(&["┌ Nodes ("], long);
     t.type_text("?");
     t.wait_for(&["help — esc to close", "describe (reserved)"], long);
     t.keys(&["Escape"]);
