@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::process::Command;
 use std::time::Duration;
 
 use common::{KUBECTL_127, Sim, wait_for};
@@ -476,4 +477,209 @@ fn python_client_lists_watches_with_bookmarks_gets_410_and_patches() {
     for check in ["list ok", "read ok", "watch ok", "gone ok"] {
         assert!(text.contains(check), "{check} missing: {text}");
     }
+}
+
+/// Runs `kubectl get --raw PATH` and returns (ok, stdout, stderr, how long).
+fn raw_timed(sim: &Sim, path: &str) -> (bool, String, String, Duration) {
+    let t0 = std::time::Instant::now();
+    let (ok, out, err) = sim.kubectl_with("kubectl", &["get", "--raw", path]);
+    (ok, out, err, t0.elapsed())
+}
+
+#[test]
+fn watch_faults_latency_and_gone_reach_clients() {
+    let sim = Sim::start(
+        "healthy",
+        &[
+            "--fault",
+            "gone-next-watch",
+            "--fault",
+            "drop-watches@2",
+            "--fault",
+            "latency=700",
+        ],
+    );
+    // Every request waits the added latency.
+    let (ok, _, err, took) = raw_timed(&sim, "/api/v1/namespaces");
+    assert!(ok && took >= Duration::from_millis(700), "{err} {took:?}");
+    // The next watch is told its version is gone (410), as after compaction.
+    let (_, out, err, _) = raw_timed(
+        &sim,
+        "/api/v1/pods?watch=true&resourceVersion=1&timeoutSeconds=30",
+    );
+    assert!(
+        out.contains("\"type\":\"ERROR\"") && out.contains("\"code\":410"),
+        "{out} {err}"
+    );
+    // Later watches run, but every one is dropped within seconds, long
+    // before its own 60 s timeout.
+    let (_, out, _, took) = raw_timed(&sim, "/api/v1/pods?watch=true&timeoutSeconds=60");
+    assert!(out.contains("\"type\":\"ADDED\""), "{out}");
+    assert!(
+        !out.contains("\"code\":410") && took < Duration::from_secs(30),
+        "{took:?}"
+    );
+}
+
+fn kong_admin_urls(sim: &Sim) -> Vec<String> {
+    let cfg = fleetdeck::config::fleet::FleetConfig::load(&sim.config()).expect("config");
+    cfg.gateways
+        .iter()
+        .flat_map(|g| g.admin_urls.clone())
+        .collect()
+}
+
+fn curl(url: &str) -> (bool, String) {
+    let out = Command::new("curl")
+        .args(["-s", "-m", "3", url])
+        .output()
+        .expect("curl runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn kong_nodes_can_time_out_or_answer_garbage() {
+    // A wrong name is refused with the names there are.
+    let out = Command::new(env!("CARGO_BIN_EXE_fleetdeck"))
+        .args([
+            "sim",
+            "--scenario",
+            "kong-ecs",
+            "--fault",
+            "kong-timeout=nope",
+        ])
+        .arg("--state-dir")
+        .arg(tempfile::tempdir().expect("dir").path())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let names: Vec<String> = err
+        .rsplit_once("nodes: ")
+        .map(|(_, n)| {
+            n.trim()
+                .trim_end_matches(')')
+                .split(", ")
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(names.len(), 3, "{err}");
+
+    let sim = Sim::start(
+        "kong-ecs",
+        &[
+            "--fault",
+            &format!("kong-timeout={}", names[0]),
+            "--fault",
+            &format!("kong-garbage={}", names[1]),
+        ],
+    );
+    let mut seen = Vec::new();
+    for url in kong_admin_urls(&sim) {
+        let (ok, body) = curl(&format!("{url}/status"));
+        let parsed = serde_json::from_str::<serde_json::Value>(&body).is_ok();
+        seen.push(match (ok, parsed) {
+            (false, _) => "timeout",
+            (true, false) => "garbage",
+            (true, true) => "ok",
+        });
+    }
+    seen.sort();
+    assert_eq!(seen, ["garbage", "ok", "timeout"]);
+}
+
+#[test]
+fn update_nodegroup_config_changes_the_ec2_nodes_kubectl_shows() {
+    let sim = Sim::start("terrax", &[]);
+    let ec2_nodes = || {
+        sim.kubectl(&[
+            "get",
+            "nodes",
+            "-l",
+            "eks.amazonaws.com/nodegroup=ng-mysql",
+            "-o",
+            "name",
+        ])
+        .lines()
+        .count()
+    };
+    assert_eq!(ec2_nodes(), 1);
+    let cfg = fleetdeck::config::fleet::FleetConfig::load(&sim.config()).expect("config");
+    let aws = cfg.aws.expect("aws section");
+    let config = aws_sdk_eks::Config::builder()
+        .behavior_version(aws_sdk_eks::config::BehaviorVersion::latest())
+        .region(aws_sdk_eks::config::Region::new("eu-west-1"))
+        .credentials_provider(aws_sdk_eks::config::Credentials::new(
+            aws.access_key_id.expect("key"),
+            aws.secret_access_key.expect("secret"),
+            None,
+            None,
+            "fleetdeck.toml",
+        ))
+        .endpoint_url(aws.endpoint_url.expect("endpoint"))
+        .build();
+    let eks = aws_sdk_eks::Client::from_conf(config);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let update = rt
+        .block_on(
+            eks.update_nodegroup_config()
+                .cluster_name("terrax-fargate")
+                .nodegroup_name("ng-mysql")
+                .scaling_config(
+                    aws_sdk_eks::types::NodegroupScalingConfig::builder()
+                        .min_size(1)
+                        .desired_size(2)
+                        .max_size(2)
+                        .build(),
+                )
+                .send(),
+        )
+        .expect("UpdateNodegroupConfig");
+    assert!(update.update().and_then(|u| u.id()).is_some());
+    wait_for("a second ng-mysql node", Duration::from_secs(60), || {
+        (ec2_nodes() == 2).then_some(())
+    });
+    // Beyond max is refused the way EKS refuses it.
+    let err = rt
+        .block_on(
+            eks.update_nodegroup_config()
+                .cluster_name("terrax-fargate")
+                .nodegroup_name("ng-mysql")
+                .scaling_config(
+                    aws_sdk_eks::types::NodegroupScalingConfig::builder()
+                        .desired_size(5)
+                        .build(),
+                )
+                .send(),
+        )
+        .expect_err("desired above max");
+    let msg = format!("{:?}", err.into_service_error());
+    assert!(msg.contains("InvalidParameter"), "{msg}");
+}
+
+#[test]
+fn describe_hpa_shows_metrics_conditions_and_events() {
+    let sim = Sim::start("kong-fargate", &[]);
+    let text = wait_for("the HPA's first reading", Duration::from_secs(60), || {
+        let t = sim.kubectl(&["describe", "hpa", "hello-api", "-n", "default"]);
+        t.contains("ScalingActive").then_some(t)
+    });
+    for want in [
+        "Reference:",
+        "Deployment/hello-api",
+        "Metrics:",
+        "resource cpu on pods",
+        "Min replicas:",
+        "Max replicas:",
+        "Conditions:",
+        "AbleToScale",
+        "ValidMetricFound",
+    ] {
+        assert!(text.contains(want), "{want:?} missing in:\n{text}");
+    }
+    assert!(!text.contains("<unknown>"), "{text}");
 }

@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod filter;
+pub mod frame_log;
 pub mod logging;
 pub mod nav;
 pub mod run;

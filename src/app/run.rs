@@ -69,16 +69,23 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
     let input = spawn_input(key_tx, stop.clone());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    guard.terminal.draw(|f| crate::ui::draw(f, &state))?;
+    let mut frames = super::frame_log::FrameLog::from_env();
+    frames.frame(false, || {
+        guard.terminal.draw(|f| crate::ui::draw(f, &state))
+    })?;
     let result = loop {
         let event = tokio::select! {
-            Some(e) = key_rx.recv() => e,
+            Some(e) = key_rx.recv() => {
+                frames.key();
+                e
+            }
             Some(u) = rx.recv() => Event::Source(u),
             _ = tick.tick() => Event::Tick(jiff::Timestamp::now()),
         };
         let mut dirty = update(&mut state, event);
         // Keys first, then a bounded batch of source updates.
         while let Ok(e) = key_rx.try_recv() {
+            frames.key();
             dirty |= update(&mut state, e);
         }
         for _ in 0..MAX_BATCH {
@@ -90,7 +97,11 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
         if state.quit {
             break Ok(());
         }
-        if dirty && let Err(e) = guard.terminal.draw(|f| crate::ui::draw(f, &state)) {
+        if dirty
+            && let Err(e) = frames.frame(state.fleet.settled(), || {
+                guard.terminal.draw(|f| crate::ui::draw(f, &state))
+            })
+        {
             break Err(e.into());
         }
     };

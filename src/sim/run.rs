@@ -191,9 +191,15 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
             FaultSpec::KongTimeout(node) | FaultSpec::KongGarbage(node) => {
                 let garbage = matches!(tf.fault, FaultSpec::KongGarbage(_));
                 if !fleet.set_kong_fault(node, garbage) {
+                    let known = fleet.kong_node_names();
                     return Err(SimError::Scenario(format!(
-                        "--fault: no Kong node named {node:?} in scenario {:?}",
-                        opts.scenario
+                        "--fault: no Kong node named {node:?} in scenario {:?} (its ECS Kong nodes: {})",
+                        opts.scenario,
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
                     )));
                 }
             }

@@ -19,6 +19,9 @@ use super::kong::{
 };
 use super::rng::{Rng, hash_str};
 
+mod virtual_kubelet;
+pub use virtual_kubelet::VirtualKubelet;
+
 /// Annotation on a Service: the paths the in-cluster Kong routes to it.
 pub const KONG_PATHS: &str = "sim.fleetdeck.io/kong-paths";
 
@@ -70,6 +73,8 @@ pub struct Fleet {
     pub gateways: Vec<GatewaySpec>,
     pub kic: Vec<InClusterKong>,
     pub ecs_kong: Vec<EcsKong>,
+    /// Virtual nodes whose pods run as ECS tasks.
+    pub virtual_kubelets: Vec<VirtualKubelet>,
     /// HPA load curves per cluster, by (namespace, hpa).
     pub loads: Vec<BTreeMap<(String, String), LoadCurve>>,
     /// Clusters built in their final state (the scale scenario): no
@@ -77,6 +82,8 @@ pub struct Fleet {
     pub churn: Vec<Option<u32>>,
     pub started: jiff::Timestamp,
     pub settled: AtomicBool,
+    /// When [`tick`] last ran: churn is a rate over the time between ticks.
+    last_tick: Mutex<Option<jiff::Timestamp>>,
 }
 
 impl Fleet {
@@ -88,10 +95,12 @@ impl Fleet {
             gateways: Vec::new(),
             kic: Vec::new(),
             ecs_kong: Vec::new(),
+            virtual_kubelets: Vec::new(),
             loads: vec![BTreeMap::new(); n],
             churn: vec![None; n],
             started: jiff::Timestamp::now(),
             settled: AtomicBool::new(false),
+            last_tick: Mutex::new(None),
         }
     }
 
@@ -100,7 +109,15 @@ impl Fleet {
         self.settled.load(Ordering::Acquire)
     }
 
-    /// Sets a Kong node's fault by its hostname (ECS node or Kong pod name).
+    /// Hostnames of the Kong nodes a fault can name (the ECS-hosted ones).
+    pub fn kong_node_names(&self) -> Vec<String> {
+        self.ecs_kong
+            .iter()
+            .flat_map(|g| g.nodes.iter().map(|(name, _)| name.clone()))
+            .collect()
+    }
+
+    /// Sets an ECS-hosted Kong node's fault by its hostname.
     pub fn set_kong_fault(&self, node: &str, garbage: bool) -> bool {
         let fault = if garbage {
             KongFault::Malformed
@@ -138,6 +155,12 @@ pub fn spawn(fleet: Arc<Fleet>, seed: u64, stopped: tokio::sync::watch::Receiver
 
 /// One pass over the whole fleet at `now`.
 pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
+    let since_last = lock(&fleet.last_tick)
+        .replace(now)
+        .map_or(0.25, |t| {
+            (now.as_millisecond() - t.as_millisecond()) as f64 / 1000.0
+        })
+        .clamp(0.0, 2.0);
     {
         let mut aws = lock(&fleet.aws);
         aws.tick(now, &mut || rng.next_u64());
@@ -196,7 +219,8 @@ pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
             continue;
         }
         if let Some(rate) = fleet.churn[i] {
-            super::scenarios::scale::churn(&mut c.store(), rng, rate / 4, now);
+            let count = (f64::from(rate) * since_last).round() as u32;
+            super::scenarios::scale::churn(&mut c.store(), rng, count, now);
             continue;
         }
         let eks = c.eks();
@@ -209,6 +233,11 @@ pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
             loads: &fleet.loads[i],
         };
         controllers::reconcile_all(&mut c.store(), &ctx);
+    }
+    for v in &fleet.virtual_kubelets {
+        if let Some(c) = fleet.clusters.get(v.cluster) {
+            v.sync(c, &fleet.aws, now);
+        }
     }
     for k in &fleet.kic {
         sync_kic(fleet, k);

@@ -38,11 +38,23 @@ pub fn create(cluster: &Cluster, rp: &ResourcePath, body: &[u8]) -> Result<Respo
     if let Some(ns) = &rp.namespace {
         obj["metadata"]["namespace"] = json!(ns);
     }
+    if res.plural == "pods" && res.group.is_empty() {
+        obj = admit_pod(cluster, obj)?;
+    }
     let stored = cluster
         .store()
         .create_value(rp.rid, obj)
         .map_err(|e| store_error(e, &qualified(res.plural, res.group)))?;
     Ok(bytes_response(StatusCode::CREATED, stored.json.to_vec()))
+}
+
+/// The EKS Fargate webhook, as on a real cluster: a pod created through the
+/// API is claimed by the profile that matches it.
+fn admit_pod(cluster: &Cluster, obj: Value) -> Result<Value, ApiError> {
+    let mut pod: k8s_openapi::api::core::v1::Pod = serde_json::from_value(obj)
+        .map_err(|e| ApiError::bad_request(format!("invalid Pod: {e}")))?;
+    crate::sim::controllers::admission::admit(&mut pod, &cluster.eks());
+    serde_json::to_value(&pod).map_err(|e| ApiError::bad_request(format!("invalid Pod: {e}")))
 }
 
 pub fn update(cluster: &Cluster, rp: &ResourcePath, body: &[u8]) -> Result<Response, ApiError> {

@@ -286,7 +286,10 @@ fn sync_pod(
         ip: host_ip.clone(),
     }]);
     status.start_time = Some(time(bound));
-    if sandbox && status.pod_ip.is_none() {
+    // On a virtual node the pod's IP is its ECS task's, set by the
+    // virtual-kubelet bridge in the world loop.
+    let is_virtual = super::meta::label(&node.metadata, "type") == Some("virtual-kubelet");
+    if sandbox && status.pod_ip.is_none() && !is_virtual {
         let is_fargate = node_name.starts_with("fargate-");
         let zone = node
             .metadata

@@ -410,7 +410,7 @@ pub fn reconcile(store: &mut Store, ctx: &Ctx) -> Due {
             *per_zone.entry(zone.clone()).or_default() += 1;
             let (node_name, ip, h) = loop {
                 i += 1;
-                let key = format!("{}/{}/{}", ng.name, ctx.now.as_millisecond(), i);
+                let key = format!("{}/{}/{}", ng.name, store.resource_version(), i);
                 let ip = ips::pick(ctx.seed, &zone, &key, &used);
                 let node_name = ips::host_name(&ip, ctx.region);
                 if !used.contains(&ip) && store.get::<Node>("", &node_name).is_none() {

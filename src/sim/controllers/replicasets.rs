@@ -81,7 +81,7 @@ fn sync_one(store: &mut Store, ctx: &Ctx, mut rs: ReplicaSet, mut pods: Vec<Pod>
         let Some(template) = rs.spec.template.clone() else {
             return;
         };
-        let mut n = mix(ctx.seed ^ hash_str(uid(&rs.metadata)) ^ ctx.now.as_millisecond() as u64);
+        let mut n = mix(ctx.seed ^ hash_str(uid(&rs.metadata)) ^ store.resource_version());
         while pods.len() < desired {
             n = mix(n);
             let pod_name = format!("{rs_name}-{}", safe_suffix(n, 5));

@@ -9,6 +9,7 @@ use super::build::{
 };
 use super::{Params, ScenarioError};
 use crate::sim::aws::{FargateProfile, Nodegroup};
+use crate::sim::controllers::load::LoadCurve;
 use crate::sim::world::{Fleet, GatewaySpec, InClusterKong};
 
 pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
@@ -105,6 +106,16 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     }
     let (ecs_kong, ecs_gw) = super::kong_ecs::add_ecs_kong(&mut b, vec![(2, "payments".into())]);
     let mut fleet = b.finish();
+    // hello-api's traffic (in pods' worth at the 60% target) is more than
+    // its max of 4 can serve: the HPA sits at max, ScalingLimited.
+    fleet.loads[eu].insert(
+        ("shop".into(), "hello-api".into()),
+        LoadCurve::Sine {
+            base: 5.5,
+            amplitude: 0.5,
+            period: 300.0,
+        },
+    );
     fleet.kic.push(InClusterKong {
         cluster: eu,
         namespace: "kong".into(),

@@ -5,6 +5,7 @@
 use super::build::{Workload, hpa, kong_kic, kube_system, service};
 use super::{Params, ScenarioError};
 use crate::sim::aws::{FargateProfile, Nodegroup};
+use crate::sim::controllers::load::LoadCurve;
 use crate::sim::world::{Fleet, GatewaySpec, InClusterKong};
 
 pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
@@ -41,6 +42,15 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     hpa(&mut s, "default", "hello-api", "hello-api", 1, 10, 80);
     drop(s);
     let mut fleet = b.finish();
+    // Seed 000: traffic ramps up over ten minutes; the HPA follows to 8 pods.
+    fleet.loads[c].insert(
+        ("default".into(), "hello-api".into()),
+        LoadCurve::Ramp {
+            from: 0.5,
+            to: 6.0,
+            secs: 600.0,
+        },
+    );
     fleet.kic.push(InClusterKong {
         cluster: c,
         namespace: "kong".into(),

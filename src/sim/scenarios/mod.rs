@@ -104,3 +104,6 @@ pub fn build(name: &str, seed: u64, params: &Params) -> Result<Fleet, ScenarioEr
         })?;
     builder(seed, params)
 }
+
+#[cfg(test)]
+mod tests;

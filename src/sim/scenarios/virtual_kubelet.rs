@@ -6,7 +6,7 @@ use serde_json::json;
 use super::build::{Workload, kube_system, namespace, put};
 use super::{Params, ScenarioError};
 use crate::sim::aws::{EcsCluster, EcsService, Nodegroup};
-use crate::sim::world::Fleet;
+use crate::sim::world::{Fleet, VirtualKubelet};
 
 pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     let mut b = super::FleetBuilder::new(seed);
@@ -50,5 +50,12 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
                 .with_image("contentful/report-renderer:3.2.0"),
         ),
     );
-    Ok(b.finish())
+    let mut fleet = b.finish();
+    fleet.virtual_kubelets.push(VirtualKubelet {
+        cluster: c,
+        node: "virtual-kubelet".into(),
+        region: "us-east-1".into(),
+        ecs_cluster: "virtual-kubelet".into(),
+    });
+    Ok(fleet)
 }
