@@ -643,6 +643,23 @@ fn update_nodegroup_config_changes_the_ec2_nodes_kubectl_shows() {
     wait_for("a second ng-mysql node", Duration::from_secs(60), || {
         (ec2_nodes() == 2).then_some(())
     });
+    // EKS refuses a second update while the first runs; wait for ACTIVE.
+    wait_for(
+        "the node group to be ACTIVE again",
+        Duration::from_secs(60),
+        || {
+            let ng = rt
+                .block_on(
+                    eks.describe_nodegroup()
+                        .cluster_name("terrax-fargate")
+                        .nodegroup_name("ng-mysql")
+                        .send(),
+                )
+                .ok()?;
+            let status = ng.nodegroup()?.status()?.as_str().to_owned();
+            (status == "ACTIVE").then_some(())
+        },
+    );
     // Beyond max is refused the way EKS refuses it.
     let err = rt
         .block_on(
@@ -666,7 +683,8 @@ fn describe_hpa_shows_metrics_conditions_and_events() {
     let sim = Sim::start("kong-fargate", &[]);
     let text = wait_for("the HPA's first reading", Duration::from_secs(60), || {
         let t = sim.kubectl(&["describe", "hpa", "hello-api", "-n", "default"]);
-        t.contains("ScalingActive").then_some(t)
+        // Until hello-api's pod is ready the HPA has no metrics, as on EKS.
+        t.contains("ValidMetricFound").then_some(t)
     });
     for want in [
         "Reference:",
