@@ -70,7 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let kind = match commands::parse(view) {
                 Ok(ViewCommand::View(v)) => v,
                 _ => bail!(
-                    "--view {view:?}: expected one of fleet, nodes, pods, deploy, hpa, pvc, gw, aws"
+                    "--view {view:?}: expected one of fleet, nodes, pods, deploy, hpa, pvc, gw, aws, findings"
                 ),
             };
             let size = fleetdeck::app::snapshot::parse_size(size).map_err(anyhow::Error::msg)?;
