@@ -22,8 +22,6 @@ pub struct ClusterIndex<'a> {
     pub events: HashMap<(&'a str, &'a str, &'a str), &'a EventRow>,
     /// `(namespace, service)` → its slices.
     pub slices: HashMap<(&'a str, &'a str), Vec<&'a EndpointSliceRow>>,
-    /// Pod IP → pod.
-    pub pods_by_ip: HashMap<&'a str, &'a PodRow>,
     /// `(namespace, ReplicaSet)` → Deployment.
     pub rs_owner: HashMap<(&'a str, &'a str), &'a str>,
     pub ec2_nodes: usize,
@@ -33,16 +31,12 @@ impl<'a> ClusterIndex<'a> {
     fn new(c: &'a ClusterData) -> Self {
         let s = &c.stores;
         let mut pods_by_claim: HashMap<(&str, &str), Vec<&PodRow>> = HashMap::new();
-        let mut pods_by_ip = HashMap::new();
         for p in s.pods.iter() {
             for claim in &p.claims {
                 pods_by_claim
                     .entry((p.namespace.as_str(), claim.as_str()))
                     .or_default()
                     .push(p);
-            }
-            if let Some(ip) = &p.ip {
-                pods_by_ip.insert(ip.as_str(), p);
             }
         }
         let mut events: HashMap<(&str, &str, &str), &EventRow> = HashMap::new();
@@ -83,7 +77,6 @@ impl<'a> ClusterIndex<'a> {
             pods_by_claim,
             events,
             slices,
-            pods_by_ip,
             rs_owner,
             ec2_nodes: s.nodes.iter().filter(|n| n.kind == NodeKind::Ec2).count(),
         }
