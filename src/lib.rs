@@ -8,6 +8,7 @@
 //! | [`config`] | `fleetdeck.toml`, themes and keymaps (defaults embedded from `themes/`, `keymaps/`) |
 //! | [`sources`] | IO tasks: kube watchers per cluster × kind, Kong admin pollers, AWS pollers |
 //! | [`model`] | compact domain rows built by pure functions from API objects |
+//! | [`diagnose`] | pure rules over the fleet snapshot → findings (code, severity, evidence, fix) |
 //! | [`app`] | the state, the event loop, key handling |
 //! | [`ui`] | drawing: one file per view plus shared widgets; never does IO |
 //! | [`sim`] | the simulated fleet: Kubernetes API, Kong admin API, EKS/ECS; depends on nothing above |
@@ -15,6 +16,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod diagnose;
 pub mod model;
 pub mod sim;
 pub mod sources;

@@ -31,11 +31,16 @@ fn main() -> ExitCode {
     }
     // Several rustls users in one process: pick the provider once, first.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let cli_is_diagnose = matches!(cli.command, Some(Command::Diagnose { .. }));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("fleetdeck: {e:#}");
-            ExitCode::from(2)
+            // `diagnose` owns 0/1/2 (clean, warning, critical); its own failure is 3.
+            match cli_is_diagnose {
+                true => ExitCode::from(3),
+                false => ExitCode::from(2),
+            }
         }
     }
 }
@@ -65,7 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let kind = match commands::parse(view) {
                 Ok(ViewCommand::View(v)) => v,
                 _ => bail!(
-                    "--view {view:?}: expected one of fleet, nodes, pods, deploy, hpa, pvc, gw, aws"
+                    "--view {view:?}: expected one of fleet, nodes, pods, deploy, hpa, pvc, gw, aws, findings"
                 ),
             };
             let size = fleetdeck::app::snapshot::parse_size(size).map_err(anyhow::Error::msg)?;
@@ -94,8 +99,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Diagnose { .. }) => {
-            bail!("diagnose is not available in this build yet")
+        Some(Command::Diagnose { output }) => {
+            let _log = fleetdeck::app::logging::init(cli.log_file.as_deref());
+            let cfg = load_config(cli.conn.config.as_deref())?;
+            let plan = Plan::resolve(&cli.conn, &cfg)?;
+            let state = initial_state(&cli, &cfg);
+            let (out, stderr, code) = runtime.block_on(fleetdeck::app::diagnose::run(
+                plan,
+                state,
+                *output,
+                Duration::from_secs(20),
+            ));
+            for line in stderr {
+                eprintln!("{line}");
+            }
+            println!("{}", out.trim_end());
+            Ok(ExitCode::from(code))
         }
         Some(Command::Sim(_)) | Some(Command::Scenarios) => Ok(ExitCode::SUCCESS),
     }

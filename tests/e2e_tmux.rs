@@ -147,6 +147,7 @@ const VIEWS: &[(&str, &str)] = &[
     ("pvc", "PVCs"),
     ("gw", "Gateways"),
     ("aws", "AWS"),
+    ("findings", "Findings"),
     ("fleet", "Fleet"),
 ];
 

@@ -498,7 +498,7 @@ fn command_completion_namespace_scope_and_sort() {
 fn tab_cycles_views_and_q_quits() {
     let mut state = fleet_state();
     let mut seen = Vec::new();
-    for _ in 0..8 {
+    for _ in 0..ViewKind::TABS.len() {
         seen.push(state.entry().kind());
         press(&mut state, "\t");
     }
@@ -525,4 +525,38 @@ fn reserved_actions_say_so_and_unknown_commands_are_explained() {
             .as_ref()
             .is_some_and(|(m, _)| m.contains("unknown command :bogus"))
     );
+}
+
+#[test]
+fn findings_view() {
+    insta::assert_snapshot!(open("findings"));
+}
+
+#[test]
+fn enter_on_a_finding_jumps_to_its_object() {
+    let mut state = fleet_state();
+    press(&mut state, ":findings\n");
+    assert_eq!(state.entry().kind(), ViewKind::Findings);
+    assert!(!state.findings.list.is_empty());
+    let first = state.findings.list[0].objects[0].clone();
+    press(&mut state, "\n");
+    assert_ne!(state.entry().kind(), ViewKind::Findings, "{first:?}");
+    let scope = state.entry().scope.clone();
+    let names = [
+        scope.pod,
+        scope.name,
+        scope.node,
+        scope.upstream,
+        scope.gateway,
+        scope.cluster,
+    ];
+    assert!(
+        names
+            .iter()
+            .flatten()
+            .any(|n| *n == first.name || *n == first.namespace),
+        "{first:?}"
+    );
+    press(&mut state, "\u{1b}");
+    assert_eq!(state.entry().kind(), ViewKind::Findings);
 }

@@ -21,6 +21,10 @@ pub const COMMANDS: &[(&[&str], &str)] = &[
     (&["pvc"], "persistent volume claims"),
     (&["gw", "gateways", "kong"], "Kong gateway nodes"),
     (&["aws", "eks", "ecs"], "EKS and ECS per region"),
+    (
+        &["findings", "diag", "diagnose"],
+        "diagnosis: faults, their causal chain and the fix, worst first",
+    ),
     (&["ns"], "ns NAME | ns all — namespace scope"),
     (&["ctx", "context"], "ctx NAME | ctx all — cluster scope"),
     (&["help"], "this help"),
@@ -55,6 +59,7 @@ pub fn parse(input: &str) -> Result<Command, String> {
         "pvc" => view(ViewKind::Pvc),
         "gw" | "gateways" | "kong" => view(ViewKind::Gateways),
         "aws" | "eks" | "ecs" => view(ViewKind::Aws),
+        "findings" | "diag" | "diagnose" => view(ViewKind::Findings),
         "ns" | "namespace" => Ok(Command::Namespace(arg)),
         "ctx" | "context" => Ok(Command::Context(arg)),
         "help" | "?" => Ok(Command::Help),

@@ -4,6 +4,7 @@
 //! and the loop draws once per batch when something changed.
 
 pub mod commands;
+pub mod diagnose;
 pub mod filter;
 pub mod frame_log;
 pub mod logging;

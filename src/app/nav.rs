@@ -17,6 +17,7 @@ pub enum ViewKind {
     Upstreams,
     Targets,
     Aws,
+    Findings,
 }
 
 impl ViewKind {
@@ -30,6 +31,7 @@ impl ViewKind {
         ViewKind::Pvc,
         ViewKind::Gateways,
         ViewKind::Aws,
+        ViewKind::Findings,
     ];
 
     pub fn title(self) -> &'static str {
@@ -44,6 +46,7 @@ impl ViewKind {
             ViewKind::Upstreams => "Upstreams",
             ViewKind::Targets => "Targets",
             ViewKind::Aws => "AWS",
+            ViewKind::Findings => "Findings",
         }
     }
 
@@ -58,6 +61,7 @@ impl ViewKind {
             ViewKind::Pvc => "pvc",
             ViewKind::Gateways | ViewKind::Upstreams | ViewKind::Targets => "gw",
             ViewKind::Aws => "aws",
+            ViewKind::Findings => "findings",
         }
     }
 }
@@ -147,6 +151,13 @@ pub enum Target {
         id: String,
     },
     Region(String),
+    /// One namespaced object in its view (PVC, HPA, workload…), by name.
+    Named {
+        view: ViewKind,
+        cluster: String,
+        namespace: String,
+        name: String,
+    },
 }
 
 impl Target {
@@ -216,6 +227,17 @@ impl Target {
             Target::Region(r) => {
                 s.region = Some(r.clone());
                 ViewKind::Aws
+            }
+            Target::Named {
+                view,
+                cluster,
+                namespace,
+                name,
+            } => {
+                s.cluster = Some(cluster.clone());
+                s.namespace = (!namespace.is_empty()).then(|| namespace.clone());
+                s.name = Some(name.clone());
+                *view
             }
         };
         (view, s)

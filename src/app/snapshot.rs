@@ -79,6 +79,7 @@ pub async fn render(
     sync(&mut state, &mut rx, limit).await;
     tasks.abort_all();
     state.now = jiff::Timestamp::now();
+    state.refresh_findings();
     open_view(&mut state, view);
     Ok(frame(&state, size))
 }

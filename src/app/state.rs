@@ -26,6 +26,10 @@ pub struct State {
     pub now: Timestamp,
     pub quit: bool,
     pub readonly: bool,
+    /// The latest diagnosis of the fleet (see [`State::refresh_findings`]).
+    pub findings: crate::diagnose::Findings,
+    /// The fleet changed since the findings were computed.
+    pub findings_stale: bool,
 }
 
 impl State {
@@ -44,6 +48,16 @@ impl State {
             now,
             quit: false,
             readonly: false,
+            findings: crate::diagnose::Findings::default(),
+            findings_stale: false,
+        }
+    }
+
+    /// Re-runs the rules if the fleet changed since the last run.
+    pub fn refresh_findings(&mut self) {
+        if self.findings_stale {
+            self.findings = crate::diagnose::diagnose(&self.fleet, self.now);
+            self.findings_stale = false;
         }
     }
 

@@ -29,6 +29,7 @@ pub fn update(state: &mut State, event: Event) -> bool {
     match event {
         Event::Source(u) => {
             state.fleet.apply(u, state.now);
+            state.findings_stale = true;
             true
         }
         Event::Key(k) if k.kind != KeyEventKind::Release => {
@@ -39,6 +40,8 @@ pub fn update(state: &mut State, event: Event) -> bool {
         Event::Resize => true,
         Event::Tick(now) => {
             state.now = now;
+            // At most once a second, and only when the fleet changed.
+            state.refresh_findings();
             if let Some((_, at)) = &state.flash
                 && now.as_second() - at.as_second() >= FLASH_SECONDS
             {
@@ -174,6 +177,9 @@ fn reset_selection(state: &mut State) {
 
 /// Opens a top-level view as the new root (like k9s's `:pods`).
 pub fn open_view(state: &mut State, v: ViewKind) {
+    if v == ViewKind::Findings {
+        state.refresh_findings();
+    }
     state.nav.reset(NavEntry::new(v, Scope::default()));
 }
 

@@ -52,6 +52,16 @@ pub struct PodRow {
     /// PVCs this pod mounts.
     pub claims: Vec<String>,
     pub created: Option<Timestamp>,
+    /// Exit code of the last (or current) container termination, with `last_termination`.
+    pub exit_code: Option<i32>,
+    /// Labels, for matching Fargate profile selectors.
+    pub labels: Vec<(String, String)>,
+    /// What Fargate refuses: `DaemonSet`, `privileged`, `hostNetwork`, `hostPort`.
+    pub fargate_unsupported: Vec<&'static str>,
+    /// The `eks.amazonaws.com/compute-type` annotation (CoreDNS's `ec2` opt-out).
+    pub compute_type: Option<String>,
+    /// Some container has no CPU request (an HPA on CPU utilization cannot work).
+    pub missing_cpu_request: bool,
 }
 
 impl Row for PodRow {
@@ -82,6 +92,11 @@ impl From<&Pod> for PodRow {
                 .as_ref()
                 .and_then(|s| s.terminated.as_ref())
                 .and_then(|t| t.reason.as_deref().map(sanitize))
+        });
+        let exit_code = statuses.iter().find_map(|c| {
+            let state = c.state.as_ref().and_then(|s| s.terminated.as_ref());
+            let last = c.last_state.as_ref().and_then(|s| s.terminated.as_ref());
+            state.or(last).map(|t| t.exit_code)
         });
         let (status_text, health, message) = reason(pod, &phase, statuses, init_statuses);
         let labels = pod.metadata.labels.as_ref();
@@ -125,8 +140,65 @@ impl From<&Pod> for PodRow {
                 })
                 .unwrap_or_default(),
             created: pod.metadata.creation_timestamp.as_ref().map(|t| t.0),
+            exit_code,
+            labels: labels
+                .map(|l| l.iter().map(|(k, v)| (sanitize(k), sanitize(v))).collect())
+                .unwrap_or_default(),
+            fargate_unsupported: fargate_unsupported(pod),
+            compute_type: annotations
+                .and_then(|a| a.get(crate::model::node::LABEL_COMPUTE_TYPE))
+                .map(|v| sanitize(v)),
+            missing_cpu_request: spec.is_some_and(|s| {
+                s.containers.iter().any(|c| {
+                    c.resources
+                        .as_ref()
+                        .and_then(|r| r.requests.as_ref())
+                        .and_then(|r| r.get("cpu"))
+                        .is_none()
+                })
+            }),
         }
     }
+}
+
+/// The pod features the Fargate scheduler refuses.
+fn fargate_unsupported(pod: &Pod) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let Some(spec) = pod.spec.as_ref() else {
+        return out;
+    };
+    let controller = pod
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true));
+    if controller.is_some_and(|o| o.kind == "DaemonSet") {
+        out.push("DaemonSet");
+    }
+    let containers = || {
+        spec.containers
+            .iter()
+            .chain(spec.init_containers.iter().flatten())
+    };
+    if containers().any(|c| {
+        c.security_context
+            .as_ref()
+            .and_then(|s| s.privileged)
+            .unwrap_or(false)
+    }) {
+        out.push("privileged");
+    }
+    if spec.host_network == Some(true) {
+        out.push("hostNetwork");
+    }
+    if containers()
+        .flat_map(|c| c.ports.iter().flatten())
+        .any(|p| p.host_port.is_some_and(|h| h != 0))
+    {
+        out.push("hostPort");
+    }
+    out
 }
 
 /// The status column kubectl would print, made more precise: the waiting or

@@ -13,6 +13,8 @@ pub struct ServiceRow {
     pub type_: String,
     pub cluster_ip: Option<String>,
     pub ports: Vec<String>,
+    /// The pod selector, to find the pods behind a service with no endpoints.
+    pub selector: Vec<(String, String)>,
 }
 
 impl Row for ServiceRow {
@@ -37,6 +39,10 @@ impl From<&Service> for ServiceRow {
                         .map(|p| format!("{}/{}", p.port, p.protocol.as_deref().unwrap_or("TCP")))
                         .collect()
                 })
+                .unwrap_or_default(),
+            selector: spec
+                .and_then(|s| s.selector.as_ref())
+                .map(|m| m.iter().map(|(k, v)| (sanitize(k), sanitize(v))).collect())
                 .unwrap_or_default(),
         }
     }

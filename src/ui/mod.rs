@@ -3,6 +3,7 @@
 
 pub mod bars;
 pub mod help;
+pub mod markers;
 pub mod svg;
 pub mod table;
 pub mod views;
@@ -16,6 +17,15 @@ use crate::app::state::State;
 use crate::config::keymap::Mode;
 use crate::config::theme::Role;
 
+/// Findings show their evidence chain; other views a few lines of detail.
+fn detail_lines(view: crate::app::nav::ViewKind) -> usize {
+    if view == crate::app::nav::ViewKind::Findings {
+        10
+    } else {
+        4
+    }
+}
+
 /// Draws one frame.
 pub fn draw(f: &mut Frame, state: &State) {
     let entry = state.entry();
@@ -28,7 +38,7 @@ pub fn draw(f: &mut Frame, state: &State) {
     let detail_height = if detail.is_empty() {
         0
     } else {
-        detail.len().min(4) as u16 + 2
+        detail.len().min(detail_lines(entry.kind())) as u16 + 2
     };
     let [top, tabs, body, detail_area, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -53,10 +63,11 @@ pub fn draw(f: &mut Frame, state: &State) {
         &entry.filter,
     );
     table::render(f, body, &state.theme, &model, entry, title);
+    markers::paint(f, body, state, &model, entry);
     if !detail.is_empty() {
         let text: Vec<Line> = detail
             .iter()
-            .take(4)
+            .take(detail_lines(entry.kind()))
             .map(|(t, r)| Line::from(Span::styled(t.clone(), state.theme.style(*r))))
             .collect();
         let block = Block::default()

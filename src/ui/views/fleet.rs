@@ -7,7 +7,7 @@ use crate::config::theme::Role;
 use crate::model::node::NodeKind;
 use crate::model::pod::PodHealth;
 use crate::model::status::SourceState;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill, num};
+use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill, num};
 
 const GROUP_K8S: usize = 0;
 const GROUP_ECS: usize = 1;
@@ -89,6 +89,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 bad_count(failed, Role::Critical),
                 bad_count(hpa_max, Role::Warn),
                 bad_count(pvc_pending, Role::Warn),
+                findings_cell(state, |o| o.cluster == c.name),
                 gateway_cell(gws.iter().flat_map(|g| g.nodes.values())),
             ],
             target: Some(Target::Cluster(c.name.clone())),
@@ -170,6 +171,11 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     bad_count(unhealthy, Role::Critical),
                     cell("-", Role::Muted),
                     cell("-", Role::Muted),
+                    findings_cell(state, |o| {
+                        o.kind.starts_with("Ecs")
+                            && o.cluster == region.region
+                            && o.namespace == ecs.name
+                    }),
                     gateway_cell(gws.iter().flat_map(|g| g.nodes.values())),
                 ],
                 target: Some(Target::EcsCluster {
@@ -206,6 +212,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             col("FAILED", 6),
             col("HPA@MAX", 7),
             col("PVC-PEND", 8),
+            col("FINDINGS", 11),
             fill("GATEWAYS"),
         ],
         groups: vec!["Kubernetes clusters".into(), "ECS clusters".into()],
@@ -239,4 +246,38 @@ fn gateway_cell<'a>(
     let mut c = cell(format!("{ok}/{total}"), role);
     c.sort = Some(i64::from(total - ok));
     c
+}
+
+/// Findings by severity about objects `within` (the first object decides):
+/// `✖2 ▲1 ·3`, or `-`.
+fn findings_cell(state: &State, within: impl Fn(&crate::diagnose::ObjectRef) -> bool) -> Cell {
+    use crate::diagnose::Severity;
+    let (c, w, i) = state
+        .findings
+        .counts_where(|f| f.primary().is_some_and(&within));
+    let parts: Vec<String> = [
+        (c, Severity::Critical),
+        (w, Severity::Warning),
+        (i, Severity::Info),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, s)| format!("{}{n}", s.glyph()))
+    .collect();
+    let role = if c > 0 {
+        Role::Critical
+    } else if w > 0 {
+        Role::Warn
+    } else {
+        Role::Muted
+    };
+    Cell {
+        text: if parts.is_empty() {
+            "-".into()
+        } else {
+            parts.join(" ")
+        },
+        role,
+        sort: Some((c * 10_000 + w * 100 + i) as i64),
+    }
 }

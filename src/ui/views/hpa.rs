@@ -14,7 +14,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
     let mut rows = Vec::new();
     for c in clusters(state, &scope) {
         for h in c.stores.hpas.iter() {
-            if !ns_ok(&scope, &h.namespace) {
+            if !ns_ok(&scope, &h.namespace) || scope.name.as_ref().is_some_and(|n| *n != h.name) {
                 continue;
             }
             let (cond_text, cond_role) = conditions(h);

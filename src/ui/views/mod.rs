@@ -2,6 +2,7 @@
 
 pub mod aws;
 pub mod common;
+pub mod findings;
 pub mod fleet;
 pub mod gateways;
 pub mod hpa;
@@ -28,5 +29,6 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         ViewKind::Upstreams => upstreams::build(state, entry),
         ViewKind::Targets => targets::build(state, entry),
         ViewKind::Aws => aws::build(state, entry),
+        ViewKind::Findings => findings::build(state, entry),
     }
 }

@@ -16,7 +16,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         let s = &c.stores;
         let warnings = latest_warnings(c);
         for p in s.pvcs.iter() {
-            if !ns_ok(&scope, &p.namespace) {
+            if !ns_ok(&scope, &p.namespace) || scope.name.as_ref().is_some_and(|n| *n != p.name) {
                 continue;
             }
             let class = p.class.as_deref().and_then(|n| s.storageclasses.get("", n));

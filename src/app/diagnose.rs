@@ -1,0 +1,100 @@
+//! `fleetdeck diagnose`: connect, wait (bounded) for every source to answer,
+//! run the rules once, print the findings. The exit code says the worst.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::snapshot::sync;
+use super::state::State;
+use crate::cli::OutputFormat;
+use crate::diagnose::{self, report};
+use crate::sources::{self, Plan};
+
+/// Kong nodes appear only once their first poll answers, so "settled" can
+/// come before a gateway shows all its nodes: keep reading until every live
+/// gateway has nodes and no new node appeared for a second (bounded).
+async fn settle_gateways(
+    state: &mut State,
+    rx: &mut mpsc::Receiver<crate::model::fleet::SourceUpdate>,
+    deadline: tokio::time::Instant,
+) {
+    let count = |s: &State| -> usize { s.fleet.gateways.values().map(|g| g.nodes.len()).sum() };
+    let empty = |s: &State| {
+        s.fleet
+            .gateways
+            .values()
+            .any(|g| g.state == crate::model::status::SourceState::Live && g.nodes.is_empty())
+    };
+    let mut seen = count(state);
+    let mut quiet_since = tokio::time::Instant::now();
+    loop {
+        let now = tokio::time::Instant::now();
+        if now >= deadline
+            || (!empty(state) && now.duration_since(quiet_since) >= Duration::from_secs(1))
+        {
+            return;
+        }
+        let wait = deadline.min(now + Duration::from_millis(100));
+        if let Ok(Some(u)) = tokio::time::timeout_at(wait, rx.recv()).await {
+            super::update::update(state, super::update::Event::Source(u));
+            let n = count(state);
+            if n != seen {
+                seen = n;
+                quiet_since = tokio::time::Instant::now();
+            }
+        }
+    }
+}
+
+/// Runs the diagnosis; returns `(stdout text, stderr lines, exit code)`.
+pub async fn run(
+    plan: Plan,
+    mut state: State,
+    output: OutputFormat,
+    limit: Duration,
+) -> (String, Vec<String>, u8) {
+    let (tx, mut rx) = mpsc::channel(4096);
+    let mut tasks = sources::spawn_all(plan, tx);
+    // Let every source announce itself before judging "settled".
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let start = tokio::time::Instant::now();
+    sync(&mut state, &mut rx, limit).await;
+    settle_gateways(&mut state, &mut rx, start + limit).await;
+    tasks.abort_all();
+    // Bounded wait is over: a cluster that never answered is unreachable.
+    let silent: Vec<String> = state
+        .fleet
+        .clusters
+        .values()
+        .filter(|c| c.connection == crate::model::status::SourceState::Syncing)
+        .map(|c| c.name.clone())
+        .collect();
+    for cluster in silent {
+        let error = crate::model::status::SourceError::Unreachable(format!(
+            "no answer within {}s",
+            limit.as_secs()
+        ));
+        state.fleet.apply(
+            crate::model::fleet::SourceUpdate::ClusterError { cluster, error },
+            jiff::Timestamp::now(),
+        );
+    }
+    let now = jiff::Timestamp::now();
+    let findings = diagnose::diagnose(&state.fleet, now);
+    let unreached = report::unreached(&state.fleet);
+    let stderr = unreached
+        .iter()
+        .map(|u| {
+            format!(
+                "fleetdeck: could not reach {}: {} ({})",
+                u.source, u.state, u.message
+            )
+        })
+        .collect();
+    let out = match output {
+        OutputFormat::Json => report::json(&findings, &unreached, now),
+        OutputFormat::Text => report::text(&findings),
+    };
+    (out, stderr, findings.exit_code())
+}

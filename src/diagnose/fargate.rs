@@ -1,0 +1,323 @@
+//! Why Fargate pods stay Pending: no profile matches (and which one would,
+//! with which label), features Fargate refuses, CoreDNS still opted out to
+//! EC2 on a cluster without EC2 nodes, profiles that are not ACTIVE.
+
+use super::index::ClusterIndex;
+use super::pvc::{on_fargate, scheduler_message};
+use super::{Action, Code, Finding, ObjectRef, Severity, Snapshot};
+use crate::model::aws::FargateProfileRow;
+use crate::model::pod::PodRow;
+
+/// Seconds a pod may be Pending before "no profile matches" is reported.
+const PENDING_GRACE: i64 = 60;
+
+pub fn rule(s: &Snapshot) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in &s.clusters {
+        let profiles: Vec<&FargateProfileRow> = s.profiles(c.name()).collect();
+        for p in c.data.stores.pods.iter() {
+            if p.node.is_some() || p.phase != "Pending" {
+                continue;
+            }
+            if on_fargate(p) {
+                if !p.fargate_unsupported.is_empty() {
+                    out.push(unsupported(c, p));
+                }
+                continue;
+            }
+            if p.compute_type.as_deref() == Some("ec2") {
+                if c.ec2_nodes == 0 && c.complete() {
+                    out.push(coredns(c, p));
+                }
+                continue;
+            }
+            if !profiles.is_empty()
+                && c.ec2_nodes == 0
+                && c.complete()
+                && p.fargate_unsupported.is_empty()
+                && s.age(p.created) >= PENDING_GRACE
+            {
+                out.push(no_profile(c, p, &profiles));
+            }
+        }
+        for pr in &profiles {
+            if pr.status != "ACTIVE" {
+                out.push(not_active(c, pr));
+            }
+        }
+    }
+    out
+}
+
+/// `ns=tb-demo app=service` → `("tb-demo", [("app", "service")])`.
+pub fn parse_selector(sel: &str) -> (String, Vec<(String, String)>) {
+    let mut ns = String::new();
+    let mut labels = Vec::new();
+    for part in sel.split_whitespace() {
+        if let Some((k, v)) = part.split_once('=') {
+            if k == "ns" && ns.is_empty() {
+                ns = v.to_owned();
+            } else {
+                labels.push((k.to_owned(), v.to_owned()));
+            }
+        }
+    }
+    (ns, labels)
+}
+
+fn profile_ref(pr: &FargateProfileRow) -> ObjectRef {
+    ObjectRef::new(&pr.region, "FargateProfile", &pr.cluster, &pr.name)
+}
+
+fn unsupported(c: &ClusterIndex, p: &PodRow) -> Finding {
+    let pod = c.pod_ref(p);
+    let what = p.fargate_unsupported.join(", ");
+    let mut f = Finding::new(
+        Code::FargateUnsupported,
+        pod.clone(),
+        format!(
+            "pod {} is claimed by Fargate{} but uses what Fargate refuses: {what}",
+            p.name,
+            p.fargate_profile
+                .as_deref()
+                .map(|x| format!(" profile {x}"))
+                .unwrap_or_default()
+        ),
+    )
+    .link(pod.clone(), format!("Pending; {what}"));
+    if let Some(m) = scheduler_message(c, p) {
+        f = f.link(pod.clone(), m);
+    }
+    f.fix("Run it on an EC2 node group: narrow the Fargate profile's selector so it does not match this pod (DaemonSets never run on Fargate; drop privileged/hostNetwork/hostPort if it must).")
+        .remedy(Action::Describe, pod)
+}
+
+fn coredns(c: &ClusterIndex, p: &PodRow) -> Finding {
+    let pod = c.pod_ref(p);
+    let mut f = Finding::new(
+        Code::FargateCorednsEc2,
+        pod.clone(),
+        format!(
+            "{} carries the annotation eks.amazonaws.com/compute-type: ec2 and the cluster has no EC2 node: it stays Pending",
+            p.name
+        ),
+    )
+    .link(pod.clone(), "annotation eks.amazonaws.com/compute-type: ec2 opts it out of Fargate")
+    .link(ObjectRef::new(c.name(), "Cluster", "", c.name()), "0 EC2 nodes");
+    if let Some(m) = scheduler_message(c, p) {
+        f = f.link(pod.clone(), m);
+    }
+    if let Some(("Deployment", d)) = c.workload_of(p) {
+        f = f.object(ObjectRef::new(c.name(), "Deployment", &p.namespace, d));
+    }
+    f.fix(format!(
+        "Remove the annotation from the {} deployment's pod template (kubectl patch deployment coredns -n kube-system --type json -p '[{{\"op\":\"remove\",\"path\":\"/spec/template/metadata/annotations/eks.amazonaws.com~1compute-type\"}}]') and make sure a Fargate profile selects kube-system.",
+        c.workload_of(p).map(|(_, n)| n).unwrap_or("coredns")
+    ))
+    .remedy(Action::Describe, pod)
+}
+
+fn no_profile(c: &ClusterIndex, p: &PodRow, profiles: &[&FargateProfileRow]) -> Finding {
+    let pod = c.pod_ref(p);
+    // The closest profile: a selector on the pod's namespace whose labels it lacks.
+    let mut near: Option<(&FargateProfileRow, Vec<(String, String)>)> = None;
+    for pr in profiles.iter().filter(|pr| pr.status == "ACTIVE") {
+        for sel in &pr.selectors {
+            let (ns, labels) = parse_selector(sel);
+            if ns != p.namespace {
+                continue;
+            }
+            let missing: Vec<(String, String)> = labels
+                .into_iter()
+                .filter(|kv| !p.labels.contains(kv))
+                .collect();
+            if near.as_ref().is_none_or(|(_, m)| missing.len() < m.len()) {
+                near = Some((pr, missing));
+            }
+        }
+    }
+    let hint = match &near {
+        Some((pr, missing)) if !missing.is_empty() => {
+            let l: Vec<String> = missing.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            format!(
+                "profile {} would take it with label {}",
+                pr.name,
+                l.join(",")
+            )
+        }
+        Some((pr, _)) => format!(
+            "profile {} matches now, but the pod was created before it (profiles only claim new pods)",
+            pr.name
+        ),
+        None => format!("no profile selects namespace {}", p.namespace),
+    };
+    let mut f = Finding::new(
+        Code::FargateNoProfile,
+        pod.clone(),
+        format!(
+            "pod {} matches no Fargate profile and the cluster has no EC2 node: {hint}",
+            p.name
+        ),
+    )
+    .link(
+        pod.clone(),
+        format!(
+            "{}, scheduler {}",
+            p.status,
+            p.scheduler.as_deref().unwrap_or("default-scheduler")
+        ),
+    );
+    for pr in profiles {
+        f = f.link(
+            profile_ref(pr),
+            format!("{}: {}", pr.status, pr.selectors.join("; ")),
+        );
+    }
+    if let Some((pr, _)) = &near {
+        f = f.object(profile_ref(pr));
+    }
+    let fix = match &near {
+        Some((_, missing)) if !missing.is_empty() => format!(
+            "Add the label{} to the pod template (then the new pods are claimed), or create a profile selecting namespace {}.",
+            missing
+                .iter()
+                .map(|(k, v)| format!(" {k}={v}"))
+                .collect::<String>(),
+            p.namespace
+        ),
+        Some(_) => "Recreate the pod (e.g. rollout restart its workload) so the profile claims it."
+            .to_owned(),
+        None => format!(
+            "Create a Fargate profile selecting namespace {} (or add an EC2 node group).",
+            p.namespace
+        ),
+    };
+    f.fix(fix).remedy(Action::Describe, pod)
+}
+
+fn not_active(c: &ClusterIndex, pr: &FargateProfileRow) -> Finding {
+    let o = profile_ref(pr);
+    let sev = if pr.status == "CREATING" {
+        Severity::Info
+    } else {
+        Severity::Warning
+    };
+    Finding::new(
+        Code::FargateProfileNotActive,
+        o.clone(),
+        format!(
+            "Fargate profile {} of cluster {} is {}: it claims no pods",
+            pr.name,
+            c.name(),
+            pr.status
+        ),
+    )
+    .with_severity(sev)
+    .link(o, format!("status {}; selectors {}", pr.status, pr.selectors.join("; ")))
+    .fix("A failed profile must be deleted and recreated (profiles are immutable); pods created meanwhile must be recreated to be claimed.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::diagnose;
+    use super::super::fixtures::*;
+    use crate::model::aws::AwsRegionRows;
+    use serde_json::json;
+
+    fn pending(ns: &str, name: &str) -> serde_json::Value {
+        let p = set(pod(ns, name), "/spec/nodeName", serde_json::Value::Null);
+        set(p, "/status", json!({"phase": "Pending"}))
+    }
+
+    fn with_profiles(items: &[serde_json::Value], status: &str) -> crate::model::fleet::Fleet {
+        let mut f = fleet("terrax-fargate", items);
+        aws(
+            &mut f,
+            "eu-west-1",
+            AwsRegionRows {
+                profiles: vec![profile(
+                    "terrax-fargate",
+                    "fp-demo-service",
+                    status,
+                    &["ns=tb-demo app=service"],
+                )],
+                ..Default::default()
+            },
+        );
+        f
+    }
+
+    #[test]
+    fn no_profile_names_the_one_that_would_match() {
+        let r = diagnose(
+            &with_profiles(&[pending("tb-demo", "web")], "ACTIVE"),
+            now(),
+        );
+        assert_eq!(codes(&r), vec!["FD-FARGATE-NO-PROFILE"]);
+        assert!(
+            r.list[0]
+                .cause
+                .contains("fp-demo-service would take it with label app=service"),
+            "{}",
+            r.list[0].cause
+        );
+        // Near miss: an EC2 node exists, so the default scheduler can place it.
+        let r = diagnose(
+            &with_profiles(&[pending("tb-demo", "web"), ec2_node("ip-1")], "ACTIVE"),
+            now(),
+        );
+        assert!(r.list.iter().all(|f| f.code != "FD-FARGATE-NO-PROFILE"));
+    }
+
+    #[test]
+    fn unsupported_features_on_fargate() {
+        let p = set(
+            pending("tb-demo", "agent"),
+            "/spec/hostNetwork",
+            json!(true),
+        );
+        let p = set(
+            p,
+            "/metadata/labels/eks.amazonaws.com~1fargate-profile",
+            json!("fp-demo-service"),
+        );
+        let r = diagnose(&with_profiles(&[p], "ACTIVE"), now());
+        assert_eq!(codes(&r), vec!["FD-FARGATE-UNSUPPORTED"]);
+        assert!(r.list[0].cause.contains("hostNetwork"));
+        let p = set(
+            pending("tb-demo", "web"),
+            "/metadata/labels/eks.amazonaws.com~1fargate-profile",
+            json!("fp-demo-service"),
+        );
+        let r = diagnose(&with_profiles(&[p], "ACTIVE"), now());
+        assert!(
+            !codes(&r).contains(&"FD-FARGATE-UNSUPPORTED"),
+            "{:?}",
+            codes(&r)
+        );
+    }
+
+    #[test]
+    fn coredns_opted_out_without_ec2() {
+        let p = set(
+            pending("kube-system", "coredns-1"),
+            "/metadata/annotations",
+            json!({"eks.amazonaws.com/compute-type": "ec2"}),
+        );
+        let r = diagnose(&with_profiles(std::slice::from_ref(&p), "ACTIVE"), now());
+        assert_eq!(codes(&r), vec!["FD-FARGATE-COREDNS-EC2"]);
+        let r = diagnose(&with_profiles(&[p, ec2_node("ip-1")], "ACTIVE"), now());
+        assert!(r.list.iter().all(|f| f.code != "FD-FARGATE-COREDNS-EC2"));
+    }
+
+    #[test]
+    fn profile_not_active() {
+        let r = diagnose(&with_profiles(&[], "CREATE_FAILED"), now());
+        assert_eq!(codes(&r), vec!["FD-FARGATE-PROFILE-NOT-ACTIVE"]);
+        assert!(
+            diagnose(&with_profiles(&[], "ACTIVE"), now())
+                .list
+                .is_empty()
+        );
+    }
+}

@@ -1,0 +1,619 @@
+//! Kong gateways, per node (each replica has its own balancer): ring-balancers
+//! with no peer, stale targets, unreachable / not ready nodes, unreachable
+//! database, configuration drift, and the ECS service behind a gateway.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::services::{parse_upstream, service_chain};
+use super::{Action, Code, Finding, ObjectRef, Severity, Snapshot};
+use crate::model::aws::{EcsServiceRow, EcsTaskRow};
+use crate::model::fleet::Gateway;
+use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongNode, KongUpstream};
+
+pub fn rule(s: &Snapshot) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for g in s.fleet.gateways.values() {
+        nodes(g, &mut out);
+        balancers(s, g, &mut out);
+    }
+    ecs_services(s, &mut out);
+    out
+}
+
+pub fn node_ref(g: &Gateway, n: &KongNode) -> ObjectRef {
+    ObjectRef::new("", "KongNode", &g.name, &n.name)
+}
+
+fn upstream_ref(g: &Gateway, u: &str) -> ObjectRef {
+    ObjectRef::new("", "KongUpstream", &g.name, u)
+}
+
+fn polled(g: &Gateway) -> impl Iterator<Item = &KongNode> {
+    g.nodes.values().filter(|n| n.polled.is_some())
+}
+
+fn nodes(g: &Gateway, out: &mut Vec<Finding>) {
+    let all: Vec<&KongNode> = polled(g).collect();
+    let down = all.iter().filter(|n| n.reachable.is_err()).count();
+    for n in &all {
+        let o = node_ref(g, n);
+        if let Err(e) = &n.reachable {
+            let sev = if down == all.len() {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            };
+            out.push(
+                Finding::new(
+                    Code::KongUnreachable,
+                    o.clone(),
+                    format!("Kong node {} of gateway {} does not answer its admin API", n.name, g.name),
+                )
+                .with_severity(sev)
+                .link(o.clone(), format!("/status: {e}"))
+                .link(
+                    ObjectRef::new("", "Gateway", "", &g.name),
+                    format!("{} of {} nodes unreachable", down, all.len()),
+                )
+                .fix("Check the node's task/pod and its admin listener; if the process is wedged, replace that node (delete the pod / stop the task).")
+                .remedy(Action::Describe, o),
+            );
+            continue;
+        }
+        match &n.db {
+            KongDb::Reachable(false) => out.push(
+                Finding::new(
+                    Code::KongDbUnreachable,
+                    o.clone(),
+                    format!("Kong node {} cannot reach its database", n.name),
+                )
+                .link(o.clone(), "/status: database.reachable = false")
+                .fix("Check the Postgres endpoint, credentials and security groups from this node; Kong serves from cache but cannot apply changes.")
+                .remedy(Action::Describe, o.clone()),
+            ),
+            KongDb::Hash(h) if h == EMPTY_CONFIG_HASH => out.push(
+                Finding::new(
+                    Code::KongEmptyConfig,
+                    o.clone(),
+                    format!("DB-less Kong node {} has no configuration", n.name),
+                )
+                .link(o.clone(), "/status: configuration_hash is all zeros")
+                .fix("Check that the ingress controller can push to this node (POST /config); it answers 404 to every route until it has a configuration.")
+                .remedy(Action::Describe, o.clone()),
+            ),
+            _ => {}
+        }
+        if let Some(Err(reason)) = &n.ready
+            && !matches!(n.db, KongDb::Reachable(false))
+            && !matches!(&n.db, KongDb::Hash(h) if h == EMPTY_CONFIG_HASH)
+        {
+            out.push(
+                Finding::new(
+                    Code::KongNotReady,
+                    o.clone(),
+                    format!("Kong node {} is not ready: {reason}", n.name),
+                )
+                .link(o.clone(), format!("/status/ready: 503 {reason}"))
+                .fix("The load balancer takes this node out of rotation; see its logs for why it is not ready.")
+                .remedy(Action::Logs, o.clone()),
+            );
+        }
+    }
+    let hashes: BTreeMap<&str, Vec<&str>> = all
+        .iter()
+        .filter(|n| n.reachable.is_ok())
+        .filter_map(|n| match &n.db {
+            KongDb::Hash(h) if h != EMPTY_CONFIG_HASH => Some((h.as_str(), n.name.as_str())),
+            _ => None,
+        })
+        .fold(BTreeMap::new(), |mut m, (h, n)| {
+            m.entry(h).or_insert_with(Vec::new).push(n);
+            m
+        });
+    if hashes.len() > 1 {
+        let gw = ObjectRef::new("", "Gateway", "", &g.name);
+        let mut f = Finding::new(
+            Code::KongConfigDrift,
+            gw,
+            format!(
+                "the {} replicas of gateway {} run {} different configurations",
+                all.len(),
+                g.name,
+                hashes.len()
+            ),
+        );
+        for (h, names) in &hashes {
+            for n in names {
+                let o = ObjectRef::new("", "KongNode", &g.name, n);
+                f = f
+                    .link(o.clone(), format!("configuration_hash {h}"))
+                    .object(o);
+            }
+        }
+        out.push(f.fix("Check the controller's sync errors for the replicas that lag; restarting a lagging replica makes it fetch the current configuration."));
+    }
+}
+
+/// Why a node's balancer for `u` yields no peer, if it does not.
+fn no_peer(u: &KongUpstream) -> Option<String> {
+    if u.targets.is_empty() {
+        return Some("upstream has no targets".into());
+    }
+    if u.targets.iter().all(|t| t.weight == 0) {
+        return Some("every target has weight 0".into());
+    }
+    let dead = |h: &str| h == "UNHEALTHY" || h == "DNS_ERROR";
+    if u.targets.iter().all(|t| t.weight == 0 || dead(&t.health)) {
+        let states: Vec<String> = u
+            .targets
+            .iter()
+            .map(|t| format!("{} {}", t.target, t.health))
+            .collect();
+        return Some(format!("every target is down: {}", states.join(", ")));
+    }
+    if u.balancer.as_deref() == Some("UNHEALTHY") {
+        return Some("balancer_health UNHEALTHY".into());
+    }
+    None
+}
+
+/// Where a target's IP should be alive: ready endpoints of the service (KIC) or running tasks (ECS).
+enum Live<'a> {
+    Endpoints(HashSet<&'a str>),
+    Tasks(HashSet<&'a str>),
+    Unknown,
+}
+
+fn live_set<'a>(s: &Snapshot<'a>, g: &Gateway, upstream: &str) -> Live<'a> {
+    if let Some(cluster) = &g.cluster
+        && let Some((ns, svc, _)) = parse_upstream(upstream)
+        && let Some(c) = s.cluster(cluster)
+        && c.complete()
+        && c.data.stores.services.get(ns, svc).is_some()
+    {
+        return Live::Endpoints(c.ready_addresses(ns, svc).into_iter().collect());
+    }
+    if let Some((region, _, _)) = ecs_parts(g)
+        && let Some(r) = s.fleet.aws.get(region)
+        && r.polled.is_some()
+    {
+        return Live::Tasks(
+            r.rows
+                .tasks
+                .iter()
+                .filter(|t| t.last_status == "RUNNING")
+                .filter_map(|t| t.ip.as_deref())
+                .collect(),
+        );
+    }
+    Live::Unknown
+}
+
+fn ecs_parts(g: &Gateway) -> Option<(&str, &str, &str)> {
+    let mut it = g.ecs_service.as_deref()?.splitn(3, '/');
+    Some((it.next()?, it.next()?, it.next()?))
+}
+
+fn target_ip(t: &str) -> &str {
+    t.rsplit_once(':').map(|(h, _)| h).unwrap_or(t)
+}
+
+fn balancers(s: &Snapshot, g: &Gateway, out: &mut Vec<Finding>) {
+    let nodes: Vec<&KongNode> = polled(g).filter(|n| n.reachable.is_ok()).collect();
+    let names: std::collections::BTreeSet<&str> = nodes
+        .iter()
+        .flat_map(|n| n.upstreams.iter().map(|u| u.name.as_str()))
+        .collect();
+    for uname in names {
+        let per_node: Vec<(&KongNode, &KongUpstream)> = nodes
+            .iter()
+            .filter_map(|n| {
+                n.upstreams
+                    .iter()
+                    .find(|u| u.name == uname)
+                    .map(|u| (*n, u))
+            })
+            .collect();
+        let live = live_set(s, g, uname);
+        let mut failing = Vec::new();
+        let mut serving = Vec::new();
+        let mut stale_nodes = Vec::new();
+        for (n, u) in &per_node {
+            if let Some(why) = no_peer(u) {
+                failing.push((*n, *u, why));
+                continue;
+            }
+            serving.push(n.name.as_str());
+            let stale: Vec<&str> = match &live {
+                Live::Endpoints(set) | Live::Tasks(set) => u
+                    .targets
+                    .iter()
+                    .filter(|t| t.weight > 0 && t.target.parse::<std::net::SocketAddr>().is_ok())
+                    .filter(|t| !set.contains(target_ip(&t.target)))
+                    .map(|t| t.target.as_str())
+                    .collect(),
+                Live::Unknown => Vec::new(),
+            };
+            if !stale.is_empty() {
+                stale_nodes.push((*n, *u, stale));
+            }
+        }
+        if !failing.is_empty() {
+            out.push(no_peer_finding(s, g, uname, &failing, &serving, &live));
+        }
+        for (n, u, stale) in stale_nodes {
+            out.push(stale_finding(g, n, u, &stale, &live));
+        }
+    }
+}
+
+fn no_peer_finding(
+    s: &Snapshot,
+    g: &Gateway,
+    uname: &str,
+    failing: &[(&KongNode, &KongUpstream, String)],
+    serving: &[&str],
+    live: &Live,
+) -> Finding {
+    let up = upstream_ref(g, uname);
+    let failing_names: Vec<&str> = failing.iter().map(|(n, _, _)| n.name.as_str()).collect();
+    let serves = if serving.is_empty() {
+        "no node serves it".to_owned()
+    } else {
+        format!("{} still serve(s) it", serving.join(", "))
+    };
+    let mut f = Finding::new(
+        Code::KongNoPeer,
+        node_ref(g, failing[0].0),
+        format!(
+            "gateway {}: upstream {uname} has no peer on {} ({}); {serves}",
+            g.name,
+            failing_names.join(", "),
+            failing[0].2
+        ),
+    );
+    for (n, _, _) in failing.iter().skip(1) {
+        f = f.object(node_ref(g, n));
+    }
+    f = f.object(up.clone());
+    for (n, u, why) in failing {
+        f = f.link(
+            node_ref(g, n),
+            format!(
+                "{why}; balancer {}; clients get 503 \"failure to get a peer from the ring-balancer\"",
+                u.balancer.as_deref().unwrap_or("?")
+            ),
+        );
+    }
+    for name in serving {
+        f = f.link(
+            ObjectRef::new("", "KongNode", &g.name, name),
+            format!("serves {uname}: balancer has a healthy peer"),
+        );
+    }
+    let mut fix = String::new();
+    // Join back to Kubernetes or ECS.
+    if let Some(cluster) = &g.cluster
+        && let Some((ns, svc, _)) = parse_upstream(uname)
+        && let Some(c) = s.cluster(cluster)
+        && let Some(row) = c.data.stores.services.get(ns, svc)
+    {
+        f = f.object(ObjectRef::new(cluster, "Service", ns, svc));
+        let (links, pods) = service_chain(c, row);
+        for (o, fact) in links {
+            f = f.link(o, fact);
+        }
+        if c.ready_addresses(ns, svc).is_empty() {
+            fix = "The service has no ready endpoints: fix the pods in the chain; the controller then adds targets.".into();
+        }
+        if let Some(p) = pods.first() {
+            f = f.remedy(Action::Describe, p.clone());
+        }
+    } else if let Live::Tasks(_) = live
+        && let Some((region, cluster, service)) = ecs_parts(g)
+    {
+        let tasks: Vec<&EcsTaskRow> = s
+            .fleet
+            .aws
+            .get(region)
+            .map(|r| r.rows.tasks.iter().collect())
+            .unwrap_or_default();
+        for (n, u, _) in failing {
+            for t in &u.targets {
+                let ip = target_ip(&t.target);
+                let fact = match tasks.iter().find(|x| x.ip.as_deref() == Some(ip)) {
+                    Some(task) => format!(
+                        "target {} on {}: ECS task {} ({}) is {} / health {}",
+                        t.target,
+                        n.name,
+                        task.id,
+                        task.service.as_deref().unwrap_or("-"),
+                        task.last_status,
+                        task.health
+                    ),
+                    None => format!(
+                        "target {} on {}: no ECS task has this IP (task gone)",
+                        t.target, n.name
+                    ),
+                };
+                f = f.link(ObjectRef::new(region, "EcsService", cluster, service), fact);
+            }
+        }
+    }
+    if fix.is_empty() {
+        fix = if serving.is_empty() {
+            "Restore healthy targets for the upstream (the backends behind it are down)."
+        } else {
+            "Only these nodes lost their peers while others serve: their balancer state is stale. Replace the failing node(s) (delete the pod / stop the ECS task) and check their health-check settings."
+        }
+        .into();
+    }
+    f.fix(fix)
+}
+
+fn stale_finding(
+    g: &Gateway,
+    n: &KongNode,
+    u: &KongUpstream,
+    stale: &[&str],
+    live: &Live,
+) -> Finding {
+    let o = node_ref(g, n);
+    let whose = match live {
+        Live::Tasks(_) => "running ECS tasks",
+        _ => "ready endpoints of the service",
+    };
+    let sev = if stale.len() == u.targets.iter().filter(|t| t.weight > 0).count() {
+        Severity::Critical
+    } else {
+        Severity::Warning
+    };
+    Finding::new(
+        Code::KongStaleTarget,
+        o.clone(),
+        format!(
+            "Kong node {} balances upstream {} to {} target(s) that are not {whose}",
+            n.name,
+            u.name,
+            stale.len()
+        ),
+    )
+    .with_severity(sev)
+    .object(upstream_ref(g, &u.name))
+    .link(o.clone(), format!("stale targets: {}", stale.join(", ")))
+    .fix("Requests to these targets fail or time out; the node's view lags. Check the controller's sync, or replace this node.")
+    .remedy(Action::Describe, o)
+}
+
+fn ecs_services(s: &Snapshot, out: &mut Vec<Finding>) {
+    for r in s.fleet.aws.values() {
+        for svc in r.rows.services.iter().filter(|v| v.status == "ACTIVE") {
+            if svc.running >= svc.desired {
+                continue;
+            }
+            out.push(ecs_finding(svc, &r.rows.tasks));
+        }
+    }
+}
+
+fn ecs_finding(svc: &EcsServiceRow, tasks: &[EcsTaskRow]) -> Finding {
+    let o = ObjectRef::new(&svc.region, "EcsService", &svc.cluster, &svc.name);
+    let sev = if svc.running == 0 {
+        Severity::Critical
+    } else {
+        Severity::Warning
+    };
+    let mut f = Finding::new(
+        Code::EcsServiceDegraded,
+        o.clone(),
+        format!(
+            "ECS service {}/{} runs {} of {} desired tasks ({} pending)",
+            svc.cluster, svc.name, svc.running, svc.desired, svc.pending
+        ),
+    )
+    .with_severity(sev)
+    .link(
+        o.clone(),
+        format!("deployments: {}", svc.deployments.join(", ")),
+    );
+    if let Some(e) = &svc.last_event {
+        f = f.link(o.clone(), format!("latest event: {e}"));
+    }
+    for t in tasks
+        .iter()
+        .filter(|t| t.cluster == svc.cluster && t.service.as_deref() == Some(&svc.name))
+        .filter(|t| t.last_status != "RUNNING")
+        .take(5)
+    {
+        f = f.link(
+            ObjectRef::new(&svc.region, "EcsTask", &svc.cluster, &t.id),
+            format!("{} (desired {})", t.last_status, t.desired_status),
+        );
+    }
+    f.fix("Read the service events for why tasks stop or cannot be placed (capacity, image, health checks).")
+        .remedy(Action::ScaleEcsService, o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::diagnose;
+    use super::super::fixtures::*;
+    use crate::model::aws::{AwsRegionRows, EcsServiceRow, EcsTaskRow};
+    use crate::model::kong::KongDb;
+
+    fn task(id: &str, ip: &str, status: &str) -> EcsTaskRow {
+        EcsTaskRow {
+            region: "eu-west-1".into(),
+            cluster: "kong-gateway".into(),
+            id: id.into(),
+            service: Some("payments".into()),
+            last_status: status.into(),
+            desired_status: "RUNNING".into(),
+            health: "HEALTHY".into(),
+            ip: Some(ip.into()),
+            launch_type: Some("FARGATE".into()),
+        }
+    }
+
+    fn ecs_fleet(node2: &[(&str, i64, &str)], balancer2: &str) -> crate::model::fleet::Fleet {
+        let mut f = crate::model::fleet::Fleet::default();
+        aws(
+            &mut f,
+            "eu-west-1",
+            AwsRegionRows {
+                tasks: vec![
+                    task("t1", "10.1.0.5", "RUNNING"),
+                    task("t2", "10.1.0.6", "RUNNING"),
+                ],
+                ..Default::default()
+            },
+        );
+        let ok = [
+            ("10.1.0.5:8080", 100, "HEALTHY"),
+            ("10.1.0.6:8080", 100, "HEALTHY"),
+        ];
+        let nodes = vec![
+            kong_node(
+                "kong-ecs",
+                None,
+                "node-1",
+                vec![upstream("payments", "HEALTHY", &ok)],
+            ),
+            kong_node(
+                "kong-ecs",
+                None,
+                "node-2",
+                vec![upstream("payments", balancer2, node2)],
+            ),
+            kong_node(
+                "kong-ecs",
+                None,
+                "node-3",
+                vec![upstream("payments", "HEALTHY", &ok)],
+            ),
+        ];
+        gateway(
+            &mut f,
+            "kong-ecs",
+            None,
+            Some("eu-west-1/kong-gateway/kong"),
+            nodes,
+        );
+        f
+    }
+
+    #[test]
+    fn one_node_without_peer_is_named_with_the_serving_ones() {
+        let down = [
+            ("10.1.0.5:8080", 100, "UNHEALTHY"),
+            ("10.1.0.6:8080", 100, "UNHEALTHY"),
+        ];
+        let r = diagnose(&ecs_fleet(&down, "UNHEALTHY"), now());
+        assert_eq!(codes(&r), vec!["FD-KONG-NO-PEER"]);
+        let f = &r.list[0];
+        let nodes: Vec<&str> = f
+            .objects
+            .iter()
+            .filter(|o| o.kind == "KongNode")
+            .map(|o| o.name.as_str())
+            .collect();
+        assert_eq!(nodes, vec!["node-2"]);
+        assert!(f.cause.contains("node-1, node-3"), "{}", f.cause);
+        assert!(f.evidence.iter().any(|l| l.fact.contains("ECS task t1")));
+    }
+
+    #[test]
+    fn zero_targets_and_zero_weight_have_no_peer() {
+        assert_eq!(
+            codes(&diagnose(&ecs_fleet(&[], "UNHEALTHY"), now())),
+            vec!["FD-KONG-NO-PEER"]
+        );
+        let zero = [("10.1.0.5:8080", 0, "HEALTHY")];
+        let r = diagnose(&ecs_fleet(&zero, "UNHEALTHY"), now());
+        assert!(r.list[0].cause.contains("weight 0"));
+    }
+
+    #[test]
+    fn healthy_balancers_and_healthchecks_off_are_quiet() {
+        let off = [("10.1.0.5:8080", 100, "HEALTHCHECKS_OFF")];
+        assert!(diagnose(&ecs_fleet(&off, "HEALTHY"), now()).list.is_empty());
+    }
+
+    #[test]
+    fn stale_target_is_flagged() {
+        let stale = [
+            ("10.1.0.5:8080", 100, "HEALTHY"),
+            ("10.1.0.99:8080", 100, "HEALTHCHECKS_OFF"),
+        ];
+        let r = diagnose(&ecs_fleet(&stale, "HEALTHY"), now());
+        assert_eq!(codes(&r), vec!["FD-KONG-STALE-TARGET"]);
+        assert!(r.list[0].evidence[0].fact.contains("10.1.0.99:8080"));
+    }
+
+    #[test]
+    fn node_health_db_and_drift() {
+        let mut f = ecs_fleet(&[("10.1.0.5:8080", 100, "HEALTHY")], "HEALTHY");
+        if let Some(g) = f.gateways.get_mut("kong-ecs") {
+            if let Some(n) = g.nodes.get_mut("node-1") {
+                n.reachable = Err("connection refused".into());
+            }
+            if let Some(n) = g.nodes.get_mut("node-3") {
+                n.db = KongDb::Reachable(false);
+            }
+        }
+        let r = diagnose(&f, now());
+        assert_eq!(
+            codes(&r),
+            vec!["FD-KONG-DB-UNREACHABLE", "FD-KONG-UNREACHABLE"]
+        );
+        let mut f = ecs_fleet(&[("10.1.0.5:8080", 100, "HEALTHY")], "HEALTHY");
+        if let Some(g) = f.gateways.get_mut("kong-ecs") {
+            for (i, n) in g.nodes.values_mut().enumerate() {
+                n.db = KongDb::Hash(format!("{:032x}", if i == 0 { 1 } else { 2 }));
+            }
+        }
+        assert_eq!(codes(&diagnose(&f, now())), vec!["FD-KONG-CONFIG-DRIFT"]);
+    }
+
+    #[test]
+    fn ecs_service_below_desired() {
+        let mut f = crate::model::fleet::Fleet::default();
+        let svc = |running| EcsServiceRow {
+            region: "eu-west-1".into(),
+            cluster: "kong-gateway".into(),
+            name: "kong".into(),
+            status: "ACTIVE".into(),
+            desired: 3,
+            running,
+            pending: 0,
+            launch_type: Some("FARGATE".into()),
+            deployments: vec!["PRIMARY 2/3".into()],
+            last_event: Some("(service kong) was unable to place a task".into()),
+        };
+        aws(
+            &mut f,
+            "eu-west-1",
+            AwsRegionRows {
+                services: vec![svc(2)],
+                ..Default::default()
+            },
+        );
+        let r = diagnose(&f, now());
+        assert_eq!(codes(&r), vec!["FD-ECS-SERVICE-DEGRADED"]);
+        assert!(
+            r.list[0]
+                .evidence
+                .iter()
+                .any(|l| l.fact.contains("unable to place"))
+        );
+        aws(
+            &mut f,
+            "eu-west-1",
+            AwsRegionRows {
+                services: vec![svc(3)],
+                ..Default::default()
+            },
+        );
+        assert!(diagnose(&f, now()).list.is_empty());
+    }
+}
