@@ -111,10 +111,12 @@ impl KongNode {
 
 /// `GET /status` → `(db, version?)`.
 pub fn parse_status(v: &Value) -> KongDb {
-    if let Some(r) = v.pointer("/database/reachable").and_then(Value::as_bool) {
-        KongDb::Reachable(r)
-    } else if let Some(h) = v.get("configuration_hash").and_then(Value::as_str) {
+    // DB-less nodes report `database.reachable: true` beside their hash; the
+    // hash is what tells their state.
+    if let Some(h) = v.get("configuration_hash").and_then(Value::as_str) {
         KongDb::Hash(sanitize(h))
+    } else if let Some(r) = v.pointer("/database/reachable").and_then(Value::as_bool) {
+        KongDb::Reachable(r)
     } else {
         KongDb::Unknown
     }
@@ -187,6 +189,10 @@ mod tests {
         );
         assert_eq!(
             parse_status(&json!({"configuration_hash": "abc", "server": {}})),
+            KongDb::Hash("abc".into())
+        );
+        assert_eq!(
+            parse_status(&json!({"database": {"reachable": true}, "configuration_hash": "abc"})),
             KongDb::Hash("abc".into())
         );
         assert_eq!(parse_status(&json!("garbage")), KongDb::Unknown);
