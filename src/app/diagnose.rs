@@ -11,42 +11,6 @@ use crate::cli::OutputFormat;
 use crate::diagnose::{self, report};
 use crate::sources::{self, Plan};
 
-/// Kong nodes appear only once their first poll answers, so "settled" can
-/// come before a gateway shows all its nodes: keep reading until every live
-/// gateway has nodes and no new node appeared for a second (bounded).
-async fn settle_gateways(
-    state: &mut State,
-    rx: &mut mpsc::Receiver<crate::model::fleet::SourceUpdate>,
-    deadline: tokio::time::Instant,
-) {
-    let count = |s: &State| -> usize { s.fleet.gateways.values().map(|g| g.nodes.len()).sum() };
-    let empty = |s: &State| {
-        s.fleet
-            .gateways
-            .values()
-            .any(|g| g.state == crate::model::status::SourceState::Live && g.nodes.is_empty())
-    };
-    let mut seen = count(state);
-    let mut quiet_since = tokio::time::Instant::now();
-    loop {
-        let now = tokio::time::Instant::now();
-        if now >= deadline
-            || (!empty(state) && now.duration_since(quiet_since) >= Duration::from_secs(1))
-        {
-            return;
-        }
-        let wait = deadline.min(now + Duration::from_millis(100));
-        if let Ok(Some(u)) = tokio::time::timeout_at(wait, rx.recv()).await {
-            super::update::update(state, super::update::Event::Source(u));
-            let n = count(state);
-            if n != seen {
-                seen = n;
-                quiet_since = tokio::time::Instant::now();
-            }
-        }
-    }
-}
-
 /// Runs the diagnosis; returns `(stdout text, stderr lines, exit code)`.
 pub async fn run(
     plan: Plan,
@@ -58,9 +22,7 @@ pub async fn run(
     let mut tasks = sources::spawn_all(plan, tx);
     // Let every source announce itself before judging "settled".
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let start = tokio::time::Instant::now();
     sync(&mut state, &mut rx, limit).await;
-    settle_gateways(&mut state, &mut rx, start + limit).await;
     tasks.abort_all();
     // Bounded wait is over: a cluster that never answered is unreachable.
     let silent: Vec<String> = state

@@ -33,13 +33,24 @@ pub fn parse_size(s: &str) -> Result<(u16, u16), String> {
 }
 
 /// Feeds source updates into `state` until every source has answered once
-/// (then a short settle period for follow-up events) or `limit` passes.
+/// (then a short settle period for follow-up events) and every gateway shows
+/// its nodes, or `limit` passes.
 pub async fn sync(
     state: &mut State,
     rx: &mut mpsc::Receiver<crate::model::fleet::SourceUpdate>,
     limit: Duration,
 ) {
     let deadline = tokio::time::Instant::now() + limit;
+    sync_sources(state, rx, deadline).await;
+    settle_gateways(state, rx, deadline).await;
+}
+
+async fn sync_sources(
+    state: &mut State,
+    rx: &mut mpsc::Receiver<crate::model::fleet::SourceUpdate>,
+    deadline: tokio::time::Instant,
+) {
+    let limit = deadline.saturating_duration_since(tokio::time::Instant::now());
     let mut settled_at = None;
     loop {
         let now = tokio::time::Instant::now();
@@ -90,4 +101,40 @@ pub fn frame(state: &State, size: (u16, u16)) -> Buffer {
     let Ok(mut terminal) = Terminal::new(TestBackend::new(size.0, size.1));
     let _ = terminal.draw(|f| crate::ui::draw(f, state));
     terminal.backend().buffer().clone()
+}
+
+/// Kong nodes appear only once their first poll answers, so "settled" can
+/// come before a gateway shows all its nodes: keep reading until every live
+/// gateway has nodes and no new node appeared for a second (bounded).
+async fn settle_gateways(
+    state: &mut State,
+    rx: &mut mpsc::Receiver<crate::model::fleet::SourceUpdate>,
+    deadline: tokio::time::Instant,
+) {
+    let count = |s: &State| -> usize { s.fleet.gateways.values().map(|g| g.nodes.len()).sum() };
+    let empty = |s: &State| {
+        s.fleet
+            .gateways
+            .values()
+            .any(|g| g.state == crate::model::status::SourceState::Live && g.nodes.is_empty())
+    };
+    let mut seen = count(state);
+    let mut quiet_since = tokio::time::Instant::now();
+    loop {
+        let now = tokio::time::Instant::now();
+        if now >= deadline
+            || (!empty(state) && now.duration_since(quiet_since) >= Duration::from_secs(1))
+        {
+            return;
+        }
+        let wait = deadline.min(now + Duration::from_millis(100));
+        if let Ok(Some(u)) = tokio::time::timeout_at(wait, rx.recv()).await {
+            super::update::update(state, super::update::Event::Source(u));
+            let n = count(state);
+            if n != seen {
+                seen = n;
+                quiet_since = tokio::time::Instant::now();
+            }
+        }
+    }
 }

@@ -251,7 +251,7 @@ pub async fn run_pods(gw: GatewayConfig, client: Client, cluster: String, tx: Tx
             Ok(watcher::Event::Init) => listed.clear(),
             Ok(watcher::Event::InitApply(pod)) => {
                 listed.extend(pod.metadata.name.clone());
-                pods.upsert(&pod);
+                pods.upsert(&pod).await;
             }
             Ok(watcher::Event::InitDone) => {
                 let gone: Vec<String> = pods
@@ -265,7 +265,7 @@ pub async fn run_pods(gw: GatewayConfig, client: Client, cluster: String, tx: Tx
                 }
                 pods.state(SourceState::Live).await;
             }
-            Ok(watcher::Event::Apply(pod)) => pods.upsert(&pod),
+            Ok(watcher::Event::Apply(pod)) => pods.upsert(&pod).await,
             Ok(watcher::Event::Delete(pod)) => {
                 if let Some(name) = &pod.metadata.name {
                     pods.remove(name).await;
@@ -296,12 +296,20 @@ struct PodPollers {
 }
 
 impl PodPollers {
-    /// Starts polling a new pod, or restarts when its IP changed.
-    fn upsert(&mut self, pod: &Pod) {
+    /// Starts polling a new pod, or restarts when its IP changed. A pod
+    /// without an IP has no Kong running yet: it is not a node (the pod
+    /// views and rules say why it is not up).
+    async fn upsert(&mut self, pod: &Pod) {
         let Some(name) = pod.metadata.name.clone() else {
             return;
         };
         let ip = pod.status.as_ref().and_then(|s| s.pod_ip.clone());
+        if ip.is_none() {
+            if self.pollers.contains_key(&name) {
+                self.remove(&name).await;
+            }
+            return;
+        }
         if self.pollers.get(&name).is_some_and(|(old, _)| *old == ip) {
             return;
         }
