@@ -393,7 +393,7 @@ fn help_is_generated_from_the_keymap() {
     press(&mut state, "?");
     assert_eq!(state.mode, Mode::Help);
     let s = screen(&state);
-    assert!(s.contains("describe (reserved)"), "{s}");
+    assert!(s.contains("describe the selected object"), "{s}");
     insta::assert_snapshot!(s);
     press(&mut state, "\u{1b}");
     assert_eq!(state.mode, Mode::Normal);

@@ -26,6 +26,8 @@ pub struct State {
     pub now: Timestamp,
     pub quit: bool,
     pub readonly: bool,
+    /// Scale modal, describe and log panes, and the effects they queue.
+    pub act: crate::actions::ActState,
 }
 
 impl State {
@@ -44,6 +46,7 @@ impl State {
             now,
             quit: false,
             readonly: false,
+            act: crate::actions::ActState::default(),
         }
     }
 
