@@ -509,14 +509,20 @@ fn tab_cycles_views_and_q_quits() {
 }
 
 #[test]
-fn reserved_actions_say_so_and_unknown_commands_are_explained() {
+fn describe_opens_over_the_table_and_unknown_commands_are_explained() {
     let mut state = fleet_state();
     press(&mut state, "d");
     assert!(
-        state
-            .flash
-            .as_ref()
-            .is_some_and(|(m, _)| m.contains("describe"))
+        matches!(
+            &state.act.overlay,
+            Some(fleetdeck::actions::Overlay::Describe(p)) if p.title.starts_with("describe ")
+        ),
+        "d opens the describe pane"
+    );
+    press(&mut state, "q");
+    assert!(
+        state.act.overlay.is_none() && !state.quit,
+        "q closes the pane only"
     );
     press(&mut state, ":bogus\n");
     assert!(

@@ -130,6 +130,37 @@ pub async fn run(
     while tasks.join_next().await.is_some() {}
 }
 
+/// A container that is not running (crash loop): show how its last
+/// instance ended before waiting for the next. False when the pane is gone.
+async fn previous_instance(api: &Api<Pod>, req: &LogRequest, container: &str, sink: &Sink) -> bool {
+    let lp = LogParams {
+        container: Some(container.to_owned()),
+        previous: true,
+        timestamps: true,
+        tail_lines: Some(req.tail.unwrap_or(200)),
+        ..LogParams::default()
+    };
+    // No previous instance (never started): nothing to show, not an error.
+    let Ok(text) = api.logs(&req.pod, &lp).await else {
+        return true;
+    };
+    let lines: Vec<_> = text.lines().map(split_timestamp).collect();
+    if lines.is_empty() {
+        return true;
+    }
+    sink.marker("container not running: the last lines of its previous instance")
+        .await
+        && sink
+            .tx
+            .send(ActionEvent::LogLines {
+                session: sink.session,
+                source: sink.source.clone(),
+                lines,
+            })
+            .await
+            .is_ok()
+}
+
 fn status<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
     pod.status
         .as_ref()?
@@ -182,7 +213,12 @@ async fn follow(
     sink: Sink,
 ) {
     let mut first = true;
+    let mut opened = false;
     let mut last_ts: Option<Timestamp> = None;
+    if current.is_none() && !req.previous && !previous_instance(&api, &req, &container, &sink).await
+    {
+        return;
+    }
     loop {
         let mut lp = LogParams {
             container: Some(container.clone()),
@@ -203,6 +239,7 @@ async fn follow(
         let mut error = None;
         match api.log_stream(&req.pod, &lp).await {
             Ok(reader) => {
+                opened = true;
                 let mut chunks = reader.lines().ready_chunks(BATCH);
                 while let Some(chunk) = chunks.next().await {
                     let mut batch = Vec::with_capacity(chunk.len());
@@ -289,6 +326,10 @@ async fn follow(
             .and_then(exit_of)
             .unwrap_or_else(|| "no exit code".into());
         let text = match (now_instance, st.and_then(waiting_reason)) {
+            (None, w) if !opened => format!(
+                "not streaming yet: container not running ({}, last {exit}) — waiting for it to start",
+                w.unwrap_or_else(|| "no state".into())
+            ),
             (Some(_), _) => format!("stream ended: container restarted ({exit}) — reconnecting"),
             (None, Some(w)) => format!(
                 "stream ended: container stopped ({exit}), {w} — reconnecting when it restarts"
