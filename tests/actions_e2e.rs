@@ -245,3 +245,35 @@ fn hpa_aware_scale_and_log_tail_on_demo() {
     t.keys(&["Escape"]);
     t.wait_for(&["┌ Workloads ("], LONG);
 }
+
+/// kong-ecs: `s` on an ECS service in `:aws` sets its desired count
+/// (UpdateService); the next poll shows the new desired count.
+#[test]
+fn ecs_service_desired_count_via_keys() {
+    let sim = Sim::start("kong-ecs", &[]);
+    let t = dashboard("ecs", &sim, &[]);
+    t.type_text(":aws");
+    t.keys(&["Enter"]);
+    t.wait_for(&["┌ AWS ", "inventory"], LONG);
+    t.type_text("/inventory");
+    t.keys(&["Enter"]);
+    t.type_text("s");
+    t.wait_for(
+        &["ECS service kong-gateway/inventory", "desired count", "2 →"],
+        LONG,
+    );
+    t.type_text("4");
+    t.keys(&["Enter"]);
+    t.wait_for(
+        &["ECS service kong-gateway/inventory: desired count → 4"],
+        LONG,
+    );
+    t.wait_until(
+        "the service row showing desired 4",
+        Duration::from_secs(90),
+        |s| {
+            s.lines()
+                .any(|l| l.contains("inventory") && l.contains("ACTIVE") && l.contains("/4 ("))
+        },
+    );
+}

@@ -19,6 +19,8 @@
 pub mod describe;
 pub mod events;
 pub mod exec;
+#[cfg(test)]
+mod flow_tests;
 pub mod keys;
 pub mod logs;
 pub mod open;
