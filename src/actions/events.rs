@@ -58,8 +58,18 @@ fn logs(state: &mut State, session: u64) -> Option<&mut super::LogPane> {
     }
 }
 
-/// A workload's tail follows its pods: new pods (scale up, rollout) get a stream.
+/// A workload's tail follows its pods: new pods (scale up, rollout) get a
+/// stream; a scale modal opened before the HPAs were listed learns of its HPA.
 pub fn on_tick(state: &mut State) {
+    if let Some(Overlay::Scale(m)) = state.act.overlay.as_mut()
+        && m.hpa.is_none()
+        && let super::scale::ScaleTarget::Workload(k) = &m.target
+        && let Some(c) = state.fleet.clusters.get(&k.cluster)
+    {
+        // Focus stays where the user is; the warning and the HPA fields appear.
+        m.hpa = super::open::hpa_of(c, k);
+        return;
+    }
     let Some(Overlay::Logs(p)) = state.act.overlay.as_mut() else {
         return;
     };

@@ -197,3 +197,25 @@ fn workload_logs_cover_its_pods_and_wrong_keys_only_flash() {
     press(&mut s, ":nodes\ns");
     assert!(!flash(&s).is_empty() && s.act.overlay.is_none() && s.mode == Mode::Normal);
 }
+
+#[test]
+fn an_hpa_listed_after_the_modal_opened_still_shows() {
+    let mut s = state(false);
+    press(&mut s, ":deploy\ns");
+    update(
+        &mut s,
+        Event::Source(kube(
+            "terrax",
+            KubeUpdate::Hpas(Change::Reset(vec![(&fixtures::hpa()).into()])),
+        )),
+    );
+    update(&mut s, Event::Tick(jiff::Timestamp::UNIX_EPOCH));
+    let Some(Overlay::Scale(m)) = &s.act.overlay else {
+        panic!("no modal");
+    };
+    assert!(m.hpa.is_some());
+    assert!(
+        m.replicas_fight_hpa(),
+        "focus stays on replicas, with the warning"
+    );
+}

@@ -168,8 +168,18 @@ fn workload_modal(state: &State, k: KubeRef) -> Result<ScaleModal, String> {
     let w = store
         .get(&k.namespace, &k.name)
         .ok_or_else(|| format!("{} is gone", k.label()))?;
-    let hpa = c
-        .stores
+    let hpa = hpa_of(c, &k);
+    Ok(ScaleModal::new(
+        ScaleTarget::Workload(k.clone()),
+        k.label(),
+        w.desired,
+        hpa,
+    ))
+}
+
+/// The HPA whose `scaleTargetRef` is this workload, as modal bounds.
+pub fn hpa_of(c: &ClusterData, k: &KubeRef) -> Option<HpaBounds> {
+    c.stores
         .hpas
         .iter()
         .find(|h| h.namespace == k.namespace && h.target_name == k.name && h.target_kind == k.kind)
@@ -180,13 +190,7 @@ fn workload_modal(state: &State, k: KubeRef) -> Result<ScaleModal, String> {
             current: h.current,
             new_min: h.min.to_string(),
             new_max: h.max.to_string(),
-        });
-    Ok(ScaleModal::new(
-        ScaleTarget::Workload(k.clone()),
-        k.label(),
-        w.desired,
-        hpa,
-    ))
+        })
 }
 
 pub fn describe(state: &mut State) {
