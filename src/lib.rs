@@ -10,9 +10,11 @@
 //! | [`model`] | compact domain rows built by pure functions from API objects |
 //! | [`diagnose`] | pure rules over the fleet snapshot → findings (code, severity, evidence, fix) |
 //! | [`app`] | the state, the event loop, key handling |
+//! | [`actions`] | keyboard actions: scale, describe, log tail (effects, executor, panes) |
 //! | [`ui`] | drawing: one file per view plus shared widgets; never does IO |
 //! | [`sim`] | the simulated fleet: Kubernetes API, Kong admin API, EKS/ECS; depends on nothing above |
 
+pub mod actions;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -185,5 +185,8 @@ fn initial_state(cli: &Cli, cfg: &FleetConfig) -> State {
     state.warnings = warnings;
     state.namespace_scope = cli.conn.namespace.clone();
     state.readonly = cli.conn.readonly;
+    if let Some(n) = ui.log_buffer_lines {
+        state.act.log_buffer_lines = n.max(100);
+    }
     state
 }

@@ -127,7 +127,10 @@ fn tour(t: &Tmux, expect: &[(&str, &str)]) {
     t.keys(&["Tab"]);
     t.wait_for(&["┌ Nodes ("], long);
     t.type_text("?");
-    t.wait_for(&["help — esc to close", "describe (reserved)"], long);
+    t.wait_for(
+        &["help — esc to close", "describe the selected object"],
+        long,
+    );
     t.keys(&["Escape"]);
     t.wait_for(&["<q> quit"], long);
     t.type_text("q");

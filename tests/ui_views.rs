@@ -393,7 +393,7 @@ fn help_is_generated_from_the_keymap() {
     press(&mut state, "?");
     assert_eq!(state.mode, Mode::Help);
     let s = screen(&state);
-    assert!(s.contains("describe (reserved)"), "{s}");
+    assert!(s.contains("describe the selected object"), "{s}");
     insta::assert_snapshot!(s);
     press(&mut state, "\u{1b}");
     assert_eq!(state.mode, Mode::Normal);
@@ -509,14 +509,20 @@ fn tab_cycles_views_and_q_quits() {
 }
 
 #[test]
-fn reserved_actions_say_so_and_unknown_commands_are_explained() {
+fn describe_opens_over_the_table_and_unknown_commands_are_explained() {
     let mut state = fleet_state();
     press(&mut state, "d");
     assert!(
-        state
-            .flash
-            .as_ref()
-            .is_some_and(|(m, _)| m.contains("describe"))
+        matches!(
+            &state.act.overlay,
+            Some(fleetdeck::actions::Overlay::Describe(p)) if p.title.starts_with("describe ")
+        ),
+        "d opens the describe pane"
+    );
+    press(&mut state, "q");
+    assert!(
+        state.act.overlay.is_none() && !state.quit,
+        "q closes the pane only"
     );
     press(&mut state, ":bogus\n");
     assert!(

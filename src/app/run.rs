@@ -62,6 +62,9 @@ fn spawn_input(
 
 pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::channel(MAX_BATCH);
+    // Bounded: a flood of log lines slows the streams, never grows memory.
+    let (act_tx, mut act_rx) = mpsc::channel(256);
+    let mut executor = crate::actions::exec::Executor::new(&plan, state.readonly, act_tx);
     let mut sources = sources::spawn_all(plan, tx);
     let mut guard = TerminalGuard::enter()?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -80,6 +83,7 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
                 e
             }
             Some(u) = rx.recv() => Event::Source(u),
+            Some(a) = act_rx.recv() => Event::Action(a),
             _ = tick.tick() => Event::Tick(jiff::Timestamp::now()),
         };
         let mut dirty = update(&mut state, event);
@@ -93,6 +97,15 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
                 Ok(u) => dirty |= update(&mut state, Event::Source(u)),
                 Err(_) => break,
             }
+        }
+        for _ in 0..MAX_BATCH {
+            match act_rx.try_recv() {
+                Ok(a) => dirty |= update(&mut state, Event::Action(a)),
+                Err(_) => break,
+            }
+        }
+        for effect in state.act.take_effects() {
+            executor.run(effect);
         }
         if state.quit {
             break Ok(());

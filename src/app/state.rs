@@ -30,6 +30,8 @@ pub struct State {
     pub findings: crate::diagnose::Findings,
     /// The fleet changed since the findings were computed.
     pub findings_stale: bool,
+    /// Scale modal, describe and log panes, and the effects they queue.
+    pub act: crate::actions::ActState,
 }
 
 impl State {
@@ -50,6 +52,7 @@ impl State {
             readonly: false,
             findings: crate::diagnose::Findings::default(),
             findings_stale: false,
+            act: crate::actions::ActState::default(),
         }
     }
 

@@ -20,6 +20,8 @@ pub enum Event {
     Key(KeyEvent),
     Resize,
     Tick(Timestamp),
+    /// A result of an action (scale, describe, log lines…).
+    Action(crate::actions::ActionEvent),
 }
 
 const FLASH_SECONDS: i64 = 5;
@@ -38,10 +40,15 @@ pub fn update(state: &mut State, event: Event) -> bool {
         }
         Event::Key(_) => false,
         Event::Resize => true,
+        Event::Action(a) => {
+            crate::actions::events::on_event(state, a);
+            true
+        }
         Event::Tick(now) => {
             state.now = now;
             // At most once a second, and only when the fleet changed.
             state.refresh_findings();
+            crate::actions::events::on_tick(state);
             if let Some((_, at)) = &state.flash
                 && now.as_second() - at.as_second() >= FLASH_SECONDS
             {
@@ -73,6 +80,9 @@ fn on_key(state: &mut State, k: &KeyEvent) {
                 }
             }
         },
+        Mode::Scale | Mode::Describe | Mode::Logs | Mode::Search => {
+            crate::actions::keys::on_key(state, &key, action);
+        }
         Mode::Help => match action {
             Some(Action::Quit) => state.quit = true,
             Some(_) => state.mode = Mode::Normal,
@@ -274,10 +284,10 @@ fn normal_action(state: &mut State, a: Action) {
             ));
             reset_selection(state);
         }
-        Action::Describe | Action::Logs | Action::Scale => {
-            state.flash(format!("{} is not available in this build yet", a.name()));
-        }
-        Action::Submit | Action::Cancel | Action::Complete | Action::Erase | Action::Close => {}
+        Action::Describe => crate::actions::open::describe(state),
+        Action::Logs => crate::actions::open::logs(state),
+        Action::Scale => crate::actions::open::scale(state),
+        _ => state.flash(format!("{} does nothing in a table", a.name())),
     }
 }
 

@@ -49,14 +49,29 @@ actions! {
     AllScopes => "all_scopes", "all clusters and namespaces";
     NextCluster => "next_cluster", "scope to next cluster";
     PrevCluster => "prev_cluster", "scope to previous cluster";
-    Describe => "describe", "describe (reserved)";
-    Logs => "logs", "logs (reserved)";
-    Scale => "scale", "scale (reserved)";
+    Describe => "describe", "describe the object";
+    Logs => "logs", "tail the logs";
+    Scale => "scale", "scale";
     Submit => "submit", "submit";
     Cancel => "cancel", "cancel";
     Complete => "complete", "complete";
     Erase => "erase", "delete a character";
     Close => "close", "close";
+    Increase => "increase", "one more";
+    Decrease => "decrease", "one less";
+    NextField => "next_field", "next field";
+    Yaml => "yaml", "toggle YAML";
+    Search => "search", "search";
+    SearchNext => "search_next", "next match";
+    SearchPrev => "search_prev", "previous match";
+    Pause => "pause", "pause / resume";
+    Follow => "follow", "follow the end";
+    Wrap => "wrap", "toggle wrap";
+    Timestamps => "timestamps", "toggle timestamps";
+    Previous => "previous", "previous container";
+    Container => "container", "pick the container";
+    Since => "since", "since / tail";
+    Save => "save", "save to a file";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,16 +80,37 @@ pub enum Mode {
     Command,
     Filter,
     Help,
+    /// The scale modal.
+    Scale,
+    /// The describe pane.
+    Describe,
+    /// The log pane.
+    Logs,
+    /// Typing a search in the describe or log pane.
+    Search,
 }
 
 impl Mode {
-    pub const ALL: &'static [Mode] = &[Mode::Normal, Mode::Command, Mode::Filter, Mode::Help];
+    pub const ALL: &'static [Mode] = &[
+        Mode::Normal,
+        Mode::Command,
+        Mode::Filter,
+        Mode::Help,
+        Mode::Scale,
+        Mode::Describe,
+        Mode::Logs,
+        Mode::Search,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Mode::Normal => "normal",
             Mode::Command => "command",
             Mode::Filter => "filter",
             Mode::Help => "help",
+            Mode::Scale => "scale",
+            Mode::Describe => "describe",
+            Mode::Logs => "logs",
+            Mode::Search => "search",
         }
     }
 }
@@ -293,7 +329,7 @@ impl Keymap {
         for (mode_name, keys) in &doc {
             let Some(mode) = Mode::ALL.iter().copied().find(|m| m.name() == mode_name) else {
                 warnings.push(format!(
-                    "{file}: unknown mode `[{mode_name}]` (known: normal, command, filter, help)"
+                    "{file}: unknown mode `[{mode_name}]` (known: normal, command, filter, help, scale, describe, logs, search)"
                 ));
                 continue;
             };

@@ -12,9 +12,11 @@ use crate::model::status::SourceError;
 
 const POLL_EVERY: Duration = Duration::from_secs(15);
 
-pub async fn run(region: String, cfg: AwsConfig, tx: Tx) {
+/// The SDK config for one region: endpoint, profile and static credentials
+/// from `fleetdeck.toml` when given, the SDK's own chain otherwise.
+pub async fn sdk_config(region: &str, cfg: &AwsConfig) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(aws_config::Region::new(region.clone()))
+        .region(aws_config::Region::new(region.to_owned()))
         .timeout_config(
             aws_config::timeout::TimeoutConfig::builder()
                 .operation_timeout(Duration::from_secs(20))
@@ -36,7 +38,11 @@ pub async fn run(region: String, cfg: AwsConfig, tx: Tx) {
             "fleetdeck.toml",
         ));
     }
-    let conf = loader.load().await;
+    loader.load().await
+}
+
+pub async fn run(region: String, cfg: AwsConfig, tx: Tx) {
+    let conf = sdk_config(&region, &cfg).await;
     let eks = aws_sdk_eks::Client::new(&conf);
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let mut tick = tokio::time::interval(POLL_EVERY);

@@ -143,6 +143,11 @@ pub fn footer(f: &mut Frame, area: Rect, state: &State) {
                 Span::styled(rest, t.style(Role::Hint)),
             ])
         }
+        Mode::Search => Line::from(vec![
+            Span::styled(format!("/{}", state.input), t.style(Role::Command)),
+            Span::styled("█", t.style(Role::Command)),
+            Span::styled("  enter search · esc cancel", t.style(Role::Hint)),
+        ]),
         Mode::Filter => Line::from(vec![
             Span::styled(format!("/{}", state.input), t.style(Role::Command)),
             Span::styled("█", t.style(Role::Command)),
@@ -153,6 +158,9 @@ pub fn footer(f: &mut Frame, area: Rect, state: &State) {
                 Line::from(Span::styled(w.clone(), t.style(Role::Flash)))
             } else if let Some((msg, _)) = &state.flash {
                 Line::from(Span::styled(msg.clone(), t.style(Role::Flash)))
+            } else if state.act.overlay.is_some() {
+                // The open pane or modal shows its own keys.
+                Line::from("")
             } else {
                 hints(state)
             }

@@ -76,6 +76,9 @@ pub fn draw(f: &mut Frame, state: &State) {
             .title(Span::styled(" details ", state.theme.style(Role::Muted)));
         f.render_widget(Paragraph::new(text).block(block), detail_area);
     }
+    if state.act.overlay.is_some() {
+        views::overlay::render(f, body.union(detail_area), state);
+    }
     bars::footer(f, footer, state);
     if state.mode == Mode::Help {
         help::render(f, state);

@@ -128,3 +128,4 @@ pub fn wait_for<T>(what: &str, limit: Duration, mut check: impl FnMut() -> Optio
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+pub mod tmux;

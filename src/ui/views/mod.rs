@@ -2,13 +2,17 @@
 
 pub mod aws;
 pub mod common;
+pub mod describe;
 pub mod findings;
 pub mod fleet;
 pub mod gateways;
 pub mod hpa;
+pub mod logs;
 pub mod nodes;
+pub mod overlay;
 pub mod pods;
 pub mod pvc;
+pub mod scale_modal;
 pub mod targets;
 pub mod upstreams;
 pub mod workloads;

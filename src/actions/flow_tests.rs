@@ -1,0 +1,221 @@
+//! Key sequences through `update`, asserted by the effects they queue and
+//! the state they leave: the confirmation, the HPA path, read-only, the log
+//! pane's session handling, and keys in the wrong place.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::scale::ScaleRequest;
+use super::{ActionEvent, Effect, Overlay};
+use crate::app::state::State;
+use crate::app::update::{Event, update};
+use crate::config::keymap::{Keymap, Mode};
+use crate::config::theme::Theme;
+use crate::model::cluster::KubeUpdate;
+use crate::model::fixtures;
+use crate::model::fleet::SourceUpdate;
+use crate::model::store::Change;
+
+fn state(with_hpa: bool) -> State {
+    let (theme, _) = Theme::load(None, None);
+    let keymap = Keymap::builtin("default").expect("keymap");
+    let mut s = State::new(theme, keymap, jiff::Timestamp::UNIX_EPOCH);
+    let c = "terrax".to_owned();
+    let mut updates = vec![
+        SourceUpdate::ClusterAdded {
+            cluster: c.clone(),
+            server: None,
+        },
+        kube(
+            &c,
+            KubeUpdate::Deployments(Change::Reset(vec![(&fixtures::deployment()).into()])),
+        ),
+        kube(
+            &c,
+            KubeUpdate::ReplicaSets(Change::Reset(vec![(&fixtures::replicaset()).into()])),
+        ),
+        kube(
+            &c,
+            KubeUpdate::Pods(Change::Reset(vec![
+                (&fixtures::running_fargate_pod()).into(),
+            ])),
+        ),
+    ];
+    if with_hpa {
+        updates.push(kube(
+            &c,
+            KubeUpdate::Hpas(Change::Reset(vec![(&fixtures::hpa()).into()])),
+        ));
+    }
+    for u in updates {
+        update(&mut s, Event::Source(u));
+    }
+    s
+}
+
+fn kube(cluster: &str, update: KubeUpdate) -> SourceUpdate {
+    SourceUpdate::Kube {
+        cluster: cluster.to_owned(),
+        update,
+    }
+}
+
+fn press(s: &mut State, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\u{1b}' => KeyCode::Esc,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        update(s, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+}
+
+fn flash(s: &State) -> String {
+    s.flash.as_ref().map(|(m, _)| m.clone()).unwrap_or_default()
+}
+
+#[test]
+fn scale_needs_the_modal_and_enter() {
+    let mut s = state(false);
+    press(&mut s, ":deploy\n");
+    press(&mut s, "s");
+    assert_eq!(s.mode, Mode::Scale);
+    assert!(
+        s.act.effects.is_empty(),
+        "opening the modal changes nothing"
+    );
+    press(&mut s, "7");
+    assert!(s.act.effects.is_empty(), "typing changes nothing");
+    press(&mut s, "\u{1b}");
+    assert!(s.act.effects.is_empty() && s.act.overlay.is_none());
+    assert!(flash(&s).contains("cancelled"));
+    press(&mut s, "s7\n");
+    let effects = s.act.take_effects();
+    assert!(
+        matches!(&effects[..], [Effect::Scale(ScaleRequest::Workload { object, replicas: 7 })]
+            if object.label() == "Deployment tb-demo/service"),
+        "{effects:?}"
+    );
+    assert_eq!(s.mode, Mode::Normal);
+    update(
+        &mut s,
+        Event::Action(ActionEvent::Done {
+            ok: true,
+            message: "scaled Deployment tb-demo/service to 7 replicas".into(),
+        }),
+    );
+    assert!(flash(&s).starts_with("scaled Deployment"));
+}
+
+#[test]
+fn hpa_owned_workload_changes_the_hpa() {
+    let mut s = state(true);
+    press(&mut s, ":deploy\ns");
+    let Some(Overlay::Scale(m)) = &s.act.overlay else {
+        panic!("no modal");
+    };
+    assert!(m.hpa.is_some());
+    press(&mut s, "2\t6\n");
+    let effects = s.act.take_effects();
+    assert!(
+        matches!(&effects[..], [Effect::Scale(ScaleRequest::Hpa { min: 2, max: 6, object })]
+            if object.name == "service" && object.kind == "HorizontalPodAutoscaler"),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn readonly_refuses_before_any_modal() {
+    let mut s = state(false);
+    s.readonly = true;
+    press(&mut s, ":deploy\ns");
+    assert!(flash(&s).contains("read-only"), "{}", flash(&s));
+    press(&mut s, "7\n");
+    assert!(s.act.effects.is_empty());
+    assert!(s.act.overlay.is_none());
+}
+
+#[test]
+fn logs_sessions_start_stop_and_drop_stale_lines() {
+    let mut s = state(false);
+    press(&mut s, ":pods\nl");
+    let effects = s.act.take_effects();
+    let [Effect::LogStart { session, request }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(request.pod, "service-6b7c-x1");
+    let session = *session;
+    update(
+        &mut s,
+        Event::Action(ActionEvent::LogLines {
+            session: session + 100,
+            source: "x/y".into(),
+            lines: vec![(None, "from an old session".into())],
+        }),
+    );
+    update(
+        &mut s,
+        Event::Action(ActionEvent::LogLines {
+            session,
+            source: "service-6b7c-x1/service".into(),
+            lines: vec![(None, "hello".into())],
+        }),
+    );
+    let Some(Overlay::Logs(p)) = &s.act.overlay else {
+        panic!("no log pane");
+    };
+    assert_eq!(p.buffer.len(), 1, "stale session lines are dropped");
+    press(&mut s, "s");
+    let effects = s.act.take_effects();
+    assert!(matches!(effects.first(), Some(Effect::LogStop { session: old }) if *old == session));
+    assert!(
+        matches!(effects.get(1), Some(Effect::LogStart { request, .. }) if request.since_seconds == Some(60))
+    );
+    press(&mut s, "\u{1b}");
+    assert!(matches!(s.act.take_effects()[..], [Effect::LogStop { .. }]));
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn workload_logs_cover_its_pods_and_wrong_keys_only_flash() {
+    let mut s = state(false);
+    press(&mut s, ":deploy\nl");
+    let effects = s.act.take_effects();
+    assert_eq!(effects.len(), 1, "one stream per pod of the deployment");
+    // Keys that mean nothing in the pane, the describe pane or the modal.
+    press(&mut s, "xz!\t");
+    assert!(flash(&s).contains("does nothing here"));
+    press(&mut s, "\u{1b}:pods\nd");
+    assert_eq!(s.mode, Mode::Describe);
+    assert!(
+        matches!(s.act.effects.last(), Some(Effect::Describe { object, .. }) if object.kind == "Pod")
+    );
+    press(&mut s, "yx\u{1b}");
+    assert_eq!(s.mode, Mode::Normal);
+    // A view without the kind (no nodes here): a message, no modal.
+    press(&mut s, ":nodes\ns");
+    assert!(!flash(&s).is_empty() && s.act.overlay.is_none() && s.mode == Mode::Normal);
+}
+
+#[test]
+fn an_hpa_listed_after_the_modal_opened_still_shows() {
+    let mut s = state(false);
+    press(&mut s, ":deploy\ns");
+    update(
+        &mut s,
+        Event::Source(kube(
+            "terrax",
+            KubeUpdate::Hpas(Change::Reset(vec![(&fixtures::hpa()).into()])),
+        )),
+    );
+    update(&mut s, Event::Tick(jiff::Timestamp::UNIX_EPOCH));
+    let Some(Overlay::Scale(m)) = &s.act.overlay else {
+        panic!("no modal");
+    };
+    assert!(m.hpa.is_some());
+    assert!(
+        m.replicas_fight_hpa(),
+        "focus stays on replicas, with the warning"
+    );
+}

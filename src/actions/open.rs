@@ -1,0 +1,297 @@
+//! `s`, `d`, `l` on the selected row: open the modal or pane for the object
+//! behind it, or say (in the status bar) why there is nothing to open.
+
+use std::collections::BTreeSet;
+
+use super::describe::{DescribePane, local};
+use super::logs::LogPane;
+use super::scale::{HpaBounds, ScaleModal, ScaleTarget};
+use super::subject::{self, KubeRef, Subject};
+use super::{Effect, Overlay};
+use crate::app::state::State;
+use crate::config::keymap::Mode;
+use crate::model::cluster::ClusterData;
+use crate::model::kong::KongVia;
+use crate::ui::views;
+use crate::ui::views::common::workload_of;
+
+/// The object behind the selected row.
+pub fn selected(state: &State) -> Result<Subject, String> {
+    let entry = state.entry();
+    let model = views::build(state, entry);
+    let lines = model.arrange(&entry.filter, entry.sort);
+    let row = model.selected_row(&lines, entry).ok_or("no row selected")?;
+    if entry.kind() == crate::app::nav::ViewKind::Findings {
+        // Row ids are `INDEX/CODE/OBJECT`: act on the first object that can be opened.
+        return row
+            .id
+            .split('/')
+            .next()
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| state.findings.list.get(i))
+            .and_then(|f| f.objects.iter().find_map(subject::of_object))
+            .ok_or_else(|| "nothing to act on in this finding".to_owned());
+    }
+    subject::of_row(entry.kind(), &state.scope_of(entry), &row.id)
+        .ok_or_else(|| "nothing to act on in this row".to_owned())
+}
+
+fn cluster<'a>(state: &'a State, name: &str) -> Result<&'a ClusterData, String> {
+    state
+        .fleet
+        .clusters
+        .get(name)
+        .ok_or_else(|| format!("cluster {name} is gone"))
+}
+
+pub fn scale(state: &mut State) {
+    if state.readonly {
+        state.flash("read-only (--readonly): scaling is disabled, nothing was changed");
+        return;
+    }
+    match scale_modal(state) {
+        Ok(m) => {
+            state.act.overlay = Some(Overlay::Scale(m));
+            state.mode = Mode::Scale;
+        }
+        Err(e) => state.flash(e),
+    }
+}
+
+fn scale_modal(state: &State) -> Result<ScaleModal, String> {
+    let subject = selected(state)?;
+    match subject {
+        Subject::Kube(k) => match k.kind.as_str() {
+            "Deployment" | "StatefulSet" => workload_modal(state, k),
+            "Pod" => {
+                let c = cluster(state, &k.cluster)?;
+                let pod = c
+                    .stores
+                    .pods
+                    .get(&k.namespace, &k.name)
+                    .ok_or("the pod is gone")?;
+                match workload_of(c, pod) {
+                    Some((kind, name)) if kind == "Deployment" || kind == "StatefulSet" => {
+                        workload_modal(state, KubeRef::new(&k.cluster, &kind, &k.namespace, &name))
+                    }
+                    Some((kind, name)) => Err(format!(
+                        "pod {} belongs to {kind} {name}, which cannot be scaled",
+                        k.name
+                    )),
+                    None => Err(format!("pod {} has no workload to scale", k.name)),
+                }
+            }
+            "HorizontalPodAutoscaler" => {
+                let c = cluster(state, &k.cluster)?;
+                let h = c
+                    .stores
+                    .hpas
+                    .get(&k.namespace, &k.name)
+                    .ok_or("the HPA is gone")?;
+                let bounds = HpaBounds {
+                    object: k.clone(),
+                    min: h.min,
+                    max: h.max,
+                    current: h.current,
+                    new_min: h.min.to_string(),
+                    new_max: h.max.to_string(),
+                };
+                Ok(ScaleModal::new(
+                    ScaleTarget::Hpa(k.clone()),
+                    format!(
+                        "HPA {}/{} → {} {}",
+                        k.namespace, k.name, h.target_kind, h.target_name
+                    ),
+                    h.current,
+                    Some(bounds),
+                ))
+            }
+            "DaemonSet" => Err("a DaemonSet runs one pod per node: it has no replica count to scale".into()),
+            other => Err(format!("a {other} cannot be scaled (select a Deployment, StatefulSet or HPA)")),
+        },
+        Subject::Nodegroup {
+            region,
+            cluster,
+            name,
+        } => {
+            let g = state
+                .fleet
+                .aws
+                .get(&region)
+                .and_then(|r| {
+                    r.rows
+                        .nodegroups
+                        .iter()
+                        .find(|g| g.cluster == cluster && g.name == name)
+                })
+                .ok_or("the node group is gone")?;
+            Ok(ScaleModal::new(
+                ScaleTarget::Nodegroup {
+                    region: region.clone(),
+                    cluster: cluster.clone(),
+                    name: name.clone(),
+                    min: g.min,
+                    max: g.max,
+                },
+                format!("EKS node group {cluster}/{name} (min {} max {})", g.min, g.max),
+                g.desired,
+                None,
+            ))
+        }
+        Subject::EcsService {
+            region,
+            cluster,
+            name,
+        } => {
+            let s = state
+                .fleet
+                .aws
+                .get(&region)
+                .and_then(|r| {
+                    r.rows
+                        .services
+                        .iter()
+                        .find(|s| s.cluster == cluster && s.name == name)
+                })
+                .ok_or("the ECS service is gone")?;
+            Ok(ScaleModal::new(
+                ScaleTarget::EcsService {
+                    region: region.clone(),
+                    cluster: cluster.clone(),
+                    name: name.clone(),
+                },
+                format!("ECS service {cluster}/{name}"),
+                s.desired,
+                None,
+            ))
+        }
+        _ => Err("nothing to scale here: select a Deployment, StatefulSet, HPA, node group or ECS service".into()),
+    }
+}
+
+fn workload_modal(state: &State, k: KubeRef) -> Result<ScaleModal, String> {
+    let c = cluster(state, &k.cluster)?;
+    let store = if k.kind == "Deployment" {
+        &c.stores.deployments
+    } else {
+        &c.stores.statefulsets
+    };
+    let w = store
+        .get(&k.namespace, &k.name)
+        .ok_or_else(|| format!("{} is gone", k.label()))?;
+    let hpa = hpa_of(c, &k);
+    Ok(ScaleModal::new(
+        ScaleTarget::Workload(k.clone()),
+        k.label(),
+        w.desired,
+        hpa,
+    ))
+}
+
+/// The HPA whose `scaleTargetRef` is this workload, as modal bounds.
+pub fn hpa_of(c: &ClusterData, k: &KubeRef) -> Option<HpaBounds> {
+    c.stores
+        .hpas
+        .iter()
+        .find(|h| h.namespace == k.namespace && h.target_name == k.name && h.target_kind == k.kind)
+        .map(|h| HpaBounds {
+            object: KubeRef::new(&k.cluster, "HorizontalPodAutoscaler", &h.namespace, &h.name),
+            min: h.min,
+            max: h.max,
+            current: h.current,
+            new_min: h.min.to_string(),
+            new_max: h.max.to_string(),
+        })
+}
+
+pub fn describe(state: &mut State) {
+    let subject = match selected(state) {
+        Ok(s) => s,
+        Err(e) => return state.flash(e),
+    };
+    let id = state.act.next_id();
+    let pane = match subject {
+        Subject::Kube(k) => {
+            let pane = DescribePane::loading(id, format!("describe {} @ {}", k.label(), k.cluster));
+            state.act.effects.push(Effect::Describe { id, object: k });
+            pane
+        }
+        other => match local::describe(&state.fleet, &other, state.now) {
+            Ok((title, lines)) => DescribePane::ready(id, format!("describe {title}"), lines),
+            Err(e) => return state.flash(e),
+        },
+    };
+    state.act.overlay = Some(Overlay::Describe(pane));
+    state.mode = Mode::Describe;
+}
+
+/// Pods of a workload, from the watched rows.
+pub fn workload_pods(c: &ClusterData, namespace: &str, kind: &str, name: &str) -> BTreeSet<String> {
+    c.stores
+        .pods
+        .iter()
+        .filter(|p| p.namespace == namespace)
+        .filter(|p| workload_of(c, p).is_some_and(|(k, n)| k == kind && n == name))
+        .map(|p| p.name.clone())
+        .collect()
+}
+
+pub fn logs(state: &mut State) {
+    let subject = match selected(state) {
+        Ok(s) => s,
+        Err(e) => return state.flash(e),
+    };
+    let (cluster_name, namespace, workload, pods) = match subject {
+        Subject::Kube(k) if k.kind == "Pod" => {
+            (k.cluster, k.namespace, None, BTreeSet::from([k.name]))
+        }
+        Subject::Kube(k)
+            if matches!(k.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet") =>
+        {
+            let pods = match cluster(state, &k.cluster) {
+                Ok(c) => workload_pods(c, &k.namespace, &k.kind, &k.name),
+                Err(e) => return state.flash(e),
+            };
+            if pods.is_empty() {
+                return state.flash(format!("{} has no pods to tail yet", k.label()));
+            }
+            (k.cluster, k.namespace, Some((k.kind, k.name)), pods)
+        }
+        Subject::KongNode { gateway, node } => {
+            let via = state
+                .fleet
+                .gateways
+                .get(&gateway)
+                .and_then(|g| g.nodes.get(&node))
+                .map(|n| n.via.clone());
+            match via {
+                Some(KongVia::Pod {
+                    cluster,
+                    namespace,
+                    pod,
+                }) => (cluster, namespace, None, BTreeSet::from([pod])),
+                _ => {
+                    return state.flash(format!(
+                        "Kong node {node} is not a pod: its logs are where its platform keeps them (ECS: CloudWatch)"
+                    ));
+                }
+            }
+        }
+        Subject::EcsTask { .. } | Subject::EcsService { .. } => {
+            return state.flash("ECS task logs live in CloudWatch Logs: not available here");
+        }
+        _ => return state.flash("no logs here: select a pod, a workload or a Kong pod"),
+    };
+    let session = state.act.next_id();
+    let pane = LogPane::new(
+        session,
+        &cluster_name,
+        &namespace,
+        workload,
+        pods,
+        state.act.log_buffer_lines,
+    );
+    state.act.effects.extend(pane.start());
+    state.act.overlay = Some(Overlay::Logs(Box::new(pane)));
+    state.mode = Mode::Logs;
+}

@@ -1,0 +1,279 @@
+//! Keyboard actions end to end: `fleetdeck sim` as a child process, the
+//! dashboard in tmux on its `fleetdeck.toml`, keys sent, the screen polled,
+//! and the effect checked with kubectl. No fixed sleeps: every wait polls.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Sim;
+use common::tmux::{Tmux, cmd, have_tmux};
+
+const LONG: Duration = Duration::from_secs(60);
+
+fn dashboard(name: &str, sim: &Sim, extra: &[&str]) -> Tmux {
+    assert!(
+        have_tmux(),
+        "tmux is missing: run ./scripts/test (it installs the test dependencies)"
+    );
+    let cfg = sim.config();
+    let log = sim.dir.path().join(format!("{name}.log"));
+    let mut args = vec![
+        "--config",
+        cfg.to_str().expect("utf-8"),
+        "--log-file",
+        log.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    let t = Tmux::start(name, &cmd(&args));
+    t.wait_for(&["Fleet (", "live"], LONG);
+    t
+}
+
+/// `:view`, then `/filter`: the selection lands on the first matching row.
+fn open(t: &Tmux, view: &str, title: &str, filter: &str, row_text: &str) {
+    t.type_text(&format!(":{view}"));
+    t.keys(&["Enter"]);
+    t.wait_for(&[&format!("┌ {title} ")], LONG);
+    t.type_text(&format!("/{filter}"));
+    t.keys(&["Enter"]);
+    // In a row of the table, not just in the typed filter of its title.
+    t.wait_until(&format!("a row with {row_text:?}"), LONG, |s| {
+        s.lines()
+            .skip(4)
+            .any(|l| l.starts_with('│') && l.contains(row_text))
+    });
+}
+
+fn replicas(sim: &Sim, ns: &str, deploy: &str) -> String {
+    sim.kubectl(&[
+        "get",
+        "deploy",
+        deploy,
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.spec.replicas}",
+    ])
+}
+
+fn fargate_nodes_of(screen: &str, profile: &str) -> usize {
+    screen
+        .lines()
+        .filter(|l| l.contains("fargate-ip-") && l.contains(profile))
+        .count()
+}
+
+/// terrax: `s` on tb-demo/service, 4, enter → kubectl sees 4 and Fargate
+/// nodes appear; then 1 → the extra Fargate nodes go. Describe a pod: its
+/// events, YAML, search. Scale the EKS node group from `:aws`.
+#[test]
+fn scale_describe_and_nodegroup_on_terrax() {
+    let sim = Sim::start("terrax", &[]);
+    let t = dashboard("terrax", &sim, &[]);
+    open(&t, "deploy", "Workloads", "tb-demo", "service");
+    t.type_text("s");
+    t.wait_for(&["Deployment tb-demo/service", "replicas", "2 →"], LONG);
+    t.type_text("4");
+    t.keys(&["Enter"]);
+    t.wait_for(&["scaled Deployment tb-demo/service to 4 replicas"], LONG);
+    assert_eq!(replicas(&sim, "tb-demo", "service"), "4");
+    t.wait_for(&["4/4"], LONG);
+    t.type_text(":nodes");
+    t.keys(&["Enter"]);
+    t.wait_until("4 Fargate nodes for fp-demo-service", LONG, |s| {
+        fargate_nodes_of(s, "fp-demo-service") == 4
+    });
+    open(&t, "deploy", "Workloads", "tb-demo", "service");
+    t.type_text("s");
+    t.wait_for(&["4 →"], LONG);
+    t.type_text("1");
+    t.keys(&["Enter"]);
+    t.wait_for(&["scaled Deployment tb-demo/service to 1 replicas"], LONG);
+    assert_eq!(replicas(&sim, "tb-demo", "service"), "1");
+    t.type_text(":nodes");
+    t.keys(&["Enter"]);
+    t.wait_until("Fargate nodes recycled down to 1", LONG, |s| {
+        fargate_nodes_of(s, "fp-demo-service") == 1
+    });
+
+    // Describe a pod: kubectl-like text with its events; y for YAML; search.
+    t.type_text(":ns tb-demo");
+    t.keys(&["Enter"]);
+    open(&t, "pods", "Pods", "service", "service-");
+    t.type_text("d");
+    t.wait_for(
+        &[
+            "describe Pod tb-demo/service-",
+            "Containers:",
+            "Events:",
+            "Scheduled",
+            "fargate-scheduler",
+        ],
+        LONG,
+    );
+    t.type_text("y");
+    t.wait_for(&["apiVersion: v1", "kind: Pod", "yaml ·"], LONG);
+    t.type_text("/podIP");
+    t.keys(&["Enter"]);
+    t.wait_until("the search scrolled to podIP", LONG, |s| {
+        s.lines().nth(3).is_some_and(|l| l.contains("podIP"))
+    });
+    t.keys(&["Escape"]);
+    t.wait_for(&["┌ Pods [ns=tb-demo]"], LONG);
+
+    // The EKS node group from :aws, within its min/max.
+    t.type_text(":aws");
+    t.keys(&["Enter"]);
+    t.wait_for(&["ng-mysql", "1 ≤ 1 ≤ 2"], LONG);
+    t.type_text("/ng-mysql");
+    t.keys(&["Enter"]);
+    t.type_text("s");
+    t.wait_for(
+        &["EKS node group terrax-fargate/ng-mysql (min 1 max 2)"],
+        LONG,
+    );
+    t.type_text("5");
+    t.keys(&["Enter"]);
+    t.wait_for(&["within the node group's min 1 and max 2"], LONG);
+    t.keys(&["BSpace"]);
+    t.type_text("2");
+    t.keys(&["Enter"]);
+    t.wait_for(
+        &["node group terrax-fargate/ng-mysql: desired size → 2"],
+        LONG,
+    );
+    t.wait_for(&["1 ≤ 2 ≤ 2"], Duration::from_secs(90));
+}
+
+/// `--readonly`: `s` refuses with a clear message; nothing changes.
+#[test]
+fn readonly_refuses_scaling() {
+    let sim = Sim::start("terrax", &[]);
+    let t = dashboard("readonly", &sim, &["--readonly"]);
+    t.wait_for(&["readonly"], LONG);
+    open(&t, "deploy", "Workloads", "tb-demo", "service");
+    t.type_text("s");
+    t.wait_for(&["read-only (--readonly): scaling is disabled"], LONG);
+    // Enter after a refused `s` must not reach anything either.
+    t.type_text("4");
+    t.keys(&["Enter"]);
+    let screen = t.capture();
+    assert!(!screen.contains("scale — enter applies"), "{screen}");
+    assert_eq!(replicas(&sim, "tb-demo", "service"), "2");
+}
+
+/// demo: hello-api has an HPA: the modal says so and changes the HPA's
+/// min/max instead. payments crash-loops with hostile log lines: they show
+/// neutralized, pause keeps lines, and the stream survives the restart.
+#[test]
+fn hpa_aware_scale_and_log_tail_on_demo() {
+    let sim = Sim::start("demo", &[]);
+    let t = dashboard("demo", &sim, &[]);
+    open(&t, "deploy", "Workloads", "hello-api", "hello-api 2..4");
+    t.type_text("s");
+    t.wait_for(
+        &[
+            "HPA hello-api owns this scale",
+            "would be undone",
+            "HPA min",
+            "HPA max",
+        ],
+        LONG,
+    );
+    t.type_text("3");
+    t.keys(&["Tab"]);
+    t.type_text("6");
+    t.keys(&["Enter"]);
+    t.wait_for(&["HPA shop/hello-api now min 3 max 6"], LONG);
+    let spec = sim.kubectl(&[
+        "get",
+        "hpa",
+        "hello-api",
+        "-n",
+        "shop",
+        "--context",
+        "prod-eu",
+        "-o",
+        "jsonpath={.spec.minReplicas}/{.spec.maxReplicas}",
+    ]);
+    assert_eq!(spec, "3/6");
+
+    // Logs of the crash-looping payments deployment: every pod, prefixed.
+    let title = t.format("#{pane_title}");
+    open(&t, "deploy", "Workloads", "payments", "payments");
+    t.type_text("l");
+    t.wait_for(
+        &["logs Deployment shop/payments (2 pods)", "handled request"],
+        LONG,
+    );
+    // Hostile sequences arrive as text: no retitle, no cursor games, no hyperlinks.
+    t.wait_for(&["fake: all systems nominal"], Duration::from_secs(120));
+    let screen = t.capture();
+    assert!(!screen.contains("evil.example"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .filter(|l| l.contains("fake: all systems nominal"))
+            .all(|l| l.contains("payments-")),
+        "a hostile line moved the cursor off its own row:\n{screen}"
+    );
+    assert_eq!(
+        t.format("#{pane_title}"),
+        title,
+        "a log line retitled the terminal"
+    );
+    assert!(!t.capture().contains("pwned"));
+
+    // Pause: the view freezes, lines keep arriving below, resume shows them.
+    t.type_text("p");
+    let paused = t.wait_for(&["PAUSED ·"], LONG);
+    t.wait_until("new lines counted below while paused", LONG, |s| {
+        s.contains("PAUSED") && !s.contains("PAUSED · 0 new below")
+    });
+    let still = t.capture();
+    let body = |s: &str| s.lines().skip(3).take(10).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&paused), body(&still), "the paused view moved");
+    t.type_text("p");
+    t.wait_for(&["following ·"], LONG);
+
+    // The stream survives the container's restart and says why it ended.
+    t.wait_for(
+        &["stream ended", "reconnected: container running again"],
+        Duration::from_secs(120),
+    );
+    t.keys(&["Escape"]);
+    t.wait_for(&["┌ Workloads ("], LONG);
+}
+
+/// kong-ecs: `s` on an ECS service in `:aws` sets its desired count
+/// (UpdateService); the next poll shows the new desired count.
+#[test]
+fn ecs_service_desired_count_via_keys() {
+    let sim = Sim::start("kong-ecs", &[]);
+    let t = dashboard("ecs", &sim, &[]);
+    t.type_text(":aws");
+    t.keys(&["Enter"]);
+    t.wait_for(&["┌ AWS ", "inventory"], LONG);
+    t.type_text("/inventory");
+    t.keys(&["Enter"]);
+    t.type_text("s");
+    t.wait_for(
+        &["ECS service kong-gateway/inventory", "desired count", "2 →"],
+        LONG,
+    );
+    t.type_text("4");
+    t.keys(&["Enter"]);
+    t.wait_for(
+        &["ECS service kong-gateway/inventory: desired count → 4"],
+        LONG,
+    );
+    t.wait_until(
+        "the service row showing desired 4",
+        Duration::from_secs(90),
+        |s| {
+            s.lines()
+                .any(|l| l.contains("inventory") && l.contains("ACTIVE") && l.contains("/4 ("))
+        },
+    );
+}

@@ -1,0 +1,129 @@
+//! A TUI in a detached tmux session: keys in with `send-keys`, the screen
+//! out with `capture-pane`; waits poll the pane until text shows (no sleeps).
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_fleetdeck");
+
+pub struct Tmux {
+    pub session: String,
+}
+
+impl Tmux {
+    /// Starts `cmd` in a detached 160x48 session; the shell prints a marker after it exits.
+    pub fn start(name: &str, cmd: &str) -> Tmux {
+        let session = format!("fd-act-{name}-{}", std::process::id());
+        let script = format!("{cmd}; echo FLEETDECK-EXITED=$?; sleep 600");
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-x",
+                "160",
+                "-y",
+                "48",
+                "-s",
+                &session,
+                "sh",
+                "-c",
+                &script,
+            ])
+            .status()
+            .expect("tmux runs")
+            .success();
+        assert!(ok, "tmux new-session failed");
+        Tmux { session }
+    }
+
+    pub fn capture(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .expect("capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A tmux format of the pane, e.g. `#{pane_title}`.
+    pub fn format(&self, fmt: &str) -> String {
+        let out = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.session, fmt])
+            .output()
+            .expect("display-message");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Key names (`Enter`, `Escape`, `Tab`…) or single characters.
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let ok = Command::new("tmux")
+                .args(["send-keys", "-t", &self.session, k])
+                .status()
+                .expect("send-keys")
+                .success();
+            assert!(ok, "send-keys {k}");
+        }
+    }
+
+    /// Types literal text (no key-name interpretation).
+    pub fn type_text(&self, text: &str) {
+        let ok = Command::new("tmux")
+            .args(["send-keys", "-l", "-t", &self.session, text])
+            .status()
+            .expect("send-keys")
+            .success();
+        assert!(ok, "send-keys -l {text}");
+    }
+
+    /// Polls the pane until `check` accepts it.
+    pub fn wait_until(
+        &self,
+        what: &str,
+        timeout: Duration,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if check(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Polls the pane until every needle is on screen.
+    pub fn wait_for(&self, needles: &[&str], timeout: Duration) -> String {
+        self.wait_until(&format!("{needles:?}"), timeout, |s| {
+            needles.iter().all(|n| s.contains(n))
+        })
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .status();
+    }
+}
+
+pub fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A shell command line running the fleetdeck binary with `args`.
+pub fn cmd(args: &[&str]) -> String {
+    let mut s = format!("'{BIN}'");
+    for a in args {
+        s.push_str(&format!(" '{a}'"));
+    }
+    s
+}
