@@ -3,116 +3,12 @@
 //! polls the pane for expected text (no fixed sleeps). Each test visits every
 //! view, quits with `q`, and checks the terminal was restored.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_fleetdeck");
-
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    /// Starts `cmd` in a detached 160x48 session; the shell prints a marker after it exits.
-    fn start(name: &str, cmd: &str) -> Tmux {
-        let session = format!("fd-e2e-{name}-{}", std::process::id());
-        let script = format!("{cmd}; echo FLEETDECK-EXITED=$?; sleep 600");
-        let ok = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-x",
-                "160",
-                "-y",
-                "48",
-                "-s",
-                &session,
-                "sh",
-                "-c",
-                &script,
-            ])
-            .status()
-            .expect("tmux runs")
-            .success();
-        assert!(ok, "tmux new-session failed");
-        Tmux { session }
-    }
-
-    fn capture(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.session])
-            .output()
-            .expect("capture");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let ok = Command::new("tmux")
-                .args(["send-keys", "-t", &self.session, k])
-                .status()
-                .expect("send-keys")
-                .success();
-            assert!(ok, "send-keys {k}");
-        }
-    }
-
-    /// Types literal text (no key-name interpretation).
-    fn type_text(&self, text: &str) {
-        let ok = Command::new("tmux")
-            .args(["send-keys", "-l", "-t", &self.session, text])
-            .status()
-            .expect("send-keys")
-            .success();
-        assert!(ok, "send-keys -l {text}");
-    }
-
-    /// Polls the pane until every needle is on screen.
-    fn wait_for(&self, needles: &[&str], timeout: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.capture();
-            if needles.iter().all(|n| screen.contains(n)) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < timeout,
-                "timed out waiting for {needles:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn alternate_screen(&self) -> bool {
-        let out = Command::new("tmux")
-            .args([
-                "display-message",
-                "-p",
-                "-t",
-                &self.session,
-                "#{alternate_on}",
-            ])
-            .output()
-            .expect("display-message");
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
-    }
-}
-
-fn have_tmux() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use common::tmux::{Tmux, cmd, have_tmux};
 
 /// Visits every view by command and by tab, opens help, quits, checks the terminal.
 fn tour(t: &Tmux, expect: &[(&str, &str)]) {
@@ -139,7 +35,11 @@ fn tour(t: &Tmux, expect: &[(&str, &str)]) {
         !screen.contains("┌ Fleet"),
         "the dashboard is gone after q:\n{screen}"
     );
-    assert!(!t.alternate_screen(), "alternate screen left on after quit");
+    assert_eq!(
+        t.format("#{alternate_on}"),
+        "0",
+        "alternate screen left on after quit"
+    );
 }
 
 const VIEWS: &[(&str, &str)] = &[
@@ -202,12 +102,4 @@ fn demo_every_view_and_clean_quit() {
 
 fn path(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
-}
-
-fn cmd(args: &[&str]) -> String {
-    let mut s = format!("'{BIN}'");
-    for a in args {
-        s.push_str(&format!(" '{a}'"));
-    }
-    s
 }
