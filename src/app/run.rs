@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{self as term, Event as TermEvent};
 use tokio::sync::mpsc;
@@ -15,6 +15,10 @@ use crate::sources::{self, Plan};
 /// Most events applied before a redraw; bounds the latency of a key press
 /// while a flood of watch events arrives.
 const MAX_BATCH: usize = 4096;
+
+/// The shortest time between two frames that only show new source data
+/// (10 per second); frames answering a key are drawn at once.
+const FRAME_GAP: Duration = Duration::from_millis(100);
 
 /// Restores the terminal when dropped, whatever the exit path.
 struct TerminalGuard {
@@ -76,20 +80,28 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
     frames.frame(false, || {
         guard.terminal.draw(|f| crate::ui::draw(f, &state))
     })?;
+    // Frames that only show new source data are drawn at most every
+    // FRAME_GAP; a key press is answered at once.
+    let mut last_draw = Instant::now();
+    let mut pending = false;
     let result = loop {
+        let mut keyed = false;
         let event = tokio::select! {
             Some(e) = key_rx.recv() => {
                 frames.key();
-                e
+                keyed = true;
+                Some(e)
             }
-            Some(u) = rx.recv() => Event::Source(u),
-            Some(a) = act_rx.recv() => Event::Action(a),
-            _ = tick.tick() => Event::Tick(jiff::Timestamp::now()),
+            Some(u) = rx.recv() => Some(Event::Source(u)),
+            Some(a) = act_rx.recv() => Some(Event::Action(a)),
+            _ = tick.tick() => Some(Event::Tick(jiff::Timestamp::now())),
+            _ = tokio::time::sleep_until((last_draw + FRAME_GAP).into()), if pending => None,
         };
-        let mut dirty = update(&mut state, event);
+        let mut dirty = event.is_some_and(|e| update(&mut state, e));
         // Keys first, then a bounded batch of source updates.
         while let Ok(e) = key_rx.try_recv() {
             frames.key();
+            keyed = true;
             dirty |= update(&mut state, e);
         }
         for _ in 0..MAX_BATCH {
@@ -110,11 +122,15 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
         if state.quit {
             break Ok(());
         }
-        if dirty
-            && let Err(e) = frames.frame(state.fleet.settled(), || {
-                guard.terminal.draw(|f| crate::ui::draw(f, &state))
-            })
-        {
+        pending |= dirty;
+        if !pending || (!keyed && last_draw.elapsed() < FRAME_GAP) {
+            continue;
+        }
+        pending = false;
+        last_draw = Instant::now();
+        if let Err(e) = frames.frame(state.fleet.settled(), || {
+            guard.terminal.draw(|f| crate::ui::draw(f, &state))
+        }) {
             break Err(e.into());
         }
     };
