@@ -77,12 +77,18 @@ pub fn mark(state: &State, view: ViewKind, entry: &NavEntry, id: &str) -> Option
 }
 
 /// Paints the markers of the visible rows on the left border of `area`.
-pub fn paint(f: &mut Frame, area: Rect, state: &State, model: &TableModel, entry: &NavEntry) {
+pub fn paint(
+    f: &mut Frame,
+    area: Rect,
+    state: &State,
+    model: &TableModel,
+    lines: &[Line],
+    entry: &NavEntry,
+) {
     let view = entry.kind();
     if view == ViewKind::Findings || state.findings.marks.is_empty() {
         return;
     }
-    let lines = model.arrange(&entry.filter, entry.sort);
     let top = area.y.saturating_add(2);
     let height = usize::from(area.height.saturating_sub(3));
     for (row, line) in lines

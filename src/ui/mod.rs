@@ -62,8 +62,8 @@ pub fn draw(f: &mut Frame, state: &State) {
         count,
         &entry.filter,
     );
-    table::render(f, body, &state.theme, &model, entry, title);
-    markers::paint(f, body, state, &model, entry);
+    table::render(f, body, &state.theme, &model, &lines, entry, title);
+    markers::paint(f, body, state, &model, &lines, entry);
     if !detail.is_empty() {
         let text: Vec<Line> = detail
             .iter()

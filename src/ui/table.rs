@@ -201,11 +201,11 @@ pub fn render(
     area: Rect,
     theme: &Theme,
     model: &TableModel,
+    lines: &[Line],
     entry: &NavEntry,
     title: TextLine<'_>,
 ) {
-    let lines = model.arrange(&entry.filter, entry.sort);
-    let selected = model.selected_line(&lines, entry);
+    let selected = model.selected_line(lines, entry);
     let header = TuiRow::new(model.columns.iter().enumerate().map(|(i, c)| {
         let mark = match entry.sort {
             Some((col, false)) if col == i => "↑",
