@@ -263,7 +263,7 @@ pub fn render(
         .with_selected(selected);
     f.render_stateful_widget(table, area, &mut state);
     entry.offset.set(state.offset());
-    paint_group_titles(f, area, theme, model, &lines, state.offset());
+    paint_group_titles(f, area, theme, model, lines, state.offset());
 }
 
 /// A table cell cannot span columns, so group titles are painted over their
