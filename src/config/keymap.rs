@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::layered::{self, Source};
+use super::layered;
 
 const BUILTIN: &[(&str, &str)] = &[
     ("default", include_str!("../../keymaps/default.toml")),
@@ -263,7 +263,7 @@ impl Keymap {
             name: name.to_owned(),
             modes: BTreeMap::new(),
         };
-        km.overlay_text(text, &format!("keymaps/{name}.toml"), &mut Vec::new())
+        km.overlay(text, &format!("keymaps/{name}.toml"), &mut Vec::new())
             .ok()?;
         Some(km)
     }
@@ -274,51 +274,14 @@ impl Keymap {
 
     /// `--keymap NAME|FILE` (or `[ui] keymap`), then `$XDG_CONFIG_HOME/fleetdeck/keymap.toml`.
     pub fn load(spec: Option<&str>, user_dir: Option<&Path>) -> (Keymap, Vec<String>) {
-        let mut warnings = Vec::new();
-        let empty = || Keymap {
+        let base = Keymap::builtin("default").unwrap_or_else(|| Keymap {
             name: "default".into(),
             modes: BTreeMap::new(),
-        };
-        let mut km = Keymap::builtin("default").unwrap_or_else(empty);
-        for source in layered::sources(
-            spec,
-            user_dir,
-            "keymap",
-            &Keymap::builtin_names(),
-            &mut warnings,
-        ) {
-            match source {
-                Source::Builtin(name) => {
-                    if let Some(k) = Keymap::builtin(&name) {
-                        km = k;
-                    }
-                }
-                Source::File(path) => match std::fs::read_to_string(&path) {
-                    Ok(text) => {
-                        let mut candidate = km.clone();
-                        match candidate.overlay_text(
-                            &text,
-                            &path.display().to_string(),
-                            &mut warnings,
-                        ) {
-                            Ok(()) => {
-                                candidate.name = path.display().to_string();
-                                km = candidate;
-                            }
-                            Err(e) => warnings.push(format!("{e}; using the built-in keymap")),
-                        }
-                    }
-                    Err(e) => warnings.push(format!(
-                        "{}: cannot read: {e}; using the built-in keymap",
-                        path.display()
-                    )),
-                },
-            }
-        }
-        (km, warnings)
+        });
+        layered::load(base, spec, user_dir)
     }
 
-    fn overlay_text(
+    fn overlay(
         &mut self,
         text: &str,
         file: &str,
@@ -450,5 +413,30 @@ mod tests {
             .find(|(a, _, _)| *a == Action::Quit)
             .expect("quit");
         assert_eq!(quit.2, vec!["q".to_string(), "ctrl-c".to_string()]);
+    }
+}
+
+impl layered::Layered for Keymap {
+    const WHAT: &'static str = "keymap";
+
+    fn builtin(name: &str) -> Option<Self> {
+        Keymap::builtin(name)
+    }
+
+    fn builtin_names() -> Vec<&'static str> {
+        Keymap::builtin_names()
+    }
+
+    fn overlay_text(
+        &mut self,
+        text: &str,
+        file: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), String> {
+        self.overlay(text, file, warnings)
+    }
+
+    fn set_name(&mut self, name: String) {
+        self.name = name;
     }
 }

@@ -37,6 +37,62 @@ pub fn sources(
     out
 }
 
+/// A theme or keymap: built-ins by name, and TOML files laid on top.
+pub trait Layered: Clone {
+    /// `theme` / `keymap`: in messages and as the user file's stem.
+    const WHAT: &'static str;
+    fn builtin(name: &str) -> Option<Self>;
+    fn builtin_names() -> Vec<&'static str>;
+    /// Applies a file's text; unknown keys warn, a bad value is an error.
+    fn overlay_text(
+        &mut self,
+        text: &str,
+        file: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), String>;
+    fn set_name(&mut self, name: String);
+}
+
+/// Loads `base` (the default) with the layers of [`sources`] on top. A
+/// layer that cannot be read or is wrong is skipped with a one-line warning
+/// naming the file; nothing panics.
+pub fn load<T: Layered>(
+    mut value: T,
+    spec: Option<&str>,
+    user_dir: Option<&Path>,
+) -> (T, Vec<String>) {
+    let mut warnings = Vec::new();
+    let what = T::WHAT;
+    for source in sources(spec, user_dir, what, &T::builtin_names(), &mut warnings) {
+        match source {
+            Source::Builtin(name) => {
+                if let Some(v) = T::builtin(&name) {
+                    value = v;
+                }
+            }
+            Source::File(path) => {
+                let file = path.display().to_string();
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => {
+                        let mut candidate = value.clone();
+                        match candidate.overlay_text(&text, &file, &mut warnings) {
+                            Ok(()) => {
+                                candidate.set_name(file);
+                                value = candidate;
+                            }
+                            Err(e) => warnings.push(format!("{e}; using the built-in {what}")),
+                        }
+                    }
+                    Err(e) => warnings.push(format!(
+                        "{file}: cannot read: {e}; using the built-in {what}"
+                    )),
+                }
+            }
+        }
+    }
+    (value, warnings)
+}
+
 /// `$XDG_CONFIG_HOME/fleetdeck` (or `~/.config/fleetdeck`).
 pub fn user_dir() -> Option<PathBuf> {
     std::env::var_os("XDG_CONFIG_HOME")

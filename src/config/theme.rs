@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use ratatui::style::{Color, Modifier, Style};
 
-use super::layered::{self, Source};
+use super::layered;
 
 const BUILTIN: &[(&str, &str)] = &[
     ("default", include_str!("../../themes/default.toml")),
@@ -125,7 +125,7 @@ impl Theme {
         };
         let mut warnings = Vec::new();
         theme
-            .overlay_text(text, &format!("themes/{name}.toml"), &mut warnings)
+            .overlay(text, &format!("themes/{name}.toml"), &mut warnings)
             .ok()?;
         Some(theme)
     }
@@ -137,53 +137,15 @@ impl Theme {
     /// `--theme NAME|FILE` (or `[ui] theme`), then `$XDG_CONFIG_HOME/fleetdeck/theme.toml`
     /// on top. Problems come back as one-line warnings; the default is used instead.
     pub fn load(spec: Option<&str>, user_dir: Option<&Path>) -> (Theme, Vec<String>) {
-        let mut warnings = Vec::new();
-        let fallback = || Theme {
+        let base = Theme::builtin("default").unwrap_or_else(|| Theme {
             name: "default".into(),
             roles: BTreeMap::new(),
-        };
-        let mut theme = Theme::builtin("default").unwrap_or_else(fallback);
-        let sources = layered::sources(
-            spec,
-            user_dir,
-            "theme",
-            &Theme::builtin_names(),
-            &mut warnings,
-        );
-        for source in sources {
-            match source {
-                Source::Builtin(name) => {
-                    if let Some(t) = Theme::builtin(&name) {
-                        theme = t;
-                    }
-                }
-                Source::File(path) => match std::fs::read_to_string(&path) {
-                    Ok(text) => {
-                        let mut candidate = theme.clone();
-                        match candidate.overlay_text(
-                            &text,
-                            &path.display().to_string(),
-                            &mut warnings,
-                        ) {
-                            Ok(()) => {
-                                candidate.name = path.display().to_string();
-                                theme = candidate;
-                            }
-                            Err(e) => warnings.push(format!("{e}; using the built-in theme")),
-                        }
-                    }
-                    Err(e) => warnings.push(format!(
-                        "{}: cannot read: {e}; using the built-in theme",
-                        path.display()
-                    )),
-                },
-            }
-        }
-        (theme, warnings)
+        });
+        layered::load(base, spec, user_dir)
     }
 
     /// Applies a theme file on top of `self`. Unknown keys warn; a bad value is an error.
-    fn overlay_text(
+    fn overlay(
         &mut self,
         text: &str,
         file: &str,
@@ -300,5 +262,30 @@ mod tests {
             w.contains("bad.toml") && w.contains("roles.warn.fg") && w.contains("yelow"),
             "{w}"
         );
+    }
+}
+
+impl layered::Layered for Theme {
+    const WHAT: &'static str = "theme";
+
+    fn builtin(name: &str) -> Option<Self> {
+        Theme::builtin(name)
+    }
+
+    fn builtin_names() -> Vec<&'static str> {
+        Theme::builtin_names()
+    }
+
+    fn overlay_text(
+        &mut self,
+        text: &str,
+        file: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), String> {
+        self.overlay(text, file, warnings)
+    }
+
+    fn set_name(&mut self, name: String) {
+        self.name = name;
     }
 }
