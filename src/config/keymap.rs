@@ -350,6 +350,31 @@ impl Keymap {
     }
 }
 
+impl layered::Layered for Keymap {
+    const WHAT: &'static str = "keymap";
+
+    fn builtin(name: &str) -> Option<Self> {
+        Keymap::builtin(name)
+    }
+
+    fn builtin_names() -> Vec<&'static str> {
+        Keymap::builtin_names()
+    }
+
+    fn overlay_text(
+        &mut self,
+        text: &str,
+        file: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), String> {
+        self.overlay(text, file, warnings)
+    }
+
+    fn set_name(&mut self, name: String) {
+        self.name = name;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,30 +438,5 @@ mod tests {
             .find(|(a, _, _)| *a == Action::Quit)
             .expect("quit");
         assert_eq!(quit.2, vec!["q".to_string(), "ctrl-c".to_string()]);
-    }
-}
-
-impl layered::Layered for Keymap {
-    const WHAT: &'static str = "keymap";
-
-    fn builtin(name: &str) -> Option<Self> {
-        Keymap::builtin(name)
-    }
-
-    fn builtin_names() -> Vec<&'static str> {
-        Keymap::builtin_names()
-    }
-
-    fn overlay_text(
-        &mut self,
-        text: &str,
-        file: &str,
-        warnings: &mut Vec<String>,
-    ) -> Result<(), String> {
-        self.overlay(text, file, warnings)
-    }
-
-    fn set_name(&mut self, name: String) {
-        self.name = name;
     }
 }

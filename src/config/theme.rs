@@ -217,6 +217,31 @@ fn parse_role(
     Ok(s)
 }
 
+impl layered::Layered for Theme {
+    const WHAT: &'static str = "theme";
+
+    fn builtin(name: &str) -> Option<Self> {
+        Theme::builtin(name)
+    }
+
+    fn builtin_names() -> Vec<&'static str> {
+        Theme::builtin_names()
+    }
+
+    fn overlay_text(
+        &mut self,
+        text: &str,
+        file: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), String> {
+        self.overlay(text, file, warnings)
+    }
+
+    fn set_name(&mut self, name: String) {
+        self.name = name;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,30 +287,5 @@ mod tests {
             w.contains("bad.toml") && w.contains("roles.warn.fg") && w.contains("yelow"),
             "{w}"
         );
-    }
-}
-
-impl layered::Layered for Theme {
-    const WHAT: &'static str = "theme";
-
-    fn builtin(name: &str) -> Option<Self> {
-        Theme::builtin(name)
-    }
-
-    fn builtin_names() -> Vec<&'static str> {
-        Theme::builtin_names()
-    }
-
-    fn overlay_text(
-        &mut self,
-        text: &str,
-        file: &str,
-        warnings: &mut Vec<String>,
-    ) -> Result<(), String> {
-        self.overlay(text, file, warnings)
-    }
-
-    fn set_name(&mut self, name: String) {
-        self.name = name;
     }
 }
