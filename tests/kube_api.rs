@@ -181,7 +181,31 @@ async fn kubectl_watch_shows_a_change() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("kubectl -w");
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // Read kubectl's lines as they come; wait for what each step needs.
+    let mut child = child;
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_line = |want: &dyn Fn(&str) -> bool, what: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(l) if want(&l) => return,
+                Ok(_) => {}
+                Err(_) => panic!("kubectl -w never printed {what}"),
+            }
+        }
+    };
+    wait_line(&|l| l.contains("web-2"), "the initial list");
     {
         let mut store = api.cluster.store();
         let mut p: Pod = store.get("default", "web-2").expect("pod");
@@ -198,14 +222,10 @@ async fn kubectl_watch_shows_a_change() {
         }
         store.replace(&p).expect("replace");
     }
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    let mut child = child;
-    let _ = child.kill();
-    let out = child.wait_with_output().expect("output");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.lines()
-            .any(|l| l.contains("web-2") && l.contains("ImagePullBackOff")),
-        "{text}"
+    wait_line(
+        &|l| l.contains("web-2") && l.contains("ImagePullBackOff"),
+        "the change",
     );
+    let _ = child.kill();
+    let _ = child.wait();
 }
