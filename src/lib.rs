@@ -12,7 +12,9 @@
 //! | [`app`] | the state, the event loop, key handling |
 //! | [`actions`] | keyboard actions: scale, describe, log tail (effects, executor, panes) |
 //! | [`ui`] | drawing: one file per view plus shared widgets; never does IO |
-//! | [`sim`] | the simulated fleet: Kubernetes API, Kong admin API, EKS/ECS; depends on nothing above |
+//!
+//! The simulated fleet is its own crate, `fleetdeck-sim` (folder `sim/`), reached only by
+//! `demo`, `sim` and `scenarios` in `main.rs` behind the default-on `sim` feature.
 
 pub mod actions;
 pub mod app;
@@ -20,6 +22,5 @@ pub mod cli;
 pub mod config;
 pub mod diagnose;
 pub mod model;
-pub mod sim;
 pub mod sources;
 pub mod ui;

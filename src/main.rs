@@ -20,13 +20,8 @@ use fleetdeck::sources::Plan;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
-        Some(Command::Sim(args)) => {
-            return ExitCode::from(fleetdeck::sim::headless::run(args) as u8);
-        }
-        Some(Command::Scenarios) => {
-            fleetdeck::sim::headless::print_scenarios();
-            return ExitCode::SUCCESS;
-        }
+        Some(Command::Sim(args)) => return simulated::run_headless(args),
+        Some(Command::Scenarios) => return simulated::print_scenarios(),
         _ => {}
     }
     // Several rustls users in one process: pick the provider once, first.
@@ -58,7 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Demo { scenario }) => {
             let _log = fleetdeck::app::logging::init(cli.log_file.as_deref());
-            runtime.block_on(demo(&cli, scenario))?;
+            runtime.block_on(simulated::demo(&cli, scenario))?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Snapshot {
@@ -120,32 +115,88 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `demo`: the simulated fleet in-process, in a temp dir, and the TUI on it.
-async fn demo(cli: &Cli, scenario: &str) -> anyhow::Result<()> {
-    let dir = tempfile_dir()?;
-    let handle = fleetdeck::sim::start(fleetdeck::sim::SimOptions {
-        scenario: scenario.to_owned(),
-        seed: 1,
-        state_dir: dir.clone(),
-        params: Vec::new(),
-        faults: Vec::new(),
-    })
-    .await?;
-    let cfg = FleetConfig::load(handle.config_path())?;
-    let mut conn = cli.conn.clone();
-    conn.config = Some(handle.config_path().to_owned());
-    let plan = Plan::resolve(&conn, &cfg)?;
-    let state = initial_state(cli, &cfg);
-    let result = fleetdeck::app::run::run(plan, state).await;
-    handle.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+/// `demo`, `sim` and `scenarios`: the only places the app reaches the
+/// simulated fleet (the `sim` cargo feature, on by default).
+#[cfg(feature = "sim")]
+mod simulated {
+    use std::path::PathBuf;
+    use std::process::ExitCode;
+
+    use anyhow::Context;
+    use fleetdeck::cli::{Cli, SimArgs};
+    use fleetdeck::config::fleet::FleetConfig;
+    use fleetdeck::sources::Plan;
+    use fleetdeck_sim::{SimOptions, headless};
+
+    pub fn run_headless(args: &SimArgs) -> ExitCode {
+        let opts = SimOptions {
+            scenario: args.scenario.clone(),
+            seed: args.seed,
+            state_dir: args.state_dir.clone(),
+            params: args.params.clone(),
+            faults: args.faults.clone(),
+        };
+        ExitCode::from(headless::run(opts) as u8)
+    }
+
+    pub fn print_scenarios() -> ExitCode {
+        headless::print_scenarios();
+        ExitCode::SUCCESS
+    }
+
+    /// The simulated fleet in-process, in a temp dir, and the TUI on it.
+    pub async fn demo(cli: &Cli, scenario: &str) -> anyhow::Result<()> {
+        let dir = tempfile_dir()?;
+        let handle = fleetdeck_sim::start(SimOptions {
+            scenario: scenario.to_owned(),
+            seed: 1,
+            state_dir: dir.clone(),
+            params: Vec::new(),
+            faults: Vec::new(),
+        })
+        .await?;
+        let cfg = FleetConfig::load(handle.config_path())?;
+        let mut conn = cli.conn.clone();
+        conn.config = Some(handle.config_path().to_owned());
+        let plan = Plan::resolve(&conn, &cfg)?;
+        let state = super::initial_state(cli, &cfg);
+        let result = fleetdeck::app::run::run(plan, state).await;
+        handle.shutdown().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+
+    fn tempfile_dir() -> anyhow::Result<PathBuf> {
+        let dir = std::env::temp_dir().join(format!("fleetdeck-demo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(dir)
+    }
 }
 
-fn tempfile_dir() -> anyhow::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("fleetdeck-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    Ok(dir)
+/// A build without the `sim` feature says so in one line.
+#[cfg(not(feature = "sim"))]
+mod simulated {
+    use std::process::ExitCode;
+
+    use fleetdeck::cli::{Cli, SimArgs};
+
+    const MISSING: &str =
+        "this fleetdeck was built without the simulated fleet (cargo feature `sim`)";
+
+    pub fn run_headless(_: &SimArgs) -> ExitCode {
+        eprintln!("fleetdeck sim: {MISSING}");
+        ExitCode::from(2)
+    }
+
+    pub fn print_scenarios() -> ExitCode {
+        eprintln!("fleetdeck scenarios: {MISSING}");
+        ExitCode::from(2)
+    }
+
+    pub async fn demo(_: &Cli, _: &str) -> anyhow::Result<()> {
+        anyhow::bail!("demo: {MISSING}")
+    }
 }
 
 /// `--config`, else `$FLEETDECK_CONFIG`, else `$XDG_CONFIG_HOME/fleetdeck/config.toml` if present.

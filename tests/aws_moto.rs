@@ -16,7 +16,7 @@ use aws_sdk_ecs::types::{
     NetworkConfiguration, NetworkMode,
 };
 use aws_sdk_eks::types::{CapacityTypes, FargateProfileSelector, NodegroupScalingConfig};
-use fleetdeck::sim::aws::{
+use fleetdeck_sim::aws::{
     AwsWorld, EcsCluster, EcsService, EksCluster, FargateProfile, Nodegroup, router,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -86,11 +86,10 @@ async fn start_moto() -> Moto {
 }
 
 /// Serves `router` for `world` on a free port; returns its base URL.
-async fn start_sim(world: fleetdeck::sim::aws::SharedAws) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router(world)).await });
-    url
+async fn start_sim(world: fleetdeck_sim::aws::SharedAws) -> String {
+    fleetdeck_sim::server::serve_http(router(world))
+        .await
+        .expect("the sim's AWS endpoint listens")
 }
 
 fn eks_client(url: &str) -> aws_sdk_eks::Client {

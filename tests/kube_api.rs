@@ -5,8 +5,8 @@
 use std::process::Command;
 use std::sync::Arc;
 
-use fleetdeck::sim::cluster::Cluster;
-use fleetdeck::sim::{kubeconfig, server};
+use fleetdeck_sim::cluster::Cluster;
+use fleetdeck_sim::{kubeconfig, server};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::json;

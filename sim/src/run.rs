@@ -1,0 +1,219 @@
+//! Starting a simulated fleet: build the scenario, open every listener,
+//! write `DIR/kubeconfig` and `DIR/fleetdeck.toml`, drive the controllers.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::faults::{self, FaultSpec};
+use super::fleet_toml::{AwsToml, FleetToml, GatewayToml};
+use super::kubeconfig::{self, Entry};
+use super::server::{self, ServeError};
+use super::world::{Fleet, GatewaySpec};
+use super::{aws, scenarios, world};
+
+/// How to start a simulated fleet.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    pub scenario: String,
+    pub seed: u64,
+    pub state_dir: PathBuf,
+    /// Scenario parameters as `key=value`.
+    pub params: Vec<String>,
+    /// Fault specs (see [`faults`]).
+    pub faults: Vec<String>,
+}
+
+/// Why a fleet could not start; each says what to do in one line.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("{0}")]
+    Scenario(String),
+    #[error("--param {0:?}: expected key=value")]
+    Param(String),
+    #[error(transparent)]
+    Fault(#[from] faults::FaultParseError),
+    #[error("state dir {dir}: {source}")]
+    StateDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Serve(#[from] ServeError),
+}
+
+/// A running fleet. Dropping it leaves the tasks running until the runtime ends.
+pub struct SimHandle {
+    config_path: PathBuf,
+    kubeconfig_path: PathBuf,
+    pub fleet: Arc<Fleet>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl SimHandle {
+    pub fn config_path(&self) -> &Path {
+        &self.config_path
+    }
+
+    pub fn kubeconfig_path(&self) -> &Path {
+        &self.kubeconfig_path
+    }
+
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let params = opts
+        .params
+        .iter()
+        .map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .ok_or_else(|| SimError::Param(p.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let fault_specs = opts
+        .faults
+        .iter()
+        .map(|f| faults::parse(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let state_err = |source| SimError::StateDir {
+        dir: opts.state_dir.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&opts.state_dir).map_err(state_err)?;
+    let probe = opts.state_dir.join(".fleetdeck-write-test");
+    std::fs::write(&probe, b"").map_err(state_err)?;
+    let _ = std::fs::remove_file(&probe);
+
+    let fleet = Arc::new(
+        scenarios::build(&opts.scenario, opts.seed, &params)
+            .map_err(|e| SimError::Scenario(e.to_string()))?,
+    );
+
+    let mut entries = Vec::new();
+    for cluster in &fleet.clusters {
+        let served = server::serve_cluster(cluster.clone()).await?;
+        entries.push(Entry {
+            context: cluster.name.clone(),
+            server: served.url,
+            ca_pem: served.ca_pem,
+            token: cluster.token.clone(),
+        });
+    }
+    let aws_url = server::serve_http(aws::router(fleet.aws.clone())).await?;
+    let mut gateways = Vec::new();
+    for gw in &fleet.gateways {
+        gateways.push(match gw {
+            GatewaySpec::InCluster {
+                name,
+                context,
+                namespace,
+                selector,
+            } => GatewayToml {
+                name: name.clone(),
+                context: Some(context.clone()),
+                namespace: Some(namespace.clone()),
+                selector: Some(selector.clone()),
+                admin_port: Some(8001),
+                ..Default::default()
+            },
+            GatewaySpec::Ecs {
+                name,
+                nodes,
+                ecs_service,
+            } => {
+                let mut urls = Vec::new();
+                for (_, router) in nodes {
+                    urls.push(server::serve_http(router.clone()).await?);
+                }
+                GatewayToml {
+                    name: name.clone(),
+                    admin_urls: urls,
+                    ecs_service: Some(ecs_service.clone()),
+                    ..Default::default()
+                }
+            }
+        });
+    }
+    let regions = {
+        let world = fleet.aws.lock().unwrap_or_else(|e| e.into_inner());
+        world.regions.keys().cloned().collect()
+    };
+    let config = FleetToml {
+        kubeconfig: "kubeconfig".into(),
+        all_contexts: true,
+        aws: AwsToml {
+            regions,
+            endpoint_url: aws_url,
+            access_key_id: "AKIAFLEETDECKSIM".into(),
+            secret_access_key: "fleetdeck-sim-secret".into(),
+        },
+        gateways,
+    };
+    let kubeconfig_path = opts.state_dir.join("kubeconfig");
+    let config_path = opts.state_dir.join("fleetdeck.toml");
+    std::fs::write(&kubeconfig_path, kubeconfig::render(&entries)).map_err(state_err)?;
+    std::fs::write(&config_path, config.render()).map_err(state_err)?;
+
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    for tf in &fault_specs {
+        let targets: Vec<_> = fleet
+            .clusters
+            .iter()
+            .filter(|c| tf.context.as_ref().is_none_or(|ctx| *ctx == c.name))
+            .cloned()
+            .collect();
+        match &tf.fault {
+            FaultSpec::DropWatchesEvery(every) => {
+                let every = *every;
+                let mut stopped = stopped.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::select! {
+                            _ = tokio::time::sleep(every) => targets.iter().for_each(|c| c.faults.drop_watches()),
+                            _ = stopped.changed() => return,
+                        }
+                    }
+                });
+            }
+            FaultSpec::KongTimeout(node) | FaultSpec::KongGarbage(node) => {
+                let garbage = matches!(tf.fault, FaultSpec::KongGarbage(_));
+                if !fleet.set_kong_fault(node, garbage) {
+                    let known = fleet.kong_node_names();
+                    return Err(SimError::Scenario(format!(
+                        "--fault: no Kong node named {node:?} in scenario {:?} (its ECS Kong nodes: {})",
+                        opts.scenario,
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    )));
+                }
+            }
+            other => targets.iter().for_each(|c| c.faults.apply(other)),
+        }
+    }
+    world::spawn(fleet.clone(), opts.seed, stopped);
+    wait_until_serving(&fleet).await;
+    Ok(SimHandle {
+        config_path,
+        kubeconfig_path,
+        fleet,
+        stop,
+    })
+}
+
+/// Ready means the controllers have made their first pass on every cluster.
+async fn wait_until_serving(fleet: &Fleet) {
+    for _ in 0..100 {
+        if fleet.is_settled() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,303 @@
+//! Small builders the scenarios share: namespaces, workloads, services,
+//! HPAs, storage, and each cluster's kube-system basics.
+
+use serde_json::{Value, json};
+
+use crate::resources::find;
+use crate::store::Store;
+use crate::world::KONG_PATHS;
+
+/// Creates `value` as a `plural` of `group`; scenario objects are well-formed,
+/// so a refusal here is a scenario bug worth logging, not a crash.
+pub fn put(store: &mut Store, group: &str, version: &str, plural: &str, value: Value) {
+    let Some(rid) = find(group, version, plural) else {
+        return;
+    };
+    if let Err(e) = store.create_value(rid, value) {
+        tracing::warn!("scenario object {plural} refused: {e}");
+    }
+}
+
+fn labels(pairs: &[(&str, &str)]) -> Value {
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), json!(v)))
+            .collect(),
+    )
+}
+
+pub fn namespace(store: &mut Store, name: &str) {
+    put(
+        store,
+        "",
+        "v1",
+        "namespaces",
+        json!({"metadata": {"name": name, "labels": {"kubernetes.io/metadata.name": name}}, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}),
+    );
+}
+
+/// A container spec with requests.
+pub fn container(name: &str, image: &str, cpu: &str, mem: &str, port: u16) -> Value {
+    json!({
+        "name": name, "image": image, "imagePullPolicy": "IfNotPresent",
+        "ports": [{"containerPort": port, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": cpu, "memory": mem}},
+        "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
+    })
+}
+
+pub struct Workload<'a> {
+    pub ns: &'a str,
+    pub name: &'a str,
+    pub replicas: i32,
+    pub labels: &'a [(&'a str, &'a str)],
+    pub containers: Vec<Value>,
+    pub annotations: &'a [(&'a str, &'a str)],
+    pub pod_spec_extra: Value,
+}
+
+impl<'a> Workload<'a> {
+    pub fn new(
+        ns: &'a str,
+        name: &'a str,
+        replicas: i32,
+        labels: &'a [(&'a str, &'a str)],
+        image: &str,
+    ) -> Self {
+        Workload {
+            ns,
+            name,
+            replicas,
+            labels,
+            containers: vec![container(name, image, "250m", "256Mi", 8080)],
+            annotations: &[],
+            pod_spec_extra: json!({}),
+        }
+    }
+
+    fn template(&self) -> Value {
+        let mut spec = json!({"containers": self.containers, "restartPolicy": "Always", "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler"});
+        crate::api::merge(&mut spec, &self.pod_spec_extra);
+        json!({"metadata": {"labels": labels(self.labels), "annotations": labels(self.annotations)}, "spec": spec})
+    }
+
+    pub fn deployment(&self, store: &mut Store) {
+        put(
+            store,
+            "apps",
+            "v1",
+            "deployments",
+            json!({
+                "metadata": {"name": self.name, "namespace": self.ns, "labels": labels(self.labels)},
+                "spec": {"replicas": self.replicas, "selector": {"matchLabels": labels(self.labels)}, "template": self.template(),
+                    "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}, "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600},
+            }),
+        );
+    }
+
+    /// A StatefulSet with one EBS-style volume claim template `data`.
+    pub fn statefulset(&self, store: &mut Store, class: &str, size: &str) {
+        let mut template = self.template();
+        template["spec"]["containers"][0]["volumeMounts"] =
+            json!([{"name": "data", "mountPath": "/var/lib/data"}]);
+        put(
+            store,
+            "apps",
+            "v1",
+            "statefulsets",
+            json!({
+                "metadata": {"name": self.name, "namespace": self.ns, "labels": labels(self.labels)},
+                "spec": {"replicas": self.replicas, "serviceName": self.name, "selector": {"matchLabels": labels(self.labels)}, "template": template,
+                    "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": class, "resources": {"requests": {"storage": size}}}}]},
+            }),
+        );
+    }
+
+    pub fn daemonset(&self, store: &mut Store) {
+        put(
+            store,
+            "apps",
+            "v1",
+            "daemonsets",
+            json!({
+                "metadata": {"name": self.name, "namespace": self.ns, "labels": labels(self.labels)},
+                "spec": {"selector": {"matchLabels": labels(self.labels)}, "template": self.template()},
+            }),
+        );
+    }
+}
+
+/// A ClusterIP Service; `kong_paths` makes the in-cluster Kong route to it.
+pub fn service(
+    store: &mut Store,
+    ns: &str,
+    name: &str,
+    selector: &[(&str, &str)],
+    port: u16,
+    target: u16,
+    kong_paths: Option<&str>,
+) {
+    let mut meta = json!({"name": name, "namespace": ns, "labels": {"app": name}});
+    if let Some(p) = kong_paths {
+        meta["annotations"] = json!({ KONG_PATHS: p, "konghq.com/strip-path": "true" });
+    }
+    let ip = format!(
+        "172.20.{}.{}",
+        crate::rng::hash_str(name) % 250,
+        crate::rng::hash_str(ns) % 250 + 2
+    );
+    put(
+        store,
+        "",
+        "v1",
+        "services",
+        json!({
+            "metadata": meta,
+            "spec": {"type": "ClusterIP", "clusterIP": ip, "clusterIPs": [ip], "selector": labels(selector),
+                "ports": [{"name": "http", "port": port, "targetPort": target, "protocol": "TCP"}], "sessionAffinity": "None"},
+        }),
+    );
+}
+
+/// An autoscaling/v2 HPA on a Deployment at `cpu`% average utilization.
+pub fn hpa(store: &mut Store, ns: &str, name: &str, target: &str, min: i32, max: i32, cpu: i32) {
+    put(
+        store,
+        "autoscaling",
+        "v2",
+        "horizontalpodautoscalers",
+        json!({
+            "metadata": {"name": name, "namespace": ns},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target}, "minReplicas": min, "maxReplicas": max,
+                "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": cpu}}}]},
+        }),
+    );
+}
+
+pub fn storage_class(store: &mut Store, name: &str, provisioner: &str, mode: &str, default: bool) {
+    let mut meta = json!({"name": name});
+    if default {
+        meta["annotations"] = json!({"storageclass.kubernetes.io/is-default-class": "true"});
+    }
+    put(
+        store,
+        "storage.k8s.io",
+        "v1",
+        "storageclasses",
+        json!({
+            "metadata": meta, "provisioner": provisioner, "reclaimPolicy": "Delete", "volumeBindingMode": mode,
+            "allowVolumeExpansion": true, "parameters": if provisioner.contains("ebs") { json!({"type": "gp3", "fsType": "ext4"}) } else { json!({}) },
+        }),
+    );
+}
+
+/// Namespaces, CoreDNS, kube-proxy and aws-node, and the gp2 class every EKS cluster has.
+pub fn kube_system(store: &mut Store, fargate_only: bool, coredns_patched: bool) {
+    for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+        namespace(store, ns);
+    }
+    storage_class(
+        store,
+        "gp2",
+        "kubernetes.io/aws-ebs",
+        "WaitForFirstConsumer",
+        true,
+    );
+    let coredns_labels: &[(&str, &str)] = &[
+        ("k8s-app", "kube-dns"),
+        ("eks.amazonaws.com/component", "coredns"),
+    ];
+    let mut dns = Workload::new(
+        "kube-system",
+        "coredns",
+        2,
+        coredns_labels,
+        "602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/coredns:v1.11.3-eksbuild.2",
+    );
+    dns.containers = vec![container(
+        "coredns",
+        "602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/coredns:v1.11.3-eksbuild.2",
+        "100m",
+        "70Mi",
+        53,
+    )];
+    if fargate_only && !coredns_patched {
+        dns.annotations = &[("eks.amazonaws.com/compute-type", "ec2")];
+    }
+    dns.deployment(store);
+    service(
+        store,
+        "kube-system",
+        "kube-dns",
+        coredns_labels,
+        53,
+        53,
+        None,
+    );
+    if !fargate_only {
+        for (name, image) in [
+            (
+                "aws-node",
+                "602401143452.dkr.ecr.eu-west-1.amazonaws.com/amazon-k8s-cni:v1.19.0",
+            ),
+            (
+                "kube-proxy",
+                "602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/kube-proxy:v1.31.2-eksbuild.3",
+            ),
+        ] {
+            let mut ds = Workload::new("kube-system", name, 0, &[], image);
+            let l: &[(&str, &str)] = if name == "aws-node" {
+                &[("k8s-app", "aws-node")]
+            } else {
+                &[("k8s-app", "kube-proxy")]
+            };
+            ds.labels = l;
+            ds.containers = vec![container(name, image, "25m", "64Mi", 61678)];
+            ds.pod_spec_extra = json!({"hostNetwork": true, "priorityClassName": "system-node-critical", "tolerations": [{"operator": "Exists"}],
+                "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "eks.amazonaws.com/compute-type", "operator": "NotIn", "values": ["fargate"]}]}]}}}});
+            ds.daemonset(store);
+        }
+    }
+}
+
+/// A PersistentVolumeClaim on `class`.
+pub fn pvc(store: &mut Store, ns: &str, name: &str, class: &str, size: &str) {
+    put(
+        store,
+        "",
+        "v1",
+        "persistentvolumeclaims",
+        json!({
+            "metadata": {"name": name, "namespace": ns},
+            "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": class, "volumeMode": "Filesystem", "resources": {"requests": {"storage": size}}},
+            "status": {"phase": "Pending"},
+        }),
+    );
+}
+
+/// Pod-spec extras mounting PVC `claim` as volume `data`.
+pub fn with_claim(claim: &str) -> Value {
+    json!({"volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": claim}}]})
+}
+
+/// A scenario behaviour for every pod of a workload (see the kubelet controller).
+pub const BEHAVIOR: &str = "sim.fleetdeck.io/behavior";
+
+/// Kong pods (DB-less, KIC) in `ns`, labelled app=kong.
+pub fn kong_kic(store: &mut Store, ns: &str, replicas: i32) {
+    namespace(store, ns);
+    let mut kong = Workload::new(ns, "kong", replicas, &[("app", "kong")], "kong:3.9.1");
+    kong.containers = vec![
+        container("proxy", "kong:3.9.1", "500m", "512Mi", 8000),
+        container(
+            "ingress-controller",
+            "kong/kubernetes-ingress-controller:3.4.1",
+            "100m",
+            "128Mi",
+            10254,
+        ),
+    ];
+    kong.deployment(store);
+    service(store, ns, "kong-proxy", &[("app", "kong")], 80, 8000, None);
+}

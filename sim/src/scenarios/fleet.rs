@@ -1,0 +1,62 @@
+//! Assembling a [`Fleet`]: clusters with their EKS side, the AWS world,
+//! gateways.
+
+use std::sync::Arc;
+
+use crate::aws::{AwsWorld, EksCluster};
+use crate::cluster::Cluster;
+use crate::rng::Rng;
+use crate::store::Store;
+use crate::world::Fleet;
+
+pub struct FleetBuilder {
+    pub rng: Rng,
+    pub now: jiff::Timestamp,
+    pub aws: AwsWorld,
+    pub clusters: Vec<Cluster>,
+}
+
+impl FleetBuilder {
+    pub fn new(seed: u64) -> Self {
+        let now = jiff::Timestamp::now();
+        FleetBuilder {
+            rng: Rng::new(seed),
+            now,
+            aws: AwsWorld::new("123456789012", now),
+            clusters: Vec::new(),
+        }
+    }
+
+    /// Adds a cluster (and its EKS twin, built by `eks`); returns its index.
+    pub fn cluster(
+        &mut self,
+        name: &str,
+        region: &str,
+        minor: u32,
+        eks: impl FnOnce(EksCluster) -> EksCluster,
+    ) -> usize {
+        let token = format!("k8s-aws-v1.{}", self.rng.hex(40));
+        let seed = self.rng.next_u64();
+        self.clusters
+            .push(Cluster::new(name, region, minor, token, seed));
+        let t0 = self.now;
+        self.aws.add_eks_cluster(
+            region,
+            eks(EksCluster::new(name, &format!("1.{minor}"), t0)),
+        );
+        self.clusters.len() - 1
+    }
+
+    pub fn store(&mut self, i: usize) -> std::sync::MutexGuard<'_, Store> {
+        self.clusters[i].store()
+    }
+
+    pub fn finish(mut self) -> Fleet {
+        let mut rng = self.rng.clone();
+        self.aws.warm_up(self.now, &mut || rng.next_u64());
+        Fleet::new(
+            self.clusters.into_iter().map(Arc::new).collect(),
+            self.aws.shared(),
+        )
+    }
+}

@@ -1,0 +1,66 @@
+//! No fault anywhere: EC2 and Fargate capacity, in-cluster Kong (DB-less)
+//! in front of ready backends, a bound EBS volume, a calm HPA.
+
+use super::build::{BEHAVIOR, Workload, hpa, kong_kic, kube_system, namespace, service};
+use super::{Params, ScenarioError};
+use crate::aws::{FargateProfile, Nodegroup};
+use crate::world::{Fleet, GatewaySpec, InClusterKong};
+
+pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
+    let mut b = super::FleetBuilder::new(seed);
+    let t0 = b.now;
+    let c = b.cluster("healthy-eks", "eu-west-1", 31, |eks| {
+        eks.with_nodegroup(Nodegroup::new("general", "m5.large", (2, 3, 6), t0))
+            .with_fargate_profile(FargateProfile::new("fp-apps", t0).selector("apps", &[]))
+    });
+    let mut s = b.store(c);
+    kube_system(&mut s, false, true);
+    kong_kic(&mut s, "kong", 2);
+    namespace(&mut s, "apps");
+    Workload::new(
+        "apps",
+        "hello-api",
+        3,
+        &[("app", "hello-api")],
+        "hello-api:2.1.0",
+    )
+    .deployment(&mut s);
+    service(
+        &mut s,
+        "apps",
+        "hello-api",
+        &[("app", "hello-api")],
+        80,
+        8080,
+        Some("/hello"),
+    );
+    hpa(&mut s, "apps", "hello-api", "hello-api", 3, 10, 80);
+    namespace(&mut s, "shop");
+    Workload::new("shop", "orders", 2, &[("app", "orders")], "orders:5.0.3").deployment(&mut s);
+    service(
+        &mut s,
+        "shop",
+        "orders",
+        &[("app", "orders")],
+        80,
+        8080,
+        Some("/orders"),
+    );
+    let _ = BEHAVIOR;
+    drop(s);
+    let mut fleet = b.finish();
+    fleet.kic.push(InClusterKong {
+        cluster: c,
+        namespace: "kong".into(),
+        label: ("app".into(), "kong".into()),
+        unhealthy: vec![],
+        nodes: Default::default(),
+    });
+    fleet.gateways.push(GatewaySpec::InCluster {
+        name: "healthy-eks/kong".into(),
+        context: "healthy-eks".into(),
+        namespace: "kong".into(),
+        selector: "app=kong".into(),
+    });
+    Ok(fleet)
+}
