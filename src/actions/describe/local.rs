@@ -36,361 +36,441 @@ pub fn describe(
     let mut out = Vec::new();
     let title = match subject {
         Subject::Kube(k) => return Err(format!("{} is described from the API", k.label())),
-        Subject::Cluster(name) => {
-            let c = fleet
-                .clusters
-                .get(name)
-                .ok_or_else(|| format!("cluster {name} is gone"))?;
-            kv(&mut out, 0, "Context", &c.name);
-            kv(&mut out, 0, "Server", opt(&c.server));
-            kv(&mut out, 0, "Version", opt(&c.version));
-            kv(
-                &mut out,
-                0,
-                "Region",
-                fleet.cluster_region(name).unwrap_or_default(),
-            );
-            kv(&mut out, 0, "Connection", c.connection.label(now));
-            out.push("Sources:".into());
-            for (kind, st) in &c.kinds {
-                let mut line = st.label(now);
-                if let Some(e) = st.error() {
-                    line = format!("{line} — {}", e.message());
-                }
-                kv(&mut out, 2, kind.label(), line);
-            }
-            let s = &c.stores;
-            out.push("Objects:".into());
-            kv(&mut out, 2, "nodes", s.nodes.len().to_string());
-            kv(&mut out, 2, "pods", s.pods.len().to_string());
-            kv(&mut out, 2, "deployments", s.deployments.len().to_string());
-            kv(
-                &mut out,
-                2,
-                "statefulsets",
-                s.statefulsets.len().to_string(),
-            );
-            kv(&mut out, 2, "hpas", s.hpas.len().to_string());
-            kv(&mut out, 2, "pvcs", s.pvcs.len().to_string());
-            format!("cluster {name}")
-        }
+        Subject::Cluster(name) => cluster(&mut out, fleet, name, now)?,
         Subject::KongNode { gateway, node } => {
-            let n = kong_node(fleet, gateway, node)?;
-            node_lines(&mut out, n, now);
-            for u in &n.upstreams {
-                out.push(format!(
-                    "  {} balancer {} · {} targets",
-                    u.name,
-                    u.balancer.as_deref().unwrap_or("-"),
-                    u.targets.len()
-                ));
-            }
-            format!("Kong node {gateway}/{node}")
+            kong_node_with_upstreams(&mut out, fleet, gateway, node, now)?
         }
         Subject::KongUpstream {
             gateway,
             node,
             upstream,
-        } => {
-            let n = kong_node(fleet, gateway, node)?;
-            let u = n
-                .upstreams
-                .iter()
-                .find(|u| u.name == *upstream)
-                .ok_or_else(|| format!("{node} has no upstream {upstream}"))?;
-            kv(&mut out, 0, "Upstream", &u.name);
-            kv(&mut out, 0, "Gateway", gateway);
-            kv(&mut out, 0, "Seen by node", node);
-            kv(
-                &mut out,
-                0,
-                "Balancer",
-                u.balancer.as_deref().unwrap_or("<not polled>"),
-            );
-            if u.broken() {
-                out.push("Warning: no peer available: clients routed through this node get 503 \"failure to get a peer from the ring-balancer\"".into());
-            }
-            out.push(format!("Targets ({}):", u.targets.len()));
-            out.push(format!("  {:<28} {:>7}  Health", "Target", "Weight"));
-            for t in &u.targets {
-                out.push(format!("  {:<28} {:>7}  {}", t.target, t.weight, t.health));
-            }
-            format!("Kong upstream {upstream} @ {node}")
-        }
+        } => kong_upstream(&mut out, fleet, gateway, node, upstream)?,
         Subject::KongTarget {
             gateway,
             node,
             upstream,
             target,
-        } => {
-            let n = kong_node(fleet, gateway, node)?;
-            let t = n
-                .upstreams
-                .iter()
-                .find(|u| u.name == *upstream)
-                .and_then(|u| u.targets.iter().find(|t| t.target == *target))
-                .ok_or_else(|| format!("{node} has no target {target} in {upstream}"))?;
-            kv(&mut out, 0, "Target", &t.target);
-            kv(&mut out, 0, "Upstream", upstream);
-            kv(&mut out, 0, "Gateway", gateway);
-            kv(&mut out, 0, "Seen by node", node);
-            kv(&mut out, 0, "Weight", t.weight.to_string());
-            kv(&mut out, 0, "Health", &t.health);
-            let ip = target.rsplit_once(':').map_or(target.as_str(), |(h, _)| h);
-            let pods: Vec<String> = fleet
-                .clusters
-                .values()
-                .flat_map(|c| {
-                    c.stores
-                        .pods
-                        .iter()
-                        .filter(|p| p.ip.as_deref() == Some(ip))
-                        .map(move |p| {
-                            format!("pod {}/{}/{} ({})", c.name, p.namespace, p.name, p.status)
-                        })
-                })
-                .chain(fleet.aws.values().flat_map(|r| {
-                    r.rows
-                        .tasks
-                        .iter()
-                        .filter(|t| t.ip.as_deref() == Some(ip))
-                        .map(|t| {
-                            format!(
-                                "ECS task {}/{} ({} {})",
-                                t.cluster, t.id, t.last_status, t.health
-                            )
-                        })
-                }))
-                .collect();
-            kv(
-                &mut out,
-                0,
-                "Behind it",
-                if pods.is_empty() {
-                    "no pod or task has this IP (stale target)".into()
-                } else {
-                    pods.join("; ")
-                },
-            );
-            format!("Kong target {target}")
-        }
-        Subject::AwsRegion(region) => {
-            let r = fleet
-                .aws
-                .get(region)
-                .ok_or_else(|| format!("region {region} is gone"))?;
-            kv(&mut out, 0, "Region", &r.region);
-            let mut st = r.state.label(now);
-            if let Some(e) = r.state.error() {
-                st = format!("{st} — {}", e.message());
-            }
-            kv(&mut out, 0, "State", st);
-            kv(
-                &mut out,
-                0,
-                "Polled",
-                r.polled
-                    .map(|t| t.to_string())
-                    .unwrap_or_else(|| "never".into()),
-            );
-            kv(&mut out, 0, "EKS clusters", r.rows.eks.len().to_string());
-            kv(
-                &mut out,
-                0,
-                "Node groups",
-                r.rows.nodegroups.len().to_string(),
-            );
-            kv(&mut out, 0, "ECS clusters", r.rows.ecs.len().to_string());
-            kv(
-                &mut out,
-                0,
-                "ECS services",
-                r.rows.services.len().to_string(),
-            );
-            format!("AWS region {region}")
-        }
-        Subject::EksCluster { region, name } => {
-            let r = region_rows(fleet, region)?;
-            let c = r
-                .eks
-                .iter()
-                .find(|c| c.name == *name)
-                .ok_or_else(|| format!("EKS cluster {name} is gone"))?;
-            kv(&mut out, 0, "Name", &c.name);
-            kv(&mut out, 0, "Region", &c.region);
-            kv(&mut out, 0, "Status", &c.status);
-            kv(&mut out, 0, "Version", opt(&c.version));
-            kv(&mut out, 0, "Endpoint", opt(&c.endpoint));
-            out.push("Fargate profiles:".into());
-            for p in r.profiles.iter().filter(|p| p.cluster == *name) {
-                out.push(format!(
-                    "  {} ({}): {}",
-                    p.name,
-                    p.status,
-                    p.selectors.join("; ")
-                ));
-            }
-            out.push("Node groups:".into());
-            for g in r.nodegroups.iter().filter(|g| g.cluster == *name) {
-                out.push(format!(
-                    "  {} ({}) {} ≤ {} ≤ {}",
-                    g.name, g.status, g.min, g.desired, g.max
-                ));
-            }
-            format!("EKS cluster {name}")
-        }
+        } => kong_target(&mut out, fleet, gateway, node, upstream, target)?,
+        Subject::AwsRegion(region) => aws_region(&mut out, fleet, region, now)?,
+        Subject::EksCluster { region, name } => eks_cluster(&mut out, fleet, region, name)?,
         Subject::FargateProfile {
             region,
             cluster,
             name,
-        } => {
-            let p = region_rows(fleet, region)?
-                .profiles
-                .iter()
-                .find(|p| p.cluster == *cluster && p.name == *name)
-                .ok_or_else(|| format!("Fargate profile {name} is gone"))?;
-            kv(&mut out, 0, "Name", &p.name);
-            kv(&mut out, 0, "Cluster", &p.cluster);
-            kv(&mut out, 0, "Region", &p.region);
-            kv(&mut out, 0, "Status", &p.status);
-            out.push("Selectors:".into());
-            for s in &p.selectors {
-                out.push(format!("  {s}"));
-            }
-            out.push(
-                "Note: profiles are immutable; a pod created before its profile must be recreated."
-                    .into(),
-            );
-            format!("Fargate profile {cluster}/{name}")
-        }
+        } => fargate_profile(&mut out, fleet, region, cluster, name)?,
         Subject::Nodegroup {
             region,
             cluster,
             name,
-        } => {
-            let g = region_rows(fleet, region)?
-                .nodegroups
-                .iter()
-                .find(|g| g.cluster == *cluster && g.name == *name)
-                .ok_or_else(|| format!("node group {name} is gone"))?;
-            kv(&mut out, 0, "Name", &g.name);
-            kv(&mut out, 0, "Cluster", &g.cluster);
-            kv(&mut out, 0, "Region", &g.region);
-            kv(&mut out, 0, "Status", &g.status);
-            kv(&mut out, 0, "Capacity Type", opt(&g.capacity_type));
-            kv(&mut out, 0, "Instance Types", g.instance_types.join(", "));
-            kv(
-                &mut out,
-                0,
-                "Scaling",
-                format!("min {} · desired {} · max {}", g.min, g.desired, g.max),
-            );
-            kv(
-                &mut out,
-                0,
-                "Health issues",
-                if g.issues.is_empty() {
-                    "<none>".into()
-                } else {
-                    g.issues.join("; ")
-                },
-            );
-            format!("node group {cluster}/{name}")
-        }
-        Subject::EcsCluster { region, name } => {
-            let r = region_rows(fleet, region)?;
-            let c = r
-                .ecs
-                .iter()
-                .find(|c| c.name == *name)
-                .ok_or_else(|| format!("ECS cluster {name} is gone"))?;
-            kv(&mut out, 0, "Name", &c.name);
-            kv(&mut out, 0, "Region", &c.region);
-            kv(&mut out, 0, "Status", &c.status);
-            kv(
-                &mut out,
-                0,
-                "Tasks",
-                format!("{} running · {} pending", c.running_tasks, c.pending_tasks),
-            );
-            out.push("Services:".into());
-            for s in r.services.iter().filter(|s| s.cluster == *name) {
-                out.push(format!(
-                    "  {} ({}) {}/{} running, {} pending",
-                    s.name, s.status, s.running, s.desired, s.pending
-                ));
-            }
-            format!("ECS cluster {name}")
-        }
+        } => nodegroup(&mut out, fleet, region, cluster, name)?,
+        Subject::EcsCluster { region, name } => ecs_cluster(&mut out, fleet, region, name)?,
         Subject::EcsService {
             region,
             cluster,
             name,
-        } => {
-            let r = region_rows(fleet, region)?;
-            let s = r
-                .services
-                .iter()
-                .find(|s| s.cluster == *cluster && s.name == *name)
-                .ok_or_else(|| format!("ECS service {name} is gone"))?;
-            kv(&mut out, 0, "Name", &s.name);
-            kv(&mut out, 0, "Cluster", &s.cluster);
-            kv(&mut out, 0, "Region", &s.region);
-            kv(&mut out, 0, "Status", &s.status);
-            kv(&mut out, 0, "Launch Type", opt(&s.launch_type));
-            kv(
-                &mut out,
-                0,
-                "Tasks",
-                format!(
-                    "{} desired · {} running · {} pending",
-                    s.desired, s.running, s.pending
-                ),
-            );
-            out.push("Deployments:".into());
-            for d in &s.deployments {
-                out.push(format!("  {d}"));
-            }
-            kv(&mut out, 0, "Last event", opt(&s.last_event));
-            out.push("Tasks:".into());
-            for t in r
-                .tasks
-                .iter()
-                .filter(|t| t.cluster == *cluster && t.service.as_deref() == Some(name))
-            {
-                out.push(format!(
-                    "  {} {} {} ip {}",
-                    t.id,
-                    t.last_status,
-                    t.health,
-                    t.ip.as_deref().unwrap_or("-")
-                ));
-            }
-            format!("ECS service {cluster}/{name}")
-        }
+        } => ecs_service(&mut out, fleet, region, cluster, name)?,
         Subject::EcsTask {
             region,
             cluster,
             id,
-        } => {
-            let t = region_rows(fleet, region)?
-                .tasks
-                .iter()
-                .find(|t| t.cluster == *cluster && t.id == *id)
-                .ok_or_else(|| format!("ECS task {id} is gone"))?;
-            kv(&mut out, 0, "Task", &t.id);
-            kv(&mut out, 0, "Cluster", &t.cluster);
-            kv(&mut out, 0, "Region", &t.region);
-            kv(&mut out, 0, "Service", opt(&t.service));
-            kv(&mut out, 0, "Last Status", &t.last_status);
-            kv(&mut out, 0, "Desired Status", &t.desired_status);
-            kv(&mut out, 0, "Health", &t.health);
-            kv(&mut out, 0, "IP", opt(&t.ip));
-            kv(&mut out, 0, "Launch Type", opt(&t.launch_type));
-            format!("ECS task {cluster}/{id}")
-        }
+        } => ecs_task(&mut out, fleet, region, cluster, id)?,
     };
     Ok((title, out.iter().map(|l| sanitize(l)).collect()))
+}
+
+/// `Subject::Cluster`: its lines into `out`, its title back.
+fn cluster(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    name: &str,
+    now: Timestamp,
+) -> Result<String, String> {
+    let c = fleet
+        .clusters
+        .get(name)
+        .ok_or_else(|| format!("cluster {name} is gone"))?;
+    kv(out, 0, "Context", &c.name);
+    kv(out, 0, "Server", opt(&c.server));
+    kv(out, 0, "Version", opt(&c.version));
+    kv(
+        out,
+        0,
+        "Region",
+        fleet.cluster_region(name).unwrap_or_default(),
+    );
+    kv(out, 0, "Connection", c.connection.label(now));
+    out.push("Sources:".into());
+    for (kind, st) in &c.kinds {
+        let mut line = st.label(now);
+        if let Some(e) = st.error() {
+            line = format!("{line} — {}", e.message());
+        }
+        kv(out, 2, kind.label(), line);
+    }
+    let s = &c.stores;
+    out.push("Objects:".into());
+    kv(out, 2, "nodes", s.nodes.len().to_string());
+    kv(out, 2, "pods", s.pods.len().to_string());
+    kv(out, 2, "deployments", s.deployments.len().to_string());
+    kv(out, 2, "statefulsets", s.statefulsets.len().to_string());
+    kv(out, 2, "hpas", s.hpas.len().to_string());
+    kv(out, 2, "pvcs", s.pvcs.len().to_string());
+    Ok(format!("cluster {name}"))
+}
+
+/// `Subject::KongNode`: its lines into `out`, its title back.
+fn kong_node_with_upstreams(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    gateway: &str,
+    node: &str,
+    now: Timestamp,
+) -> Result<String, String> {
+    let n = kong_node(fleet, gateway, node)?;
+    node_lines(out, n, now);
+    for u in &n.upstreams {
+        out.push(format!(
+            "  {} balancer {} · {} targets",
+            u.name,
+            u.balancer.as_deref().unwrap_or("-"),
+            u.targets.len()
+        ));
+    }
+    Ok(format!("Kong node {gateway}/{node}"))
+}
+
+/// `Subject::KongUpstream`: its lines into `out`, its title back.
+fn kong_upstream(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    gateway: &str,
+    node: &str,
+    upstream: &str,
+) -> Result<String, String> {
+    let n = kong_node(fleet, gateway, node)?;
+    let u = n
+        .upstreams
+        .iter()
+        .find(|u| u.name == *upstream)
+        .ok_or_else(|| format!("{node} has no upstream {upstream}"))?;
+    kv(out, 0, "Upstream", &u.name);
+    kv(out, 0, "Gateway", gateway);
+    kv(out, 0, "Seen by node", node);
+    kv(
+        out,
+        0,
+        "Balancer",
+        u.balancer.as_deref().unwrap_or("<not polled>"),
+    );
+    if u.broken() {
+        out.push("Warning: no peer available: clients routed through this node get 503 \"failure to get a peer from the ring-balancer\"".into());
+    }
+    out.push(format!("Targets ({}):", u.targets.len()));
+    out.push(format!("  {:<28} {:>7}  Health", "Target", "Weight"));
+    for t in &u.targets {
+        out.push(format!("  {:<28} {:>7}  {}", t.target, t.weight, t.health));
+    }
+    Ok(format!("Kong upstream {upstream} @ {node}"))
+}
+
+/// `Subject::KongTarget`: its lines into `out`, its title back.
+fn kong_target(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    gateway: &str,
+    node: &str,
+    upstream: &str,
+    target: &str,
+) -> Result<String, String> {
+    let n = kong_node(fleet, gateway, node)?;
+    let t = n
+        .upstreams
+        .iter()
+        .find(|u| u.name == *upstream)
+        .and_then(|u| u.targets.iter().find(|t| t.target == *target))
+        .ok_or_else(|| format!("{node} has no target {target} in {upstream}"))?;
+    kv(out, 0, "Target", &t.target);
+    kv(out, 0, "Upstream", upstream);
+    kv(out, 0, "Gateway", gateway);
+    kv(out, 0, "Seen by node", node);
+    kv(out, 0, "Weight", t.weight.to_string());
+    kv(out, 0, "Health", &t.health);
+    let ip = target.rsplit_once(':').map_or(target, |(h, _)| h);
+    let pods: Vec<String> = fleet
+        .clusters
+        .values()
+        .flat_map(|c| {
+            c.stores
+                .pods
+                .iter()
+                .filter(|p| p.ip.as_deref() == Some(ip))
+                .map(move |p| format!("pod {}/{}/{} ({})", c.name, p.namespace, p.name, p.status))
+        })
+        .chain(fleet.aws.values().flat_map(|r| {
+            r.rows
+                .tasks
+                .iter()
+                .filter(|t| t.ip.as_deref() == Some(ip))
+                .map(|t| {
+                    format!(
+                        "ECS task {}/{} ({} {})",
+                        t.cluster, t.id, t.last_status, t.health
+                    )
+                })
+        }))
+        .collect();
+    kv(
+        out,
+        0,
+        "Behind it",
+        if pods.is_empty() {
+            "no pod or task has this IP (stale target)".into()
+        } else {
+            pods.join("; ")
+        },
+    );
+    Ok(format!("Kong target {target}"))
+}
+
+/// `Subject::AwsRegion`: its lines into `out`, its title back.
+fn aws_region(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    region: &str,
+    now: Timestamp,
+) -> Result<String, String> {
+    let r = fleet
+        .aws
+        .get(region)
+        .ok_or_else(|| format!("region {region} is gone"))?;
+    kv(out, 0, "Region", &r.region);
+    let mut st = r.state.label(now);
+    if let Some(e) = r.state.error() {
+        st = format!("{st} — {}", e.message());
+    }
+    kv(out, 0, "State", st);
+    kv(
+        out,
+        0,
+        "Polled",
+        r.polled
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "never".into()),
+    );
+    kv(out, 0, "EKS clusters", r.rows.eks.len().to_string());
+    kv(out, 0, "Node groups", r.rows.nodegroups.len().to_string());
+    kv(out, 0, "ECS clusters", r.rows.ecs.len().to_string());
+    kv(out, 0, "ECS services", r.rows.services.len().to_string());
+    Ok(format!("AWS region {region}"))
+}
+
+/// `Subject::EksCluster`: its lines into `out`, its title back.
+fn eks_cluster(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    region: &str,
+    name: &str,
+) -> Result<String, String> {
+    let r = region_rows(fleet, region)?;
+    let c = r
+        .eks
+        .iter()
+        .find(|c| c.name == *name)
+        .ok_or_else(|| format!("EKS cluster {name} is gone"))?;
+    kv(out, 0, "Name", &c.name);
+    kv(out, 0, "Region", &c.region);
+    kv(out, 0, "Status", &c.status);
+    kv(out, 0, "Version", opt(&c.version));
+    kv(out, 0, "Endpoint", opt(&c.endpoint));
+    out.push("Fargate profiles:".into());
+    for p in r.profiles.iter().filter(|p| p.cluster == *name) {
+        out.push(format!(
+            "  {} ({}): {}",
+            p.name,
+            p.status,
+            p.selectors.join("; ")
+        ));
+    }
+    out.push("Node groups:".into());
+    for g in r.nodegroups.iter().filter(|g| g.cluster == *name) {
+        out.push(format!(
+            "  {} ({}) {} ≤ {} ≤ {}",
+            g.name, g.status, g.min, g.desired, g.max
+        ));
+    }
+    Ok(format!("EKS cluster {name}"))
+}
+
+/// `Subject::FargateProfile`: its lines into `out`, its title back.
+fn fargate_profile(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    region: &str,
+    cluster: &str,
+    name: &str,
+) -> Result<String, String> {
+    let p = region_rows(fleet, region)?
+        .profiles
+        .iter()
+        .find(|p| p.cluster == *cluster && p.name == *name)
+        .ok_or_else(|| format!("Fargate profile {name} is gone"))?;
+    kv(out, 0, "Name", &p.name);
+    kv(out, 0, "Cluster", &p.cluster);
+    kv(out, 0, "Region", &p.region);
+    kv(out, 0, "Status", &p.status);
+    out.push("Selectors:".into());
+    for s in &p.selectors {
+        out.push(format!("  {s}"));
+    }
+    out.push(
+        "Note: profiles are immutable; a pod created before its profile must be recreated.".into(),
+    );
+    Ok(format!("Fargate profile {cluster}/{name}"))
+}
+
+/// `Subject::Nodegroup`: its lines into `out`, its title back.
+fn nodegroup(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    region: &str,
+    cluster: &str,
+    name: &str,
+) -> Result<String, String> {
+    let g = region_rows(fleet, region)?
+        .nodegroups
+        .iter()
+        .find(|g| g.cluster == *cluster && g.name == *name)
+        .ok_or_else(|| format!("node group {name} is gone"))?;
+    kv(out, 0, "Name", &g.name);
+    kv(out, 0, "Cluster", &g.cluster);
+    kv(out, 0, "Region", &g.region);
+    kv(out, 0, "Status", &g.status);
+    kv(out, 0, "Capacity Type", opt(&g.capacity_type));
+    kv(out, 0, "Instance Types", g.instance_types.join(", "));
+    kv(
+        out,
+        0,
+        "Scaling",
+        format!("min {} · desired {} · max {}", g.min, g.desired, g.max),
+    );
+    kv(
+        out,
+        0,
+        "Health issues",
+        if g.issues.is_empty() {
+            "<none>".into()
+        } else {
+            g.issues.join("; ")
+        },
+    );
+    Ok(format!("node group {cluster}/{name}"))
+}
+
+/// `Subject::EcsCluster`: its lines into `out`, its title back.
+fn ecs_cluster(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    region: &str,
+    name: &str,
+) -> Result<String, String> {
+    let r = region_rows(fleet, region)?;
+    let c = r
+        .ecs
+        .iter()
+        .find(|c| c.name == *name)
+        .ok_or_else(|| format!("ECS cluster {name} is gone"))?;
+    kv(out, 0, "Name", &c.name);
+    kv(out, 0, "Region", &c.region);
+    kv(out, 0, "Status", &c.status);
+    kv(
+        out,
+        0,
+        "Tasks",
+        format!("{} running · {} pending", c.running_tasks, c.pending_tasks),
+    );
+    out.push("Services:".into());
+    for s in r.services.iter().filter(|s| s.cluster == *name) {
+        out.push(format!(
+            "  {} ({}) {}/{} running, {} pending",
+            s.name, s.status, s.running, s.desired, s.pending
+        ));
+    }
+    Ok(format!("ECS cluster {name}"))
+}
+
+/// `Subject::EcsService`: its lines into `out`, its title back.
+fn ecs_service(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    region: &str,
+    cluster: &str,
+    name: &str,
+) -> Result<String, String> {
+    let r = region_rows(fleet, region)?;
+    let s = r
+        .services
+        .iter()
+        .find(|s| s.cluster == *cluster && s.name == *name)
+        .ok_or_else(|| format!("ECS service {name} is gone"))?;
+    kv(out, 0, "Name", &s.name);
+    kv(out, 0, "Cluster", &s.cluster);
+    kv(out, 0, "Region", &s.region);
+    kv(out, 0, "Status", &s.status);
+    kv(out, 0, "Launch Type", opt(&s.launch_type));
+    kv(
+        out,
+        0,
+        "Tasks",
+        format!(
+            "{} desired · {} running · {} pending",
+            s.desired, s.running, s.pending
+        ),
+    );
+    out.push("Deployments:".into());
+    for d in &s.deployments {
+        out.push(format!("  {d}"));
+    }
+    kv(out, 0, "Last event", opt(&s.last_event));
+    out.push("Tasks:".into());
+    for t in r
+        .tasks
+        .iter()
+        .filter(|t| t.cluster == *cluster && t.service.as_deref() == Some(name))
+    {
+        out.push(format!(
+            "  {} {} {} ip {}",
+            t.id,
+            t.last_status,
+            t.health,
+            t.ip.as_deref().unwrap_or("-")
+        ));
+    }
+    Ok(format!("ECS service {cluster}/{name}"))
+}
+
+/// `Subject::EcsTask`: its lines into `out`, its title back.
+fn ecs_task(
+    out: &mut Vec<String>,
+    fleet: &Fleet,
+    region: &str,
+    cluster: &str,
+    id: &str,
+) -> Result<String, String> {
+    let t = region_rows(fleet, region)?
+        .tasks
+        .iter()
+        .find(|t| t.cluster == *cluster && t.id == *id)
+        .ok_or_else(|| format!("ECS task {id} is gone"))?;
+    kv(out, 0, "Task", &t.id);
+    kv(out, 0, "Cluster", &t.cluster);
+    kv(out, 0, "Region", &t.region);
+    kv(out, 0, "Service", opt(&t.service));
+    kv(out, 0, "Last Status", &t.last_status);
+    kv(out, 0, "Desired Status", &t.desired_status);
+    kv(out, 0, "Health", &t.health);
+    kv(out, 0, "IP", opt(&t.ip));
+    kv(out, 0, "Launch Type", opt(&t.launch_type));
+    Ok(format!("ECS task {cluster}/{id}"))
 }
 
 fn kong_node<'a>(fleet: &'a Fleet, gateway: &str, node: &str) -> Result<&'a KongNode, String> {
