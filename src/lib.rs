@@ -8,6 +8,7 @@
 //! | [`config`] | `fleetdeck.toml`, themes and keymaps (defaults embedded from `themes/`, `keymaps/`) |
 //! | [`sources`] | IO tasks: kube watchers per cluster × kind, Kong admin pollers, AWS pollers |
 //! | [`model`] | compact domain rows built by pure functions from API objects |
+//! | [`errors`] | error text on one line: an error chain's root cause or all of it |
 //! | [`diagnose`] | pure rules over the fleet snapshot → findings (code, severity, evidence, fix) |
 //! | [`app`] | the state, the event loop, key handling |
 //! | [`actions`] | keyboard actions: scale, describe, log tail (effects, executor, panes) |
@@ -21,6 +22,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod diagnose;
+pub mod errors;
 pub mod model;
 pub mod sources;
 pub mod ui;

@@ -159,6 +159,35 @@ async fn kubectl_scales_patches_and_is_refused_without_token() {
             .as_deref(),
         Some("edge")
     );
+    // RFC 6902 through kubectl: `move` applies; a `replace` of a missing path is refused.
+    let mv = r#"[{"op":"move","from":"/metadata/labels/tier","path":"/metadata/labels/layer"}]"#;
+    let (ok, _, err) = kubectl(
+        &api,
+        "kubectl",
+        &["patch", "pod", "web-1", "--type=json", "-p", mv],
+    )
+    .await;
+    assert!(ok, "{err}");
+    let labels = api
+        .cluster
+        .store()
+        .get::<Pod>("default", "web-1")
+        .expect("pod")
+        .metadata
+        .labels
+        .unwrap_or_default();
+    assert_eq!(
+        (labels.get("tier"), labels.get("layer").map(String::as_str)),
+        (None, Some("edge"))
+    );
+    let bad = r#"[{"op":"replace","path":"/metadata/labels/missing","value":"x"}]"#;
+    let (ok, _, err) = kubectl(
+        &api,
+        "kubectl",
+        &["patch", "pod", "web-1", "--type=json", "-p", bad],
+    )
+    .await;
+    assert!(!ok && err.contains("is invalid"), "{err}");
     let (ok, _, err) = kubectl(&api, "kubectl", &["get", "pods", "--token", "wrong"]).await;
     assert!(!ok);
     assert!(err.contains("Unauthorized"), "{err}");

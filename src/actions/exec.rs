@@ -157,7 +157,7 @@ impl KubeClients {
         };
         let config = Config::from_custom_kubeconfig(kc, &options)
             .await
-            .map_err(|e| crate::sources::errors::root_cause(&e))?;
+            .map_err(|e| crate::errors::root_cause(&e))?;
         let client = Client::try_from(config).map_err(|e| kube_message(&e))?;
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(context.to_owned(), client.clone());
@@ -379,6 +379,6 @@ where
             se.code().unwrap_or("Error"),
             se.message().unwrap_or_default()
         )),
-        None => crate::sources::errors::root_cause(e),
+        None => crate::errors::root_cause(e),
     }
 }

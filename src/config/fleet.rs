@@ -103,7 +103,7 @@ impl FleetConfig {
         })?;
         let mut cfg: FleetConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.to_owned(),
-            message: one_line(&e.to_string()),
+            message: crate::errors::one_line(&e),
         })?;
         if let (Some(kc), Some(dir)) = (&cfg.kubeconfig, path.parent())
             && kc.is_relative()
@@ -116,16 +116,6 @@ impl FleetConfig {
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()
     }
-}
-
-/// toml's messages span several lines with a source excerpt; keep the gist on one.
-fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^'))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]

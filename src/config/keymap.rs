@@ -287,8 +287,8 @@ impl Keymap {
         file: &str,
         warnings: &mut Vec<String>,
     ) -> Result<(), String> {
-        let doc: toml::Table = toml::from_str(text)
-            .map_err(|e| format!("{file}: {}", layered::one_line(&e.to_string())))?;
+        let doc: toml::Table =
+            toml::from_str(text).map_err(|e| format!("{file}: {}", crate::errors::one_line(&e)))?;
         for (mode_name, keys) in &doc {
             let Some(mode) = Mode::ALL.iter().copied().find(|m| m.name() == mode_name) else {
                 warnings.push(format!(

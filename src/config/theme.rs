@@ -151,8 +151,8 @@ impl Theme {
         file: &str,
         warnings: &mut Vec<String>,
     ) -> Result<(), String> {
-        let doc: toml::Table = toml::from_str(text)
-            .map_err(|e| format!("{file}: {}", layered::one_line(&e.to_string())))?;
+        let doc: toml::Table =
+            toml::from_str(text).map_err(|e| format!("{file}: {}", crate::errors::one_line(&e)))?;
         for (key, value) in &doc {
             if key != "roles" {
                 warnings.push(format!("{file}: unknown key `{key}` (expected [roles])"));

@@ -87,7 +87,7 @@ where
     use aws_smithy_types_error::SdkError;
     match e {
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-            SourceError::Unreachable(super::errors::root_cause(e))
+            SourceError::Unreachable(crate::errors::root_cause(e))
         }
         SdkError::ServiceError(se) => {
             let err = se.err();
@@ -103,7 +103,7 @@ where
                 _ => SourceError::Other(msg),
             }
         }
-        other => SourceError::Other(super::errors::root_cause(other)),
+        other => SourceError::Other(crate::errors::root_cause(other)),
     }
 }
 

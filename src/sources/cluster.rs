@@ -44,7 +44,7 @@ pub async fn run(
     let config = match Config::from_custom_kubeconfig(kubeconfig, &options).await {
         Ok(c) => c,
         Err(e) => {
-            let error = SourceError::Other(super::errors::root_cause(&e));
+            let error = SourceError::Other(crate::errors::root_cause(&e));
             let _ = tx
                 .send(SourceUpdate::ClusterAdded {
                     cluster: context.clone(),

@@ -3,14 +3,7 @@
 
 use crate::model::status::SourceError;
 
-/// The innermost cause, which is the readable one ("Connection refused").
-pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
-}
+use crate::errors::root_cause;
 
 pub fn from_kube(e: &kube::Error) -> SourceError {
     match e {

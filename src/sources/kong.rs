@@ -67,13 +67,13 @@ impl Admin {
                     let res = client
                         .send(req.map(kube::client::Body::from))
                         .await
-                        .map_err(|e| super::errors::root_cause(&e))?;
+                        .map_err(|e| crate::errors::root_cause(&e))?;
                     let status = res.status().as_u16();
                     let body = res
                         .into_body()
                         .collect_bytes()
                         .await
-                        .map_err(|e| super::errors::root_cause(&e))?;
+                        .map_err(|e| crate::errors::root_cause(&e))?;
                     Ok((status, body.to_vec()))
                 }
                 Admin::Direct { http, base, token } => {
@@ -84,12 +84,12 @@ impl Admin {
                     let res = req
                         .send()
                         .await
-                        .map_err(|e| super::errors::root_cause(&e))?;
+                        .map_err(|e| crate::errors::root_cause(&e))?;
                     let status = res.status().as_u16();
                     let body = res
                         .bytes()
                         .await
-                        .map_err(|e| super::errors::root_cause(&e))?;
+                        .map_err(|e| crate::errors::root_cause(&e))?;
                     Ok((status, body.to_vec()))
                 }
             }
@@ -376,7 +376,7 @@ pub async fn run_urls(gw: GatewayConfig, tx: Tx) {
     let http = match reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build() {
         Ok(h) => h,
         Err(e) => {
-            let error = SourceError::Other(super::errors::root_cause(&e));
+            let error = SourceError::Other(crate::errors::root_cause(&e));
             let state = SourceState::Failed {
                 since: jiff::Timestamp::now(),
                 error,

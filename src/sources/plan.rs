@@ -30,7 +30,7 @@ impl Plan {
         let kubeconfig = match &path {
             Some(p) => Some(Kubeconfig::read_from(p).map_err(|e| PlanError::Kubeconfig {
                 path: p.display().to_string(),
-                message: one_line(&e),
+                message: crate::errors::one_line(&e),
             })?),
             // No kubeconfig at all is fine: an ECS/AWS-only fleet.
             None => Kubeconfig::read().ok(),
@@ -73,15 +73,4 @@ impl Plan {
             aws: aws.filter(|a| !a.regions.is_empty()),
         })
     }
-}
-
-fn one_line(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    msg.replace('\n', " ")
 }

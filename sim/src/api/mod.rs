@@ -28,7 +28,6 @@ pub use logs::log_lines;
 use path::Target;
 pub use status::ApiError;
 pub use table::human_age;
-pub use write::merge;
 
 /// Query parameters, first value wins.
 pub type Params = HashMap<String, String>;

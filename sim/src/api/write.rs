@@ -76,12 +76,13 @@ pub fn patch(
         .trim()
         .to_owned();
     apply(cluster, rp, move |current| match ct.as_str() {
+        // Strategic merge is served as RFC 7386 merge: list keys are not modelled.
         "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
             let mut target = current;
-            merge(&mut target, &patch);
+            json_patch::merge(&mut target, &patch);
             Ok(target)
         }
-        "application/json-patch+json" => json_patch(current, &patch),
+        "application/json-patch+json" => json_patch(current, patch),
         other => Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UnsupportedMediaType",
@@ -192,90 +193,14 @@ pub fn delete(cluster: &Cluster, rp: &ResourcePath) -> Result<Response, ApiError
     Ok(bytes_response(StatusCode::OK, gone.json.to_vec()))
 }
 
-/// RFC 7386 merge patch.
-pub fn merge(target: &mut Value, patch: &Value) {
-    match patch {
-        Value::Object(p) => {
-            if !target.is_object() {
-                *target = Value::Object(Default::default());
-            }
-            if let Value::Object(t) = target {
-                for (k, v) in p {
-                    if v.is_null() {
-                        t.remove(k);
-                    } else {
-                        merge(t.entry(k.clone()).or_insert(Value::Null), v);
-                    }
-                }
-            }
-        }
-        other => *target = other.clone(),
-    }
-}
-
-/// RFC 6902 JSON patch: add, replace, remove, test.
-fn json_patch(mut doc: Value, ops: &Value) -> Result<Value, ApiError> {
-    let ops = ops
-        .as_array()
-        .ok_or_else(|| ApiError::bad_request("json patch must be an array of operations"))?;
-    for op in ops {
-        let path = op["path"].as_str().unwrap_or("");
-        let (parent, last) = path
-            .rsplit_once('/')
-            .ok_or_else(|| ApiError::bad_request(format!("invalid json patch path {path:?}")))?;
-        let last = last.replace("~1", "/").replace("~0", "~");
-        let invalid = || {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid",
-                format!("doc is missing path: {path:?}"),
-            )
-        };
-        match op["op"].as_str() {
-            Some("test") => {
-                if doc.pointer(path) != Some(&op["value"]) {
-                    return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "Invalid",
-                        format!("testing value {path} failed"),
-                    ));
-                }
-            }
-            Some(kind @ ("add" | "replace" | "remove")) => {
-                let container = doc.pointer_mut(parent).ok_or_else(invalid)?;
-                match container {
-                    Value::Object(m) => {
-                        if kind == "remove" {
-                            m.remove(&last).ok_or_else(invalid)?;
-                        } else {
-                            m.insert(last, op["value"].clone());
-                        }
-                    }
-                    Value::Array(a) => {
-                        let idx = if last == "-" {
-                            a.len()
-                        } else {
-                            last.parse::<usize>().map_err(|_| invalid())?
-                        };
-                        match kind {
-                            "add" if idx <= a.len() => a.insert(idx, op["value"].clone()),
-                            "replace" if idx < a.len() => a[idx] = op["value"].clone(),
-                            "remove" if idx < a.len() => {
-                                a.remove(idx);
-                            }
-                            _ => return Err(invalid()),
-                        }
-                    }
-                    _ => return Err(invalid()),
-                }
-            }
-            other => {
-                return Err(ApiError::bad_request(format!(
-                    "unsupported json patch operation {other:?}"
-                )));
-            }
-        }
-    }
+/// RFC 6902 JSON patch, all six operations. As kube-apiserver does, a body
+/// that is not a list of operations is a 400 and an operation that cannot
+/// apply (a failed `test`, a missing path) is a 422; nothing is half-applied.
+fn json_patch(mut doc: Value, ops: Value) -> Result<Value, ApiError> {
+    let ops: json_patch::Patch = serde_json::from_value(ops)
+        .map_err(|e| ApiError::bad_request(format!("invalid json patch: {e}")))?;
+    json_patch::patch(&mut doc, &ops)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid", e.to_string()))?;
     Ok(doc)
 }
 
@@ -283,15 +208,49 @@ fn json_patch(mut doc: Value, ops: &Value) -> Result<Value, ApiError> {
 mod tests {
     use super::*;
 
+    fn doc() -> Value {
+        json!({"spec": {"replicas": 2, "paused": true}, "metadata": {"labels": {"a": "1"}}})
+    }
+
     #[test]
-    fn merge_and_json_patch() {
-        let mut doc =
-            json!({"spec": {"replicas": 2, "paused": true}, "metadata": {"labels": {"a": "1"}}});
-        merge(&mut doc, &json!({"spec": {"replicas": 4, "paused": null}}));
-        assert_eq!(doc["spec"], json!({"replicas": 4}));
-        let doc = json_patch(doc, &json!([{"op": "replace", "path": "/spec/replicas", "value": 1}, {"op": "add", "path": "/metadata/labels/b", "value": "2"}])).expect("patch");
-        assert_eq!(doc["spec"]["replicas"], 1);
-        assert_eq!(doc["metadata"]["labels"]["b"], "2");
-        assert!(json_patch(doc, &json!([{"op": "remove", "path": "/nope/x"}])).is_err());
+    fn json_patch_adds_replaces_moves_and_copies() {
+        let doc = json_patch(
+            doc(),
+            json!([
+                {"op": "replace", "path": "/spec/replicas", "value": 1},
+                {"op": "add", "path": "/metadata/labels/b", "value": "2"},
+                {"op": "move", "from": "/metadata/labels/a", "path": "/metadata/labels/c"},
+                {"op": "copy", "from": "/spec/paused", "path": "/spec/suspended"},
+            ]),
+        )
+        .expect("patch");
+        assert_eq!(
+            doc["spec"],
+            json!({"replicas": 1, "paused": true, "suspended": true})
+        );
+        assert_eq!(doc["metadata"]["labels"], json!({"b": "2", "c": "1"}));
+    }
+
+    #[test]
+    fn json_patch_refuses_what_cannot_apply_with_422() {
+        for ops in [
+            json!([{"op": "replace", "path": "/spec/missing", "value": 1}]),
+            json!([{"op": "remove", "path": "/nope/x"}]),
+            json!([{"op": "test", "path": "/spec/replicas", "value": 3}]),
+        ] {
+            let err = json_patch(doc(), ops.clone()).expect_err("refused");
+            assert_eq!(err.code, StatusCode::UNPROCESSABLE_ENTITY, "{ops}");
+        }
+    }
+
+    #[test]
+    fn json_patch_that_is_not_a_list_of_operations_is_a_400() {
+        for ops in [
+            json!({"op": "add"}),
+            json!([{"op": "frobnicate", "path": "/a"}]),
+        ] {
+            let err = json_patch(doc(), ops.clone()).expect_err("refused");
+            assert_eq!(err.code, StatusCode::BAD_REQUEST, "{ops}");
+        }
     }
 }

@@ -89,9 +89,7 @@ pub fn quantity(v: f64) -> Quantity {
 }
 
 fn parse_quantity(q: &Quantity) -> f64 {
-    podspec::cpu_millis(&q.0)
-        .map(|m| m as f64 / 1000.0)
-        .unwrap_or(0.0)
+    podspec::quantity(&q.0).unwrap_or(0.0)
 }
 
 fn target_value(t: &MetricTarget) -> f64 {

@@ -11,32 +11,34 @@ use super::meta::time;
 /// Annotation a scenario sets to choose a pod's behaviour in the kubelet.
 pub const BEHAVIOR: &str = "sim.fleetdeck.io/behavior";
 
-/// Parses a CPU quantity into millicores.
-pub fn cpu_millis(q: &str) -> Option<i64> {
-    if let Some(m) = q.strip_suffix('m') {
-        return m.parse::<f64>().ok().map(|v| v as i64);
-    }
-    q.parse::<f64>().ok().map(|v| (v * 1000.0).round() as i64)
-}
-
-/// Parses a memory quantity into bytes.
-pub fn mem_bytes(q: &str) -> Option<i64> {
+/// Parses a Kubernetes quantity (`250m`, `1.5`, `512Mi`, `1G`) into a plain number.
+pub fn quantity(q: &str) -> Option<f64> {
     const UNITS: &[(&str, f64)] = &[
         ("Ki", 1024.0),
         ("Mi", 1048576.0),
         ("Gi", 1073741824.0),
         ("Ti", 1099511627776.0),
+        ("m", 1e-3),
         ("k", 1e3),
         ("M", 1e6),
         ("G", 1e9),
         ("T", 1e12),
     ];
-    for (suffix, mult) in UNITS {
-        if let Some(n) = q.strip_suffix(suffix) {
-            return n.parse::<f64>().ok().map(|v| (v * mult) as i64);
-        }
-    }
-    q.parse::<f64>().ok().map(|v| v as i64)
+    let (num, mult) = UNITS
+        .iter()
+        .find_map(|(suffix, mult)| q.strip_suffix(suffix).map(|n| (n, *mult)))
+        .unwrap_or((q, 1.0));
+    num.parse::<f64>().ok().map(|v| v * mult)
+}
+
+/// A CPU quantity in millicores.
+pub fn cpu_millis(q: &str) -> Option<i64> {
+    quantity(q).map(|v| (v * 1000.0).round() as i64)
+}
+
+/// A memory quantity in bytes.
+pub fn mem_bytes(q: &str) -> Option<i64> {
+    quantity(q).map(|v| v as i64)
 }
 
 fn request(c: &Container, resource: &str) -> Option<String> {
@@ -275,5 +277,9 @@ mod tests {
         assert_eq!(cpu_millis("1.5"), Some(1500));
         assert_eq!(mem_bytes("512Mi"), Some(536_870_912));
         assert_eq!(mem_bytes("1G"), Some(1_000_000_000));
+        assert_eq!(cpu_millis("0.5"), Some(500));
+        assert_eq!(mem_bytes("1Gi"), Some(1_073_741_824));
+        assert_eq!(quantity("1500m"), Some(1.5));
+        assert_eq!(quantity("12x"), None);
     }
 }

@@ -78,7 +78,7 @@ impl<'a> Workload<'a> {
 
     fn template(&self) -> Value {
         let mut spec = json!({"containers": self.containers, "restartPolicy": "Always", "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler"});
-        crate::api::merge(&mut spec, &self.pod_spec_extra);
+        json_patch::merge(&mut spec, &self.pod_spec_extra);
         json!({"metadata": {"labels": labels(self.labels), "annotations": labels(self.annotations)}, "spec": spec})
     }
 

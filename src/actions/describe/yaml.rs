@@ -1,98 +1,19 @@
-//! YAML for `y` in the describe pane: a small emitter over `serde_json::Value`
-//! (block style, kubectl's list indentation; strings quoted only when plain
-//! YAML would misread them), and the Secret redaction applied before it.
+//! YAML for `y` in the describe pane: serde-saphyr's emitter (block style,
+//! kubectl's list indentation, strings quoted only when plain YAML would
+//! misread them), and the Secret redaction applied before it.
 
 use serde_json::Value;
 
-/// Block-style YAML, one `String` per line.
+/// Block-style YAML, one `String` per line; a value it cannot emit is one line saying so.
 pub fn to_yaml(v: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    match v {
-        Value::Object(m) if !m.is_empty() => emit_map(m, 0, &mut out),
-        Value::Array(a) if !a.is_empty() => emit_seq(a, 0, &mut out),
-        other => out.push(scalar(other)),
-    }
-    out
-}
-
-fn pad(n: usize) -> String {
-    " ".repeat(n)
-}
-
-fn emit_map(m: &serde_json::Map<String, Value>, indent: usize, out: &mut Vec<String>) {
-    for (k, v) in m {
-        let key = scalar(&Value::String(k.clone()));
-        match v {
-            Value::Object(inner) if !inner.is_empty() => {
-                out.push(format!("{}{key}:", pad(indent)));
-                emit_map(inner, indent + 2, out);
-            }
-            // kubectl style: a list under a key starts at the key's indent.
-            Value::Array(items) if !items.is_empty() => {
-                out.push(format!("{}{key}:", pad(indent)));
-                emit_seq(items, indent, out);
-            }
-            other => out.push(format!("{}{key}: {}", pad(indent), scalar(other))),
-        }
-    }
-}
-
-fn emit_seq(items: &[Value], indent: usize, out: &mut Vec<String>) {
-    for item in items {
-        let mut inner = Vec::new();
-        match item {
-            Value::Object(m) if !m.is_empty() => emit_map(m, indent + 2, &mut inner),
-            Value::Array(a) if !a.is_empty() => emit_seq(a, indent + 2, &mut inner),
-            other => {
-                out.push(format!("{}- {}", pad(indent), scalar(other)));
-                continue;
-            }
-        }
-        // The first line of the item carries the dash.
-        if let Some(first) = inner.first_mut() {
-            let body = first.get(indent + 2..).unwrap_or("").to_owned();
-            *first = format!("{}- {body}", pad(indent));
-        }
-        out.extend(inner);
-    }
-}
-
-fn scalar(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) if plain_ok(s) => s.clone(),
-        Value::String(s) => serde_json::to_string(s).unwrap_or_default(),
-        Value::Object(_) => "{}".into(),
-        Value::Array(_) => "[]".into(),
-    }
-}
-
-/// Whether `s` reads back as the same string when written unquoted.
-fn plain_ok(s: &str) -> bool {
-    const RESERVED: &[&str] = &[
-        "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~",
-    ];
-    let Some(first) = s.chars().next() else {
-        return false;
+    let options = serde_saphyr::ser_options! {
+        // A long annotation stays one line, as `kubectl get -o yaml` prints it.
+        folded_wrap_chars: usize::MAX,
     };
-    if s.trim() != s
-        || s.chars().any(char::is_control)
-        || ",[]{}#&*!|>'\"%@`".contains(first)
-        || ("-?:".contains(first) && (s.len() == 1 || s[1..].starts_with(' ')))
-        || s.contains(": ")
-        || s.contains(" #")
-        || s.ends_with(':')
-        || RESERVED.contains(&s.to_ascii_lowercase().as_str())
-    {
-        return false;
+    match serde_saphyr::to_string_with_options(v, options) {
+        Ok(text) => text.lines().map(str::to_owned).collect(),
+        Err(e) => vec![format!("cannot write YAML: {e}")],
     }
-    // Anything that looks like a number (or a date) stays a string only if quoted.
-    let numberish = s
-        .chars()
-        .all(|c| c.is_ascii_digit() || ".eE+-_:".contains(c));
-    !numberish && s.parse::<f64>().is_err()
 }
 
 /// Replaces every Secret value with its size; drops the last-applied
@@ -162,6 +83,43 @@ status:
   ok: true
   version: \"1.30\"";
         assert_eq!(y, want);
+    }
+
+    #[test]
+    fn strings_that_would_be_misread_are_quoted() {
+        let v =
+            json!({"a": "yes", "b": "1.0", "c": "", "d": "null", "e": "- x", "f": "plain text"});
+        let back: Value = serde_saphyr::from_str(&to_yaml(&v).join("\n")).expect("reads back");
+        assert_eq!(back, v);
+        let y = to_yaml(&v);
+        assert!(y.iter().all(|l| !l.starts_with("a: yes")), "{y:?}");
+        assert!(y.contains(&"f: plain text".to_owned()), "{y:?}");
+    }
+
+    #[test]
+    fn multi_line_strings_are_literal_blocks() {
+        let v = json!({"script": "set -e\necho hi\n"});
+        let y = to_yaml(&v);
+        assert_eq!(y, ["script: |", "  set -e", "  echo hi"]);
+    }
+
+    #[test]
+    fn nested_lists_of_maps_keep_their_shape() {
+        let v = json!({"rules": [{"ports": [{"port": 80}, {"port": 443}], "hosts": ["a", "b"]}, [[1, 2], []]]});
+        let y = to_yaml(&v).join("\n");
+        let back: Value = serde_saphyr::from_str(&y).expect("reads back");
+        assert_eq!(back, v, "{y}");
+        assert!(
+            y.contains("- hosts:\n  - a\n  - b\n  ports:\n  - port: 80"),
+            "{y}"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_not_folded() {
+        let long = "word ".repeat(40);
+        let y = to_yaml(&json!({"note": long.trim()}));
+        assert_eq!(y.len(), 1, "{y:?}");
     }
 
     #[test]

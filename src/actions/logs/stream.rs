@@ -36,7 +36,7 @@ const BATCH: usize = 1024;
 pub fn kube_message(e: &kube::Error) -> String {
     match e {
         kube::Error::Api(s) => sanitize(&format!("{} ({})", s.message, s.code)),
-        other => sanitize(&crate::sources::errors::root_cause(other)),
+        other => sanitize(&crate::errors::root_cause(other)),
     }
 }
 
@@ -205,6 +205,20 @@ fn waiting_reason(st: &ContainerStatus) -> Option<String> {
         .map(sanitize)
 }
 
+/// The pane that asked for the lines is gone: stop.
+struct Gone;
+
+/// What to do once a stream has ended.
+enum Next {
+    /// Same instance again, after a pause.
+    Reconnect(Duration),
+    /// A new instance is running: read it from its first line.
+    Instance(Timestamp),
+    Stop,
+}
+
+/// Follows one container across dropped connections and restarts: connect,
+/// forward its lines, decide from the pod why the stream ended, again.
 async fn follow(
     api: Api<Pod>,
     req: LogRequest,
@@ -220,66 +234,18 @@ async fn follow(
         return;
     }
     loop {
-        let mut lp = LogParams {
-            container: Some(container.clone()),
-            follow: !req.previous,
-            previous: req.previous,
-            timestamps: true,
-            ..LogParams::default()
-        };
-        if first {
-            lp.tail_lines = req.tail;
-            lp.since_seconds = req.since_seconds;
-        } else if let Some(t) = last_ts {
-            // Same instance, dropped connection: from the last line on (deduplicated below).
-            let secs = Timestamp::now().as_second() - t.as_second() + 1;
-            lp.since_seconds = Some(secs.max(1));
-        }
+        let lp = params(&req, &container, first, last_ts);
         first = false;
-        let mut error = None;
-        match api.log_stream(&req.pod, &lp).await {
+        let error = match api.log_stream(&req.pod, &lp).await {
             Ok(reader) => {
                 opened = true;
-                let mut chunks = reader.lines().ready_chunks(BATCH);
-                while let Some(chunk) = chunks.next().await {
-                    let mut batch = Vec::with_capacity(chunk.len());
-                    for line in chunk {
-                        match line {
-                            Ok(l) => {
-                                let (ts, text) = split_timestamp(&l);
-                                if let (Some(t), Some(last)) = (ts, last_ts)
-                                    && t <= last
-                                {
-                                    continue;
-                                }
-                                if ts.is_some() {
-                                    last_ts = ts;
-                                }
-                                batch.push((ts, text));
-                            }
-                            Err(e) => error = Some(sanitize(&e.to_string())),
-                        }
-                    }
-                    if !batch.is_empty()
-                        && sink
-                            .tx
-                            .send(ActionEvent::LogLines {
-                                session: sink.session,
-                                source: sink.source.clone(),
-                                lines: batch,
-                            })
-                            .await
-                            .is_err()
-                    {
-                        return;
-                    }
-                    if error.is_some() {
-                        break;
-                    }
+                match forward(reader, &mut last_ts, &sink).await {
+                    Ok(error) => error,
+                    Err(Gone) => return,
                 }
             }
-            Err(e) => error = Some(kube_message(&e)),
-        }
+            Err(e) => Some(kube_message(&e)),
+        };
         if req.previous {
             let text = match error {
                 Some(e) => format!("no previous log: {e}"),
@@ -288,91 +254,184 @@ async fn follow(
             let _ = sink.marker(text).await;
             return;
         }
-        // Why did it end?
-        let pod = match api.get_opt(&req.pod).await {
-            Ok(Some(p)) => p,
+        match why_ended(&api, &req, &container, current, opened, error, &sink).await {
+            Next::Reconnect(pause) => tokio::time::sleep(pause).await,
+            Next::Instance(t) => {
+                current = Some(t);
+                last_ts = None;
+            }
+            Next::Stop => return,
+        }
+    }
+}
+
+/// The request for one connection: the pane's tail/since the first time, else
+/// from the last line seen (a dropped connection to the same instance).
+fn params(req: &LogRequest, container: &str, first: bool, last_ts: Option<Timestamp>) -> LogParams {
+    let mut lp = LogParams {
+        container: Some(container.to_owned()),
+        follow: !req.previous,
+        previous: req.previous,
+        timestamps: true,
+        ..LogParams::default()
+    };
+    if first {
+        lp.tail_lines = req.tail;
+        lp.since_seconds = req.since_seconds;
+    } else if let Some(t) = last_ts {
+        // Deduplicated against `last_ts` in `forward`.
+        let secs = Timestamp::now().as_second() - t.as_second() + 1;
+        lp.since_seconds = Some(secs.max(1));
+    }
+    lp
+}
+
+/// Sends the stream's lines in batches, skipping those already seen; the read
+/// error that ended it, if any.
+async fn forward(
+    reader: impl futures::AsyncBufRead + Unpin,
+    last_ts: &mut Option<Timestamp>,
+    sink: &Sink,
+) -> Result<Option<String>, Gone> {
+    let mut error = None;
+    let mut chunks = reader.lines().ready_chunks(BATCH);
+    while let Some(chunk) = chunks.next().await {
+        let mut batch = Vec::with_capacity(chunk.len());
+        for line in chunk {
+            match line {
+                Ok(l) => {
+                    let (ts, text) = split_timestamp(&l);
+                    if let (Some(t), Some(last)) = (ts, *last_ts)
+                        && t <= last
+                    {
+                        continue;
+                    }
+                    if ts.is_some() {
+                        *last_ts = ts;
+                    }
+                    batch.push((ts, text));
+                }
+                Err(e) => error = Some(sanitize(&e.to_string())),
+            }
+        }
+        if !batch.is_empty()
+            && sink
+                .tx
+                .send(ActionEvent::LogLines {
+                    session: sink.session,
+                    source: sink.source.clone(),
+                    lines: batch,
+                })
+                .await
+                .is_err()
+        {
+            return Err(Gone);
+        }
+        if error.is_some() {
+            break;
+        }
+    }
+    Ok(error)
+}
+
+/// Reads the pod to say why the stream of `current` ended, and what next.
+async fn why_ended(
+    api: &Api<Pod>,
+    req: &LogRequest,
+    container: &str,
+    current: Option<Timestamp>,
+    opened: bool,
+    error: Option<String>,
+    sink: &Sink,
+) -> Next {
+    let pod = match api.get_opt(&req.pod).await {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            let _ = sink.marker("stream ended: pod deleted").await;
+            return Next::Stop;
+        }
+        Err(e) => {
+            let text = format!("stream ended: {} — retrying in 2s", kube_message(&e));
+            return if sink.marker(text).await {
+                Next::Reconnect(Duration::from_secs(2))
+            } else {
+                Next::Stop
+            };
+        }
+    };
+    let now_instance = instance(&pod, container);
+    if now_instance.is_some() && now_instance == current {
+        let why = error.unwrap_or_else(|| "connection closed".into());
+        return if sink
+            .marker(format!("stream ended: {why} — reconnecting"))
+            .await
+        {
+            Next::Reconnect(Duration::from_millis(500))
+        } else {
+            Next::Stop
+        };
+    }
+    let st = status(&pod, container);
+    let exit = st
+        .and_then(exit_of)
+        .unwrap_or_else(|| "no exit code".into());
+    let text = match (now_instance, st.and_then(waiting_reason)) {
+        (None, w) if !opened => format!(
+            "not streaming yet: container not running ({}, last {exit}) — waiting for it to start",
+            w.unwrap_or_else(|| "no state".into())
+        ),
+        (Some(_), _) => format!("stream ended: container restarted ({exit}) — reconnecting"),
+        (None, Some(w)) => {
+            format!("stream ended: container stopped ({exit}), {w} — reconnecting when it restarts")
+        }
+        (None, None) => {
+            format!("stream ended: container not running ({exit}) — reconnecting when it restarts")
+        }
+    };
+    if !sink.marker(text).await {
+        return Next::Stop;
+    }
+    let found = now_instance
+        .filter(|t| Some(*t) != current)
+        .map(|t| (t, st.map_or(0, |s| s.restart_count)));
+    match next_instance(api, req, container, current, found, sink).await {
+        Some(t) => Next::Instance(t),
+        None => Next::Stop,
+    }
+}
+
+/// Polls the pod until a new instance of the container runs (`found` if
+/// already known) and says so; `None` when the pod or the pane is gone.
+async fn next_instance(
+    api: &Api<Pod>,
+    req: &LogRequest,
+    container: &str,
+    current: Option<Timestamp>,
+    mut found: Option<(Timestamp, i32)>,
+    sink: &Sink,
+) -> Option<Timestamp> {
+    loop {
+        if let Some((t, restarts)) = found {
+            let said = sink
+                .marker(format!(
+                    "reconnected: container running again (restart #{restarts})"
+                ))
+                .await;
+            return said.then_some(t);
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        match api.get_opt(&req.pod).await {
+            Ok(Some(p)) => {
+                found = instance(&p, container)
+                    .filter(|t| Some(*t) != current)
+                    .map(|t| (t, status(&p, container).map_or(0, |s| s.restart_count)));
+            }
             Ok(None) => {
                 let _ = sink.marker("stream ended: pod deleted").await;
-                return;
+                return None;
             }
-            Err(e) => {
-                if !sink
-                    .marker(format!(
-                        "stream ended: {} — retrying in 2s",
-                        kube_message(&e)
-                    ))
-                    .await
-                {
-                    return;
-                }
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                continue;
-            }
-        };
-        let now_instance = instance(&pod, &container);
-        if now_instance.is_some() && now_instance == current {
-            let why = error.unwrap_or_else(|| "connection closed".into());
-            if !sink
-                .marker(format!("stream ended: {why} — reconnecting"))
-                .await
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            continue;
+            Err(_) => {}
         }
-        let st = status(&pod, &container);
-        let exit = st
-            .and_then(exit_of)
-            .unwrap_or_else(|| "no exit code".into());
-        let text = match (now_instance, st.and_then(waiting_reason)) {
-            (None, w) if !opened => format!(
-                "not streaming yet: container not running ({}, last {exit}) — waiting for it to start",
-                w.unwrap_or_else(|| "no state".into())
-            ),
-            (Some(_), _) => format!("stream ended: container restarted ({exit}) — reconnecting"),
-            (None, Some(w)) => format!(
-                "stream ended: container stopped ({exit}), {w} — reconnecting when it restarts"
-            ),
-            (None, None) => format!(
-                "stream ended: container not running ({exit}) — reconnecting when it restarts"
-            ),
-        };
-        if !sink.marker(text).await {
-            return;
-        }
-        // Wait for the next instance, then read it from its first line.
-        let mut found = now_instance
-            .filter(|t| Some(*t) != current)
-            .map(|t| (t, st.map_or(0, |s| s.restart_count)));
-        let next = loop {
-            if let Some((t, restarts)) = found {
-                if !sink
-                    .marker(format!(
-                        "reconnected: container running again (restart #{restarts})"
-                    ))
-                    .await
-                {
-                    return;
-                }
-                break t;
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            match api.get_opt(&req.pod).await {
-                Ok(Some(p)) => {
-                    found = instance(&p, &container)
-                        .filter(|t| Some(*t) != current)
-                        .map(|t| (t, status(&p, &container).map_or(0, |s| s.restart_count)));
-                }
-                Ok(None) => {
-                    let _ = sink.marker("stream ended: pod deleted").await;
-                    return;
-                }
-                Err(_) => {}
-            }
-        };
-        current = Some(next);
-        last_ts = None;
     }
 }
 
