@@ -24,3 +24,6 @@ pub mod diagnose;
 pub mod model;
 pub mod sources;
 pub mod ui;
+
+#[cfg(test)]
+mod test_sim;

@@ -1,7 +1,8 @@
 //! `fleetdeck diagnose --output json` against the simulated fleet: each
 //! scenario yields exactly its expected findings and exit code. A scenario
 //! converges over a few seconds after `ready`, so each test re-runs
-//! diagnose until the expectation holds or a deadline passes.
+//! diagnose until the expectation holds (bounded), then requires it to hold
+//! on every further run, so an intermittent false finding fails.
 
 mod common;
 
@@ -50,38 +51,43 @@ fn codes(r: &Run) -> BTreeSet<String> {
         .collect()
 }
 
-/// Re-runs diagnose until `ok` holds (bounded), returning the last run.
-fn until(sim: &Sim, what: &str, ok: impl Fn(&Run) -> bool) -> Run {
-    let mut last = None;
-    let found = wait_for_opt(Duration::from_secs(90), || {
-        let r = diagnose(sim);
-        let good = ok(&r);
-        last = Some(r);
-        good
-    });
-    let r = last.expect("at least one run");
-    assert!(
-        found,
-        "{what}: never held; last exit {} codes {:?}\n{}\nstderr: {}",
-        r.code,
-        codes(&r),
-        serde_json::to_string_pretty(&r.json).unwrap_or_default(),
-        r.stderr
-    );
-    r
-}
+/// Runs after the first one that holds which must all hold too: a finding
+/// that comes and goes between runs is a false finding, not convergence.
+const STEADY_RUNS: usize = 3;
 
-fn wait_for_opt(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let deadline = std::time::Instant::now() + limit;
-    loop {
-        if check() {
-            return true;
-        }
-        if std::time::Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(500));
+/// Re-runs diagnose until `ok` holds (bounded: the scenario converges after
+/// `ready`), then `STEADY_RUNS` more times, each of which must hold; returns
+/// the last run.
+fn until(sim: &Sim, what: &str, ok: impl Fn(&Run) -> bool) -> Run {
+    let explain = |r: &Run| {
+        format!(
+            "exit {} codes {:?}\n{}\nstderr: {}",
+            r.code,
+            codes(r),
+            serde_json::to_string_pretty(&r.json).unwrap_or_default(),
+            r.stderr
+        )
+    };
+    // Each run waits for every source to settle, so they follow back to back.
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    let mut r = diagnose(sim);
+    while !ok(&r) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: never held; last {}",
+            explain(&r)
+        );
+        r = diagnose(sim);
     }
+    for i in 1..=STEADY_RUNS {
+        r = diagnose(sim);
+        assert!(
+            ok(&r),
+            "{what}: held, then failed on run {i} after: {}",
+            explain(&r)
+        );
+    }
+    r
 }
 
 fn set(codes: &[&str]) -> BTreeSet<String> {
