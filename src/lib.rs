@@ -26,3 +26,6 @@ pub mod errors;
 pub mod model;
 pub mod sources;
 pub mod ui;
+
+#[cfg(test)]
+mod test_sim;

@@ -3,6 +3,7 @@
 //! pane's session handling, and keys in the wrong place.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use k8s_openapi::api::core::v1::{Container, Pod};
 
 use super::scale::ScaleRequest;
 use super::{ActionEvent, Effect, Overlay};
@@ -181,8 +182,11 @@ fn logs_sessions_start_stop_and_drop_stale_lines() {
 fn workload_logs_cover_its_pods_and_wrong_keys_only_flash() {
     let mut s = state(false);
     press(&mut s, ":deploy\nl");
-    let effects = s.act.take_effects();
-    assert_eq!(effects.len(), 1, "one stream per pod of the deployment");
+    assert_eq!(
+        s.act.take_effects().len(),
+        1,
+        "the one pod of the deployment"
+    );
     // Keys that mean nothing in the pane, the describe pane or the modal.
     press(&mut s, "xz!\t");
     assert!(flash(&s).contains("does nothing here"));
@@ -218,4 +222,112 @@ fn an_hpa_listed_after_the_modal_opened_still_shows() {
         m.replicas_fight_hpa(),
         "focus stays on replicas, with the warning"
     );
+}
+
+/// A pod of ReplicaSet `rs` in `ns` on `node`, running `containers`.
+fn pod(ns: &str, name: &str, rs: &str, node: &str, containers: &[&str]) -> Pod {
+    let mut p = fixtures::running_fargate_pod();
+    p.metadata.name = Some(name.to_owned());
+    p.metadata.namespace = Some(ns.to_owned());
+    if let Some(o) = p
+        .metadata
+        .owner_references
+        .as_mut()
+        .and_then(|o| o.first_mut())
+    {
+        o.name = rs.to_owned();
+    }
+    let spec = p.spec.as_mut().expect("spec");
+    spec.node_name = Some(node.to_owned());
+    spec.containers = containers
+        .iter()
+        .map(|c| Container {
+            name: (*c).to_owned(),
+            ..Container::default()
+        })
+        .collect();
+    p
+}
+
+/// The pods each `LogStart` in `effects` tails, in order.
+fn started(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .map(|e| match e {
+            Effect::LogStart { request, .. } => {
+                assert_eq!(request.container, None, "every container of the pod");
+                request.pod.clone()
+            }
+            other => panic!("not a log start: {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn workload_logs_open_one_stream_per_pod_and_follow_new_pods() {
+    let mut s = state(false);
+    // service-6b7c-x1 (the fixture's) plus two more of the deployment on another
+    // node, one with a sidecar; a pod of another workload and one of a namesake
+    // ReplicaSet in another namespace, which must not be tailed.
+    let rows = vec![
+        pod(
+            "tb-demo",
+            "service-6b7c-x2",
+            "service-6b7c",
+            "ip-10-0-2-7",
+            &["service", "envoy"],
+        ),
+        pod(
+            "tb-demo",
+            "service-6b7c-x3",
+            "service-6b7c",
+            "ip-10-0-2-7",
+            &["service"],
+        ),
+        pod(
+            "tb-demo",
+            "worker-9f8e-a1",
+            "worker-9f8e",
+            "ip-10-0-2-7",
+            &["worker"],
+        ),
+        pod(
+            "other",
+            "service-6b7c-y1",
+            "service-6b7c",
+            "ip-10-0-2-7",
+            &["service"],
+        ),
+    ];
+    for p in &rows {
+        update(
+            &mut s,
+            Event::Source(kube("terrax", KubeUpdate::Pods(Change::Apply(p.into())))),
+        );
+    }
+    press(&mut s, ":deploy\nl");
+    let effects = s.act.take_effects();
+    assert_eq!(
+        started(&effects),
+        ["service-6b7c-x1", "service-6b7c-x2", "service-6b7c-x3"]
+    );
+    // A tick with the same pods starts nothing more; a new pod gets one stream.
+    update(&mut s, Event::Tick(jiff::Timestamp::UNIX_EPOCH));
+    assert!(s.act.take_effects().is_empty(), "no duplicate streams");
+    let x4 = pod(
+        "tb-demo",
+        "service-6b7c-x4",
+        "service-6b7c",
+        "ip-10-0-3-9",
+        &["service"],
+    );
+    update(
+        &mut s,
+        Event::Source(kube(
+            "terrax",
+            KubeUpdate::Pods(Change::Apply((&x4).into())),
+        )),
+    );
+    update(&mut s, Event::Tick(jiff::Timestamp::UNIX_EPOCH));
+    assert_eq!(started(&s.act.take_effects()), ["service-6b7c-x4"]);
 }

@@ -20,6 +20,8 @@ pub mod describe;
 pub mod events;
 pub mod exec;
 #[cfg(test)]
+mod exec_tests;
+#[cfg(test)]
 mod flow_tests;
 pub mod keys;
 pub mod logs;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::snapshot::sync;
+use super::snapshot::{Expected, sync};
 use super::state::State;
 use crate::cli::OutputFormat;
 use crate::diagnose::{self, report};
@@ -19,10 +19,9 @@ pub async fn run(
     limit: Duration,
 ) -> (String, Vec<String>, u8) {
     let (tx, mut rx) = mpsc::channel(4096);
+    let expected = Expected::of(&plan);
     let mut tasks = sources::spawn_all(plan, tx);
-    // Let every source announce itself before judging "settled".
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    sync(&mut state, &mut rx, limit).await;
+    sync(&mut state, &mut rx, &expected, limit).await;
     tasks.abort_all();
     // Bounded wait is over: a cluster that never answered is unreachable.
     let silent: Vec<String> = state

@@ -12,4 +12,6 @@ pub mod nav;
 pub mod run;
 pub mod snapshot;
 pub mod state;
+#[cfg(test)]
+mod sync_tests;
 pub mod update;

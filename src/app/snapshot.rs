@@ -32,22 +32,71 @@ pub fn parse_size(s: &str) -> Result<(u16, u16), String> {
     }
 }
 
-/// Feeds source updates into `state` until every source has answered once
-/// (then a short settle period for follow-up events) and every gateway shows
-/// its nodes, or `limit` passes.
+/// The sources a plan starts, by the names they announce themselves with:
+/// "settled" means nothing until each of them has spoken.
+#[derive(Debug, Clone, Default)]
+pub struct Expected {
+    clusters: Vec<String>,
+    /// (gateway, the context whose pods it runs on)
+    gateways: Vec<(String, Option<String>)>,
+    regions: Vec<String>,
+}
+
+impl Expected {
+    pub fn of(plan: &Plan) -> Self {
+        Expected {
+            clusters: plan.contexts.clone(),
+            gateways: plan
+                .gateways
+                .iter()
+                .map(|g| (g.name.clone(), g.context.clone()))
+                .collect(),
+            regions: plan
+                .aws
+                .as_ref()
+                .map(|a| a.regions.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Every source has announced itself. A gateway on a cluster that failed
+    /// before its pods could be listed never will: the cluster's error stands for it.
+    fn announced(&self, fleet: &crate::model::fleet::Fleet) -> bool {
+        let failed = |c: &Option<String>| {
+            c.as_ref()
+                .and_then(|c| fleet.clusters.get(c))
+                .is_some_and(|c| c.connection.error().is_some())
+        };
+        self.clusters.iter().all(|c| fleet.clusters.contains_key(c))
+            && self
+                .gateways
+                .iter()
+                .all(|(g, c)| fleet.gateways.contains_key(g) || failed(c))
+            && self.regions.iter().all(|r| fleet.aws.contains_key(r))
+    }
+}
+
+/// Feeds source updates into `state` until every expected source has
+/// answered and the fleet stayed settled for a short period (follow-up
+/// events), and every gateway shows its nodes, or `limit` passes.
 pub async fn sync(
     state: &mut State,
     rx: &mut mpsc::Receiver<crate::model::fleet::SourceUpdate>,
+    expected: &Expected,
     limit: Duration,
 ) {
     let deadline = tokio::time::Instant::now() + limit;
-    sync_sources(state, rx, deadline).await;
+    sync_sources(state, rx, expected, deadline).await;
     settle_gateways(state, rx, deadline).await;
 }
+
+/// How long the fleet must stay settled before it is judged.
+const SETTLE: Duration = Duration::from_millis(700);
 
 async fn sync_sources(
     state: &mut State,
     rx: &mut mpsc::Receiver<crate::model::fleet::SourceUpdate>,
+    expected: &Expected,
     deadline: tokio::time::Instant,
 ) {
     let limit = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -61,17 +110,31 @@ async fn sync_sources(
             );
             return;
         }
-        if settled_at.is_none() && state.fleet.settled() {
-            settled_at = Some(now);
-        }
+        // A source that goes back to syncing (a relist, a new node) restarts the period.
+        settled_at = match (
+            settled_at,
+            expected.announced(&state.fleet) && state.fleet.settled(),
+        ) {
+            (_, false) => None,
+            (None, true) => Some(now),
+            (Some(t), true) => Some(t),
+        };
         if let Some(t) = settled_at
-            && now.duration_since(t) >= Duration::from_millis(700)
+            && now.duration_since(t) >= SETTLE
         {
             return;
         }
-        let wait = deadline.min(now + Duration::from_millis(100));
-        if let Ok(Some(u)) = tokio::time::timeout_at(wait, rx.recv()).await {
-            update(state, Event::Source(u));
+        let wait = match settled_at {
+            Some(t) => deadline.min(t + SETTLE),
+            None => deadline,
+        };
+        match tokio::time::timeout_at(wait, rx.recv()).await {
+            Ok(Some(u)) => {
+                update(state, Event::Source(u));
+            }
+            // Every source ended: nothing more can change.
+            Ok(None) => return,
+            Err(_) => {}
         }
     }
 }
@@ -84,10 +147,9 @@ pub async fn render(
     limit: Duration,
 ) -> anyhow::Result<Buffer> {
     let (tx, mut rx) = mpsc::channel(4096);
+    let expected = Expected::of(&plan);
     let mut tasks = sources::spawn_all(plan, tx);
-    // Let every source announce itself before judging "settled".
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    sync(&mut state, &mut rx, limit).await;
+    sync(&mut state, &mut rx, &expected, limit).await;
     tasks.abort_all();
     state.now = jiff::Timestamp::now();
     state.refresh_findings();
@@ -128,13 +190,17 @@ async fn settle_gateways(
             return;
         }
         let wait = deadline.min(now + Duration::from_millis(100));
-        if let Ok(Some(u)) = tokio::time::timeout_at(wait, rx.recv()).await {
-            super::update::update(state, super::update::Event::Source(u));
-            let n = count(state);
-            if n != seen {
-                seen = n;
-                quiet_since = tokio::time::Instant::now();
+        match tokio::time::timeout_at(wait, rx.recv()).await {
+            Ok(Some(u)) => {
+                super::update::update(state, super::update::Event::Source(u));
+                let n = count(state);
+                if n != seen {
+                    seen = n;
+                    quiet_since = tokio::time::Instant::now();
+                }
             }
+            Ok(None) => return,
+            Err(_) => {}
         }
     }
 }

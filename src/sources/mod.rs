@@ -4,6 +4,8 @@
 
 pub mod aws;
 pub mod cluster;
+#[cfg(test)]
+mod cluster_tests;
 pub mod errors;
 pub mod kong;
 pub mod plan;

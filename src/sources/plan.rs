@@ -74,3 +74,161 @@ impl Plan {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kubeconfig with contexts `a`, `b`, `c`, current `b`, in a temp dir.
+    fn kubeconfig() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kubeconfig");
+        let ctx = |n: &str| format!("- name: {n}\n  context: {{cluster: {n}, user: {n}}}\n");
+        let cluster =
+            |n: &str| format!("- name: {n}\n  cluster: {{server: 'https://{n}.example:443'}}\n");
+        let user = |n: &str| format!("- name: {n}\n  user: {{token: t-{n}}}\n");
+        let names = ["a", "b", "c"];
+        let text = format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: b\ncontexts:\n{}clusters:\n{}users:\n{}",
+            names.map(ctx).concat(),
+            names.map(cluster).concat(),
+            names.map(user).concat(),
+        );
+        std::fs::write(&path, text).expect("write kubeconfig");
+        (dir, path)
+    }
+
+    fn args(path: &std::path::Path) -> ConnectionArgs {
+        ConnectionArgs {
+            kubeconfig: Some(path.to_owned()),
+            ..ConnectionArgs::default()
+        }
+    }
+
+    fn contexts(args: &ConnectionArgs, cfg: &FleetConfig) -> Vec<String> {
+        Plan::resolve(args, cfg).expect("resolves").contexts
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn contexts_come_from_flags_then_config_then_the_current_context() {
+        let (_dir, path) = kubeconfig();
+        let none = FleetConfig::default();
+        assert_eq!(contexts(&args(&path), &none), ["b"]);
+        let cfg = FleetConfig {
+            contexts: strings(&["c"]),
+            ..FleetConfig::default()
+        };
+        assert_eq!(contexts(&args(&path), &cfg), ["c"]);
+        let flags = ConnectionArgs {
+            contexts: strings(&["a", "c"]),
+            ..args(&path)
+        };
+        assert_eq!(contexts(&flags, &cfg), ["a", "c"]);
+        let all = ConnectionArgs {
+            all_contexts: true,
+            ..args(&path)
+        };
+        assert_eq!(contexts(&all, &cfg), ["a", "b", "c"]);
+        let all_cfg = FleetConfig {
+            all_contexts: true,
+            ..FleetConfig::default()
+        };
+        assert_eq!(contexts(&args(&path), &all_cfg), ["a", "b", "c"]);
+        // The kubeconfig path may come from the config file too.
+        let from_cfg = FleetConfig {
+            kubeconfig: Some(path.clone()),
+            ..FleetConfig::default()
+        };
+        assert_eq!(contexts(&ConnectionArgs::default(), &from_cfg), ["b"]);
+    }
+
+    #[test]
+    fn an_unknown_context_is_one_clear_error() {
+        let (_dir, path) = kubeconfig();
+        let flags = ConnectionArgs {
+            contexts: strings(&["a", "prod"]),
+            ..args(&path)
+        };
+        let err = Plan::resolve(&flags, &FleetConfig::default()).expect_err("prod is unknown");
+        assert_eq!(
+            err.to_string(),
+            "context \"prod\" is not in the kubeconfig (known: a, b, c)"
+        );
+        let cfg = FleetConfig {
+            contexts: strings(&["staging"]),
+            ..FleetConfig::default()
+        };
+        let err = Plan::resolve(&args(&path), &cfg).expect_err("staging is unknown");
+        assert!(matches!(err, PlanError::UnknownContext(c, _) if c == "staging"));
+    }
+
+    #[test]
+    fn an_unreadable_kubeconfig_names_its_path_on_one_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kubeconfig");
+        std::fs::write(&path, "contexts: [\n  {name: \n").expect("write");
+        let err = Plan::resolve(&args(&path), &FleetConfig::default()).expect_err("bad yaml");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(&format!("kubeconfig {}: ", path.display())),
+            "{msg}"
+        );
+        assert!(!msg.contains('\n'), "{msg}");
+    }
+
+    #[test]
+    fn namespace_regions_profile_and_gateways() {
+        let (_dir, path) = kubeconfig();
+        let gateway = GatewayConfig {
+            name: "edge".into(),
+            context: Some("a".into()),
+            namespace: Some("kong".into()),
+            selector: Some("app=kong".into()),
+            admin_port: None,
+            admin_urls: Vec::new(),
+            ecs_service: None,
+            admin_token: None,
+        };
+        let cfg = FleetConfig {
+            aws: Some(AwsConfig {
+                regions: strings(&["eu-west-1"]),
+                profile: Some("ops".into()),
+                ..AwsConfig::default()
+            }),
+            gateways: vec![gateway.clone()],
+            ..FleetConfig::default()
+        };
+        let plan = Plan::resolve(&args(&path), &cfg).expect("resolves");
+        assert_eq!(plan.namespace, None);
+        assert_eq!(plan.gateways, [gateway]);
+        let aws = plan.aws.expect("regions from the config");
+        assert_eq!(
+            (aws.regions, aws.profile),
+            (strings(&["eu-west-1"]), Some("ops".into()))
+        );
+
+        let flags = ConnectionArgs {
+            namespace: Some("shop".into()),
+            regions: strings(&["us-east-1", "us-west-2"]),
+            profile: Some("oncall".into()),
+            ..args(&path)
+        };
+        let plan = Plan::resolve(&flags, &cfg).expect("resolves");
+        assert_eq!(plan.namespace.as_deref(), Some("shop"));
+        let aws = plan.aws.expect("regions from the flags");
+        assert_eq!(aws.regions, ["us-east-1", "us-west-2"]);
+        assert_eq!(aws.profile.as_deref(), Some("oncall"));
+
+        // A profile without any region polls nothing.
+        let profile_only = ConnectionArgs {
+            profile: Some("oncall".into()),
+            ..args(&path)
+        };
+        let plan = Plan::resolve(&profile_only, &FleetConfig::default()).expect("resolves");
+        assert!(plan.aws.is_none() && plan.gateways.is_empty());
+    }
+}
