@@ -2,13 +2,14 @@
 //! conditions that say whether the HPA can do its job.
 
 use super::common::{age_cell, clusters, empty_reason, multi, ns_ok};
+use super::legacy::{LegacyModel, LegacyRow, col, fill};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::hpa::HpaRow;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill, num};
+use crate::ui::table::{cell, num};
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build(state: &State, entry: &NavEntry) -> LegacyModel {
     let scope = state.scope_of(entry);
     let multi = multi(state, &scope);
     let mut rows = Vec::new();
@@ -67,7 +68,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     Role::Warn,
                 ));
             }
-            rows.push(TableRow {
+            rows.push(LegacyRow {
                 id: format!("{}/{}/{}", c.name, h.namespace, h.name),
                 group: 0,
                 cells,
@@ -97,7 +98,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         col("AGE", 4),
         fill("METRICS (current/target)"),
     ]);
-    TableModel {
+    LegacyModel {
         columns,
         groups: vec![],
         rows,

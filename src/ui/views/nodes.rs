@@ -5,14 +5,15 @@
 use std::collections::HashMap;
 
 use super::common::{age_cell, clusters, empty_reason, multi};
+use super::legacy::{LegacyModel, LegacyRow, col, fill};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::node::NodeKind;
 use crate::model::pod::PodRow;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill};
+use crate::ui::table::cell;
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build(state: &State, entry: &NavEntry) -> LegacyModel {
     let scope = state.scope_of(entry);
     let multi = multi(state, &scope);
     let mut rows = Vec::new();
@@ -105,7 +106,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             if n.kind == NodeKind::Fargate {
                 detail.push(("Fargate: the node's cpu/memory are the host's; the pod is billed for CapacityProvisioned".into(), Role::Muted));
             }
-            rows.push(TableRow {
+            rows.push(LegacyRow {
                 id: format!("{}/{}", c.name, n.name),
                 group,
                 cells,
@@ -131,7 +132,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         col("AGE", 4),
         fill("HOSTED POD"),
     ]);
-    TableModel {
+    LegacyModel {
         columns,
         groups: vec![
             "Fargate".into(),

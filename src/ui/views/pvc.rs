@@ -2,13 +2,14 @@
 //! and where that pod runs — enough to see a WaitForFirstConsumer deadlock.
 
 use super::common::{clusters, empty_reason, latest_warnings, multi, ns_ok, placement};
+use super::legacy::{LegacyModel, LegacyRow, col, fill};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::pod::PodHealth;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill};
+use crate::ui::table::cell;
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build(state: &State, entry: &NavEntry) -> LegacyModel {
     let scope = state.scope_of(entry);
     let multi = multi(state, &scope);
     let mut rows = Vec::new();
@@ -103,7 +104,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     detail.push((format!("consumer {}: {msg}", pod.name), Role::Warn));
                 }
             }
-            rows.push(TableRow {
+            rows.push(LegacyRow {
                 id: format!("{}/{}/{}", c.name, p.namespace, p.name),
                 group: 0,
                 cells,
@@ -132,7 +133,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         col("CONSUMER", 22),
         fill("RUNS ON"),
     ]);
-    TableModel {
+    LegacyModel {
         columns,
         groups: vec![],
         rows,

@@ -2,12 +2,13 @@
 //! and the HPA that owns their scale.
 
 use super::common::{age_cell, clusters, empty_reason, multi, ns_ok};
+use super::legacy::{LegacyModel, LegacyRow, col, fill};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill};
+use crate::ui::table::{Cell, cell};
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build(state: &State, entry: &NavEntry) -> LegacyModel {
     let scope = state.scope_of(entry);
     let multi = multi(state, &scope);
     let mut rows = Vec::new();
@@ -90,7 +91,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 let metrics: Vec<String> = h.metrics.iter().map(|m| m.text()).collect();
                 detail.push((metrics.join(" · "), Role::Text));
             }
-            rows.push(TableRow {
+            rows.push(LegacyRow {
                 id: format!("{}/{}/{}/{}", c.name, w.kind.label(), w.namespace, w.name),
                 group: 0,
                 cells,
@@ -118,7 +119,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         col("AGE", 5),
         fill("HPA"),
     ]);
-    TableModel {
+    LegacyModel {
         columns,
         groups: vec![],
         rows,
