@@ -25,11 +25,11 @@ use crate::ui::table::TableModel;
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     match entry.kind() {
         ViewKind::Fleet => fleet::build(state, entry).into(),
-        ViewKind::Nodes => nodes::build(state, entry).into(),
+        ViewKind::Nodes => nodes::build(state, entry),
         ViewKind::Pods => pods::build(state, entry),
-        ViewKind::Workloads => workloads::build(state, entry).into(),
-        ViewKind::Hpa => hpa::build(state, entry).into(),
-        ViewKind::Pvc => pvc::build(state, entry).into(),
+        ViewKind::Workloads => workloads::build(state, entry),
+        ViewKind::Hpa => hpa::build(state, entry),
+        ViewKind::Pvc => pvc::build(state, entry),
         ViewKind::Gateways => gateways::build(state, entry).into(),
         ViewKind::Upstreams => upstreams::build(state, entry).into(),
         ViewKind::Targets => targets::build(state, entry).into(),
