@@ -5,7 +5,7 @@
 //! effect they produce.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use fleetdeck::app::nav::ViewKind;
+use fleetdeck::app::nav::{NavEntry, Scope, ViewKind};
 use fleetdeck::app::snapshot::frame;
 use fleetdeck::app::state::State;
 use fleetdeck::app::update::{Event, update};
@@ -581,6 +581,62 @@ fn row_ids(state: &State) -> Vec<String> {
             Line::Group(..) => None,
         })
         .collect()
+}
+
+#[test]
+fn every_row_has_one_cell_per_column_with_and_without_the_cluster_column() {
+    let gateway = Scope {
+        gateway: Some("kong".into()),
+        ..Scope::default()
+    };
+    let upstream = Scope {
+        upstream: Some("service.tb-demo.8080.svc".into()),
+        ..gateway.clone()
+    };
+    let entries = [
+        NavEntry::new(ViewKind::Fleet, Scope::default()),
+        NavEntry::new(ViewKind::Nodes, Scope::default()),
+        NavEntry::new(ViewKind::Pods, Scope::default()),
+        NavEntry::new(ViewKind::Workloads, Scope::default()),
+        NavEntry::new(ViewKind::Hpa, Scope::default()),
+        NavEntry::new(ViewKind::Pvc, Scope::default()),
+        NavEntry::new(ViewKind::Gateways, Scope::default()),
+        NavEntry::new(ViewKind::Upstreams, gateway),
+        NavEntry::new(ViewKind::Targets, upstream),
+        NavEntry::new(ViewKind::Aws, Scope::default()),
+        NavEntry::new(ViewKind::Findings, Scope::default()),
+    ];
+    let mut state = fleet_state();
+    state.refresh_findings();
+    for scope in [None, Some("terrax-fargate")] {
+        state.cluster_scope = scope.map(Into::into);
+        for entry in &entries {
+            let model = views::build(&state, entry);
+            let view = entry.kind();
+            assert!(!model.rows.is_empty(), "{view:?} has rows in the fixture");
+            let ids: Vec<&str> = model.columns.iter().map(|c| c.id).collect();
+            let has_cluster = ids.contains(&"cluster");
+            // Fleet and AWS list clusters as their subject; the rest add CLUSTER for many.
+            if ![ViewKind::Fleet, ViewKind::Aws].contains(&view) {
+                let kube = ![
+                    ViewKind::Gateways,
+                    ViewKind::Upstreams,
+                    ViewKind::Targets,
+                    ViewKind::Findings,
+                ]
+                .contains(&view);
+                assert_eq!(has_cluster, kube && scope.is_none(), "{view:?} {ids:?}");
+            }
+            for (i, row) in model.rows.iter().enumerate() {
+                assert_eq!(
+                    model.cells(i).len(),
+                    ids.len(),
+                    "{view:?} row {} under {ids:?}",
+                    row.id
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -7,7 +7,6 @@ pub mod findings;
 pub mod fleet;
 pub mod gateways;
 pub mod hpa;
-mod legacy;
 pub mod logs;
 pub mod nodes;
 pub mod overlay;
@@ -24,16 +23,16 @@ use crate::ui::table::TableModel;
 
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     match entry.kind() {
-        ViewKind::Fleet => fleet::build(state, entry).into(),
+        ViewKind::Fleet => fleet::build(state, entry),
         ViewKind::Nodes => nodes::build(state, entry),
         ViewKind::Pods => pods::build(state, entry),
         ViewKind::Workloads => workloads::build(state, entry),
         ViewKind::Hpa => hpa::build(state, entry),
         ViewKind::Pvc => pvc::build(state, entry),
-        ViewKind::Gateways => gateways::build(state, entry).into(),
-        ViewKind::Upstreams => upstreams::build(state, entry).into(),
-        ViewKind::Targets => targets::build(state, entry).into(),
-        ViewKind::Aws => aws::build(state, entry).into(),
-        ViewKind::Findings => findings::build(state, entry).into(),
+        ViewKind::Gateways => gateways::build(state, entry),
+        ViewKind::Upstreams => upstreams::build(state, entry),
+        ViewKind::Targets => targets::build(state, entry),
+        ViewKind::Aws => aws::build(state, entry),
+        ViewKind::Findings => findings::build(state, entry),
     }
 }
