@@ -5,7 +5,7 @@
 //! effect they produce.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use fleetdeck::app::nav::ViewKind;
+use fleetdeck::app::nav::{NavEntry, Scope, ViewKind};
 use fleetdeck::app::snapshot::frame;
 use fleetdeck::app::state::State;
 use fleetdeck::app::update::{Event, update};
@@ -20,6 +20,8 @@ use fleetdeck::model::fleet::SourceUpdate;
 use fleetdeck::model::kong::{KongDb, KongNode, KongTarget, KongUpstream, KongVia};
 use fleetdeck::model::store::Change;
 use fleetdeck::ui::svg::to_text;
+use fleetdeck::ui::table::Line;
+use fleetdeck::ui::views;
 use serde_json::Value;
 
 const NOW: &str = "2024-01-01T12:00:00Z";
@@ -491,7 +493,7 @@ fn command_completion_namespace_scope_and_sort() {
     press(&mut state, "0");
     assert_eq!(state.namespace_scope, None);
     press(&mut state, ">!");
-    assert_eq!(state.entry().sort, Some((0, true)));
+    assert_eq!(state.entry().sort, Some(("cluster", true)));
 }
 
 #[test]
@@ -565,4 +567,101 @@ fn enter_on_a_finding_jumps_to_its_object() {
     );
     press(&mut state, "\u{1b}");
     assert_eq!(state.entry().kind(), ViewKind::Findings);
+}
+
+/// Names of the rows as the table shows them, top to bottom.
+fn row_ids(state: &State) -> Vec<String> {
+    let entry = state.entry();
+    let model = views::build(state, entry);
+    model
+        .arrange(&entry.filter, entry.sort)
+        .iter()
+        .filter_map(|l| match l {
+            Line::Row(i) => Some(model.rows[*i].id.clone()),
+            Line::Group(..) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_row_has_one_cell_per_column_with_and_without_the_cluster_column() {
+    let gateway = Scope {
+        gateway: Some("kong".into()),
+        ..Scope::default()
+    };
+    let upstream = Scope {
+        upstream: Some("service.tb-demo.8080.svc".into()),
+        ..gateway.clone()
+    };
+    let entries = [
+        NavEntry::new(ViewKind::Fleet, Scope::default()),
+        NavEntry::new(ViewKind::Nodes, Scope::default()),
+        NavEntry::new(ViewKind::Pods, Scope::default()),
+        NavEntry::new(ViewKind::Workloads, Scope::default()),
+        NavEntry::new(ViewKind::Hpa, Scope::default()),
+        NavEntry::new(ViewKind::Pvc, Scope::default()),
+        NavEntry::new(ViewKind::Gateways, Scope::default()),
+        NavEntry::new(ViewKind::Upstreams, gateway),
+        NavEntry::new(ViewKind::Targets, upstream),
+        NavEntry::new(ViewKind::Aws, Scope::default()),
+        NavEntry::new(ViewKind::Findings, Scope::default()),
+    ];
+    let mut state = fleet_state();
+    state.refresh_findings();
+    for scope in [None, Some("terrax-fargate")] {
+        state.cluster_scope = scope.map(Into::into);
+        for entry in &entries {
+            let model = views::build(&state, entry);
+            let view = entry.kind();
+            assert!(!model.rows.is_empty(), "{view:?} has rows in the fixture");
+            let ids: Vec<&str> = model.columns.iter().map(|c| c.id).collect();
+            let has_cluster = ids.contains(&"cluster");
+            // Fleet and AWS list clusters as their subject; the rest add CLUSTER for many.
+            if ![ViewKind::Fleet, ViewKind::Aws].contains(&view) {
+                let kube = ![
+                    ViewKind::Gateways,
+                    ViewKind::Upstreams,
+                    ViewKind::Targets,
+                    ViewKind::Findings,
+                ]
+                .contains(&view);
+                assert_eq!(has_cluster, kube && scope.is_none(), "{view:?} {ids:?}");
+            }
+            for (i, row) in model.rows.iter().enumerate() {
+                assert_eq!(
+                    model.cells(i).len(),
+                    ids.len(),
+                    "{view:?} row {} under {ids:?}",
+                    row.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn sort_by_name_stays_on_name_when_the_cluster_column_appears() {
+    let mut state = fleet_state();
+    state.cluster_scope = Some("terrax-fargate".into());
+    press(&mut state, ":pods\n>>");
+    assert_eq!(state.entry().sort, Some(("name", false)));
+    let one = row_ids(&state);
+    let name = |id: &String| id.rsplit('/').next().unwrap_or_default().to_owned();
+    let mut by_name = one.clone();
+    by_name.sort_by_key(name);
+    assert_eq!(one, by_name, "sorted by pod name in one cluster");
+    // All clusters: CLUSTER is now the first column, the sort is still NAME.
+    press(&mut state, "0");
+    assert_eq!(state.cluster_scope, None);
+    assert_eq!(state.entry().sort, Some(("name", false)));
+    let all = row_ids(&state);
+    let mut by_name = all.clone();
+    by_name.sort_by_key(name);
+    assert_eq!(all, by_name, "still sorted by pod name across clusters");
+    let s = screen(&state);
+    assert!(s.contains("CLUSTER") && s.contains("NAME↑"), "{s}");
+    // The namespace order differs, so the check above can tell them apart.
+    press(&mut state, "<");
+    assert_eq!(state.entry().sort, Some(("namespace", false)));
+    assert_ne!(row_ids(&state), all);
 }

@@ -1,11 +1,18 @@
 //! AWS: per region, EKS clusters, Fargate profiles, node groups, ECS clusters,
 //! services and tasks.
 
+use jiff::Timestamp;
+
 use super::common::state_cell;
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill};
+use crate::model::aws::{
+    EcsClusterRow, EcsServiceRow, EcsTaskRow, EksClusterRow, FargateProfileRow, NodegroupRow,
+};
+use crate::model::fleet::AwsRegion;
+use crate::ui::columns::{Builder, Column, Spec};
+use crate::ui::table::{Cell, TableModel, TableRow, cell};
 
 const REGIONS: usize = 0;
 const EKS: usize = 1;
@@ -15,230 +22,155 @@ const ECS: usize = 4;
 const SERVICES: usize = 5;
 const TASKS: usize = 6;
 
-fn row(
-    id: String,
-    group: usize,
-    cells: Vec<crate::ui::table::Cell>,
-    target: Option<Target>,
-) -> TableRow {
-    TableRow {
-        id,
-        group,
-        cells,
-        target,
-        detail: vec![],
-    }
+/// One row of the AWS view: a region, or one thing in it.
+pub enum AwsFacts<'a> {
+    Region(&'a AwsRegion, Timestamp),
+    Eks(&'a str, &'a EksClusterRow),
+    Profile(&'a str, &'a FargateProfileRow),
+    Nodegroup(&'a str, &'a NodegroupRow),
+    Ecs(&'a str, &'a EcsClusterRow),
+    Service(&'a str, &'a EcsServiceRow),
+    Task(&'a str, &'a EcsTaskRow),
 }
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
-    let scope = &entry.scope;
-    let mut rows = Vec::new();
-    let want_cluster = |c: &str| scope.ecs_cluster.as_ref().is_none_or(|e| e == c);
-    let eks_ok = scope.ecs_cluster.is_none() && scope.task.is_none();
-    for r in state.fleet.aws.values() {
-        if scope.region.as_ref().is_some_and(|s| *s != r.region) {
-            continue;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwsColumn {
+    Region,
+    Cluster,
+    Name,
+    Status,
+    Size,
+    Detail,
+}
+
+impl Column for AwsColumn {
+    type Row<'a> = AwsFacts<'a>;
+    const ALL: &'static [Self] = &[
+        AwsColumn::Region,
+        AwsColumn::Cluster,
+        AwsColumn::Name,
+        AwsColumn::Status,
+        AwsColumn::Size,
+        AwsColumn::Detail,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            AwsColumn::Region => Spec::fixed("region", "REGION", 11),
+            AwsColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 18),
+            AwsColumn::Name => Spec::fixed("name", "NAME", 34),
+            AwsColumn::Status => Spec::fixed("status", "STATUS", 12),
+            AwsColumn::Size => Spec::fixed("size", "SIZE", 20),
+            AwsColumn::Detail => Spec::fill("detail", "DETAIL"),
         }
-        let reg = &r.region;
-        let mut region_row = row(
-            format!("region/{reg}"),
-            REGIONS,
-            vec![
-                cell(reg, Role::Text),
-                cell("-", Role::Muted),
-                cell(reg, Role::Text),
-                state_cell(&r.state, state.now),
-                cell("", Role::Muted),
-            ],
-            None,
-        );
-        if let Some(e) = r.state.error() {
-            region_row.cells.push(cell(
-                format!("{}: {}", e.short(), e.message()),
-                Role::Critical,
-            ));
-        }
-        rows.push(region_row);
-        if eks_ok {
-            for c in &r.rows.eks {
-                let role = if c.status == "ACTIVE" {
-                    Role::Ok
-                } else {
-                    Role::Warn
-                };
-                rows.push(row(
-                    format!("eks/{reg}/{}", c.name),
-                    EKS,
-                    vec![
-                        cell(reg, Role::Muted),
-                        cell(&c.name, Role::Text),
-                        cell(&c.name, Role::Text),
-                        cell(&c.status, role),
-                        cell(
-                            c.version
-                                .clone()
-                                .map(|v| format!("v{v}"))
-                                .unwrap_or_default(),
-                            Role::Muted,
-                        ),
-                        cell(c.endpoint.clone().unwrap_or_default(), Role::Muted),
-                    ],
-                    state
-                        .fleet
-                        .clusters
-                        .keys()
-                        .find(|k| k.rsplit('/').next() == Some(&c.name))
-                        .map(|k| Target::Cluster(k.clone())),
-                ));
-            }
-            for p in &r.rows.profiles {
-                let role = if p.status == "ACTIVE" {
-                    Role::Ok
-                } else {
-                    Role::Warn
-                };
-                rows.push(row(
-                    format!("fp/{reg}/{}/{}", p.cluster, p.name),
-                    PROFILES,
-                    vec![
-                        cell(reg, Role::Muted),
-                        cell(&p.cluster, Role::Text),
-                        cell(&p.name, Role::Fargate),
-                        cell(&p.status, role),
-                        cell("", Role::Muted),
-                        cell(p.selectors.join("; "), Role::Text),
-                    ],
-                    None,
-                ));
-            }
-            for g in &r.rows.nodegroups {
-                let role = if g.status == "ACTIVE" {
-                    Role::Ok
-                } else {
-                    Role::Warn
-                };
-                let mut detail = format!(
-                    "{} {}",
-                    g.capacity_type.as_deref().unwrap_or("-"),
-                    g.instance_types.join(",")
-                );
-                if !g.issues.is_empty() {
-                    detail = format!("{detail} · {}", g.issues.join("; "));
+    }
+
+    fn cell(self, r: &AwsFacts<'_>) -> Cell {
+        use AwsColumn as C;
+        match *r {
+            AwsFacts::Region(reg, now) => match self {
+                C::Region | C::Name => cell(&reg.region, Role::Text),
+                C::Cluster => cell("-", Role::Muted),
+                C::Status => state_cell(&reg.state, now),
+                C::Size => cell("", Role::Muted),
+                C::Detail => match reg.state.error() {
+                    Some(e) => cell(format!("{}: {}", e.short(), e.message()), Role::Critical),
+                    None => cell("", Role::Muted),
+                },
+            },
+            AwsFacts::Eks(reg, c) => match self {
+                C::Region => cell(reg, Role::Muted),
+                C::Cluster | C::Name => cell(&c.name, Role::Text),
+                C::Status => cell(&c.status, active(&c.status)),
+                C::Size => cell(
+                    c.version
+                        .as_deref()
+                        .map(|v| format!("v{v}"))
+                        .unwrap_or_default(),
+                    Role::Muted,
+                ),
+                C::Detail => cell(c.endpoint.as_deref().unwrap_or_default(), Role::Muted),
+            },
+            AwsFacts::Profile(reg, p) => match self {
+                C::Region => cell(reg, Role::Muted),
+                C::Cluster => cell(&p.cluster, Role::Text),
+                C::Name => cell(&p.name, Role::Fargate),
+                C::Status => cell(&p.status, active(&p.status)),
+                C::Size => cell("", Role::Muted),
+                C::Detail => cell(p.selectors.join("; "), Role::Text),
+            },
+            AwsFacts::Nodegroup(reg, g) => match self {
+                C::Region => cell(reg, Role::Muted),
+                C::Cluster => cell(&g.cluster, Role::Text),
+                C::Name => cell(&g.name, Role::Ec2),
+                C::Status => cell(&g.status, active(&g.status)),
+                C::Size => cell(format!("{} ≤ {} ≤ {}", g.min, g.desired, g.max), Role::Text),
+                C::Detail => {
+                    let mut detail = format!(
+                        "{} {}",
+                        g.capacity_type.as_deref().unwrap_or("-"),
+                        g.instance_types.join(",")
+                    );
+                    if !g.issues.is_empty() {
+                        detail = format!("{detail} · {}", g.issues.join("; "));
+                    }
+                    let role = if g.issues.is_empty() {
+                        Role::Muted
+                    } else {
+                        Role::Warn
+                    };
+                    cell(detail, role)
                 }
-                rows.push(row(
-                    format!("ng/{reg}/{}/{}", g.cluster, g.name),
-                    NODEGROUPS,
-                    vec![
-                        cell(reg, Role::Muted),
-                        cell(&g.cluster, Role::Text),
-                        cell(&g.name, Role::Ec2),
-                        cell(&g.status, role),
-                        cell(format!("{} ≤ {} ≤ {}", g.min, g.desired, g.max), Role::Text),
-                        cell(
-                            detail,
-                            if g.issues.is_empty() {
-                                Role::Muted
-                            } else {
-                                Role::Warn
-                            },
-                        ),
-                    ],
-                    None,
-                ));
-            }
-        }
-        for c in r
-            .rows
-            .ecs
-            .iter()
-            .filter(|c| want_cluster(&c.name) && scope.task.is_none())
-        {
-            rows.push(row(
-                format!("ecs/{reg}/{}", c.name),
-                ECS,
-                vec![
-                    cell(reg, Role::Muted),
-                    cell(&c.name, Role::Text),
-                    cell(&c.name, Role::Text),
-                    cell(
-                        &c.status,
-                        if c.status == "ACTIVE" {
-                            Role::Ok
-                        } else {
-                            Role::Warn
-                        },
-                    ),
-                    cell(
-                        format!("{} run {} pend", c.running_tasks, c.pending_tasks),
-                        if c.pending_tasks > 0 {
-                            Role::Warn
-                        } else {
-                            Role::Text
-                        },
-                    ),
-                    cell(format!("{} services", c.services), Role::Muted),
-                ],
-                None,
-            ));
-        }
-        for s in r
-            .rows
-            .services
-            .iter()
-            .filter(|s| want_cluster(&s.cluster) && scope.task.is_none())
-        {
-            let role = if s.running < s.desired {
-                Role::Warn
-            } else {
-                Role::Ok
-            };
-            let mut detail = s.deployments.join(", ");
-            if let Some(e) = &s.last_event {
-                detail = format!("{detail} · {e}");
-            }
-            rows.push(row(
-                format!("svc/{reg}/{}/{}", s.cluster, s.name),
-                SERVICES,
-                vec![
-                    cell(reg, Role::Muted),
-                    cell(&s.cluster, Role::Text),
-                    cell(&s.name, Role::Text),
-                    cell(
-                        &s.status,
-                        if s.status == "ACTIVE" {
-                            Role::Ok
-                        } else {
-                            Role::Warn
-                        },
-                    ),
-                    cell(
-                        format!("{}/{} ({} pend)", s.running, s.desired, s.pending),
-                        role,
-                    ),
-                    cell(detail, Role::Muted),
-                ],
-                None,
-            ));
-        }
-        for t in r.rows.tasks.iter().filter(|t| {
-            want_cluster(&t.cluster) && scope.task.as_ref().is_none_or(|id| *id == t.id)
-        }) {
-            let role = match (t.last_status.as_str(), t.health.as_str()) {
-                ("RUNNING", "UNHEALTHY") => Role::Critical,
-                ("RUNNING", _) => Role::Ok,
-                ("STOPPED", _) => Role::Critical,
-                _ => Role::Warn,
-            };
-            rows.push(row(
-                format!("task/{reg}/{}/{}", t.cluster, t.id),
-                TASKS,
-                vec![
-                    cell(reg, Role::Muted),
-                    cell(&t.cluster, Role::Text),
-                    cell(&t.id, Role::Text),
-                    cell(&t.last_status, role),
-                    cell(&t.health, role),
-                    cell(
+            },
+            AwsFacts::Ecs(reg, c) => match self {
+                C::Region => cell(reg, Role::Muted),
+                C::Cluster | C::Name => cell(&c.name, Role::Text),
+                C::Status => cell(&c.status, active(&c.status)),
+                C::Size => cell(
+                    format!("{} run {} pend", c.running_tasks, c.pending_tasks),
+                    if c.pending_tasks > 0 {
+                        Role::Warn
+                    } else {
+                        Role::Text
+                    },
+                ),
+                C::Detail => cell(format!("{} services", c.services), Role::Muted),
+            },
+            AwsFacts::Service(reg, s) => match self {
+                C::Region => cell(reg, Role::Muted),
+                C::Cluster => cell(&s.cluster, Role::Text),
+                C::Name => cell(&s.name, Role::Text),
+                C::Status => cell(&s.status, active(&s.status)),
+                C::Size => cell(
+                    format!("{}/{} ({} pend)", s.running, s.desired, s.pending),
+                    if s.running < s.desired {
+                        Role::Warn
+                    } else {
+                        Role::Ok
+                    },
+                ),
+                C::Detail => {
+                    let mut detail = s.deployments.join(", ");
+                    if let Some(e) = &s.last_event {
+                        detail = format!("{detail} · {e}");
+                    }
+                    cell(detail, Role::Muted)
+                }
+            },
+            AwsFacts::Task(reg, t) => {
+                let role = match (t.last_status.as_str(), t.health.as_str()) {
+                    ("RUNNING", "UNHEALTHY") => Role::Critical,
+                    ("RUNNING", _) => Role::Ok,
+                    ("STOPPED", _) => Role::Critical,
+                    _ => Role::Warn,
+                };
+                match self {
+                    C::Region => cell(reg, Role::Muted),
+                    C::Cluster => cell(&t.cluster, Role::Text),
+                    C::Name => cell(&t.id, Role::Text),
+                    C::Status => cell(&t.last_status, role),
+                    C::Size => cell(&t.health, role),
+                    C::Detail => cell(
                         format!(
                             "ip {} · service {} · {}",
                             t.ip.as_deref().unwrap_or("-"),
@@ -251,21 +183,112 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                             Role::Muted
                         },
                     ),
-                ],
-                None,
-            ));
+                }
+            }
         }
     }
-    TableModel {
-        columns: vec![
-            col("REGION", 11),
-            col("CLUSTER", 18),
-            col("NAME", 34),
-            col("STATUS", 12),
-            col("SIZE", 20),
-            fill("DETAIL"),
-        ],
-        groups: vec![
+}
+
+/// ACTIVE is fine; anything else (CREATING, DEGRADED…) is worth a look.
+fn active(status: &str) -> Role {
+    if status == "ACTIVE" {
+        Role::Ok
+    } else {
+        Role::Warn
+    }
+}
+
+/// A row with nothing below it when selected.
+fn meta(id: String, group: usize, target: Option<Target>) -> TableRow {
+    TableRow {
+        id,
+        group,
+        target,
+        detail: vec![],
+    }
+}
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
+    let scope = &entry.scope;
+    let mut table = Builder::new(AwsColumn::ALL.to_vec());
+    let want_cluster = |c: &str| scope.ecs_cluster.as_ref().is_none_or(|e| e == c);
+    let eks_ok = scope.ecs_cluster.is_none() && scope.task.is_none();
+    for r in state.fleet.aws.values() {
+        if scope.region.as_ref().is_some_and(|s| *s != r.region) {
+            continue;
+        }
+        let reg = r.region.as_str();
+        table.push(
+            meta(format!("region/{reg}"), REGIONS, None),
+            AwsFacts::Region(r, state.now),
+        );
+        if eks_ok {
+            for c in &r.rows.eks {
+                let target = state
+                    .fleet
+                    .clusters
+                    .keys()
+                    .find(|k| k.rsplit('/').next() == Some(&c.name))
+                    .map(|k| Target::Cluster(k.clone()));
+                table.push(
+                    meta(format!("eks/{reg}/{}", c.name), EKS, target),
+                    AwsFacts::Eks(reg, c),
+                );
+            }
+            for p in &r.rows.profiles {
+                table.push(
+                    meta(format!("fp/{reg}/{}/{}", p.cluster, p.name), PROFILES, None),
+                    AwsFacts::Profile(reg, p),
+                );
+            }
+            for g in &r.rows.nodegroups {
+                table.push(
+                    meta(
+                        format!("ng/{reg}/{}/{}", g.cluster, g.name),
+                        NODEGROUPS,
+                        None,
+                    ),
+                    AwsFacts::Nodegroup(reg, g),
+                );
+            }
+        }
+        for c in r
+            .rows
+            .ecs
+            .iter()
+            .filter(|c| want_cluster(&c.name) && scope.task.is_none())
+        {
+            table.push(
+                meta(format!("ecs/{reg}/{}", c.name), ECS, None),
+                AwsFacts::Ecs(reg, c),
+            );
+        }
+        for s in r
+            .rows
+            .services
+            .iter()
+            .filter(|s| want_cluster(&s.cluster) && scope.task.is_none())
+        {
+            table.push(
+                meta(
+                    format!("svc/{reg}/{}/{}", s.cluster, s.name),
+                    SERVICES,
+                    None,
+                ),
+                AwsFacts::Service(reg, s),
+            );
+        }
+        for t in r.rows.tasks.iter().filter(|t| {
+            want_cluster(&t.cluster) && scope.task.as_ref().is_none_or(|id| *id == t.id)
+        }) {
+            table.push(
+                meta(format!("task/{reg}/{}/{}", t.cluster, t.id), TASKS, None),
+                AwsFacts::Task(reg, t),
+            );
+        }
+    }
+    table.finish(
+        vec![
             "Regions".into(),
             "EKS clusters".into(),
             "Fargate profiles".into(),
@@ -274,7 +297,6 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             "ECS services (running/desired)".into(),
             "ECS tasks".into(),
         ],
-        rows,
-        empty: "no AWS regions configured (--region or [aws] regions in fleetdeck.toml)".into(),
-    }
+        "no AWS regions configured (--region or [aws] regions in fleetdeck.toml)".into(),
+    )
 }

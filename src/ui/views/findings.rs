@@ -4,8 +4,9 @@
 use crate::app::nav::{NavEntry, Target, ViewKind};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::diagnose::{ObjectRef, Severity};
-use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill};
+use crate::diagnose::{Finding, ObjectRef, Severity};
+use crate::ui::columns::{Builder, Column, Spec};
+use crate::ui::table::{Cell, TableModel, TableRow, cell};
 
 pub fn role(s: Severity) -> Role {
     match s {
@@ -60,62 +61,91 @@ pub fn target(o: &ObjectRef) -> Option<Target> {
     })
 }
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
-    let scope = state.scope_of(entry);
-    let rows = state
-        .findings
-        .list
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            f.primary().is_none_or(|o| {
-                scope
-                    .cluster
-                    .as_ref()
-                    .is_none_or(|c| *c == o.cluster || o.cluster.is_empty())
-            })
-        })
-        .map(|(i, f)| {
-            let r = role(f.severity);
-            let object = f.primary().map(ObjectRef::label).unwrap_or_default();
-            let mut detail: Vec<(String, Role)> = vec![(f.cause.clone(), r)];
-            for l in &f.evidence {
-                detail.push((format!("← {}: {}", l.object.label(), l.fact), Role::Text));
-            }
-            if !f.fix.is_empty() {
-                detail.push((format!("fix: {}", f.fix), Role::Ok));
-            }
-            TableRow {
-                id: format!("{i}/{}/{object}", f.code),
-                group: 0,
-                cells: vec![
-                    Cell {
-                        text: format!("{} {}", f.severity.glyph(), f.severity.label()),
-                        role: r,
-                        sort: Some(-(f.severity as i64)),
-                    },
-                    cell(f.code, r),
-                    cell(object, Role::Text),
-                    cell(f.cause.clone(), Role::Text),
-                ],
-                target: f.primary().and_then(target),
-                detail,
-            }
-        })
-        .collect();
-    TableModel {
-        columns: vec![
-            col("SEVERITY", 10),
-            col("CODE", 29),
-            col("OBJECT", 44),
-            fill("CAUSE"),
-        ],
-        groups: vec![],
-        rows,
-        empty: if state.fleet.clusters.is_empty() && state.fleet.gateways.is_empty() {
-            "no sources yet".into()
-        } else {
-            "no findings: nothing is wrong that fleetdeck can see".into()
-        },
+/// A finding and the label of the object it is about.
+pub struct FindingFacts<'a> {
+    finding: &'a Finding,
+    object: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingColumn {
+    Severity,
+    Code,
+    Object,
+    Cause,
+}
+
+impl Column for FindingColumn {
+    type Row<'a> = FindingFacts<'a>;
+    const ALL: &'static [Self] = &[
+        FindingColumn::Severity,
+        FindingColumn::Code,
+        FindingColumn::Object,
+        FindingColumn::Cause,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            FindingColumn::Severity => Spec::fixed("severity", "SEVERITY", 10),
+            FindingColumn::Code => Spec::fixed("code", "CODE", 29),
+            FindingColumn::Object => Spec::fixed("object", "OBJECT", 44),
+            FindingColumn::Cause => Spec::fill("cause", "CAUSE"),
+        }
     }
+
+    fn cell(self, r: &FindingFacts<'_>) -> Cell {
+        let f = r.finding;
+        let sev = role(f.severity);
+        match self {
+            FindingColumn::Severity => Cell {
+                text: format!("{} {}", f.severity.glyph(), f.severity.label()),
+                role: sev,
+                // Worst first when ascending.
+                sort: Some(-(f.severity as i64)),
+            },
+            FindingColumn::Code => cell(f.code, sev),
+            FindingColumn::Object => cell(&r.object, Role::Text),
+            FindingColumn::Cause => cell(&f.cause, Role::Text),
+        }
+    }
+}
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
+    let scope = state.scope_of(entry);
+    let mut table = Builder::new(FindingColumn::ALL.to_vec());
+    let about_scope = |f: &&Finding| {
+        f.primary().is_none_or(|o| {
+            scope
+                .cluster
+                .as_ref()
+                .is_none_or(|c| *c == o.cluster || o.cluster.is_empty())
+        })
+    };
+    for (i, f) in state.findings.list.iter().enumerate() {
+        if !about_scope(&f) {
+            continue;
+        }
+        let r = role(f.severity);
+        let object = f.primary().map(ObjectRef::label).unwrap_or_default();
+        let mut detail: Vec<(String, Role)> = vec![(f.cause.clone(), r)];
+        for l in &f.evidence {
+            detail.push((format!("← {}: {}", l.object.label(), l.fact), Role::Text));
+        }
+        if !f.fix.is_empty() {
+            detail.push((format!("fix: {}", f.fix), Role::Ok));
+        }
+        let meta = TableRow {
+            id: format!("{i}/{}/{object}", f.code),
+            group: 0,
+            target: f.primary().and_then(target),
+            detail,
+        };
+        table.push(meta, FindingFacts { finding: f, object });
+    }
+    let empty = if state.fleet.clusters.is_empty() && state.fleet.gateways.is_empty() {
+        "no sources yet".into()
+    } else {
+        "no findings: nothing is wrong that fleetdeck can see".into()
+    };
+    table.finish(vec![], empty)
 }

@@ -4,18 +4,139 @@ use super::common::{bad_count, clusters, state_cell};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::model::node::NodeKind;
-use crate::model::pod::PodHealth;
-use crate::model::status::SourceState;
-use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill, num};
+use crate::ui::columns::{Builder, Column, Spec};
+use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
 
 const GROUP_K8S: usize = 0;
 const GROUP_ECS: usize = 1;
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+/// One row of the fleet: a cluster counted, or a region that cannot be read.
+pub enum FleetFacts {
+    Cluster(Box<ClusterCounts>),
+    RegionDown { region: String, state: Cell },
+}
+
+/// What the fleet shows of a Kubernetes or ECS cluster.
+pub struct ClusterCounts {
+    name: String,
+    region: String,
+    /// Kubernetes version, or `ecs`.
+    version: String,
+    state: Cell,
+    fargate: usize,
+    ec2: usize,
+    /// `None`: not a Kubernetes cluster, so no virtual nodes, HPAs or PVCs.
+    virtual_nodes: Option<usize>,
+    running: i64,
+    pending: usize,
+    failed: usize,
+    hpa_at_max: Option<usize>,
+    pvc_pending: Option<usize>,
+    findings: Cell,
+    gateways: Cell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FleetColumn {
+    Cluster,
+    Region,
+    Version,
+    State,
+    Fargate,
+    Ec2,
+    Virtual,
+    Running,
+    Pending,
+    Failed,
+    HpaAtMax,
+    PvcPending,
+    Findings,
+    Gateways,
+}
+
+impl Column for FleetColumn {
+    type Row<'a> = FleetFacts;
+    const ALL: &'static [Self] = &[
+        FleetColumn::Cluster,
+        FleetColumn::Region,
+        FleetColumn::Version,
+        FleetColumn::State,
+        FleetColumn::Fargate,
+        FleetColumn::Ec2,
+        FleetColumn::Virtual,
+        FleetColumn::Running,
+        FleetColumn::Pending,
+        FleetColumn::Failed,
+        FleetColumn::HpaAtMax,
+        FleetColumn::PvcPending,
+        FleetColumn::Findings,
+        FleetColumn::Gateways,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            FleetColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 24),
+            FleetColumn::Region => Spec::fixed("region", "REGION", 12),
+            FleetColumn::Version => Spec::fixed("version", "VERSION", 12),
+            FleetColumn::State => Spec::fixed("state", "STATE", 18),
+            FleetColumn::Fargate => Spec::fixed("fargate", "FARGATE", 7),
+            FleetColumn::Ec2 => Spec::fixed("ec2", "EC2", 4),
+            FleetColumn::Virtual => Spec::fixed("virtual", "VIRT", 4),
+            FleetColumn::Running => Spec::fixed("running", "RUNNING", 7),
+            FleetColumn::Pending => Spec::fixed("pending", "PENDING", 7),
+            FleetColumn::Failed => Spec::fixed("failed", "FAILED", 6),
+            FleetColumn::HpaAtMax => Spec::fixed("hpa-at-max", "HPA@MAX", 7),
+            FleetColumn::PvcPending => Spec::fixed("pvc-pending", "PVC-PEND", 8),
+            FleetColumn::Findings => Spec::fixed("findings", "FINDINGS", 11),
+            FleetColumn::Gateways => Spec::fill("gateways", "GATEWAYS"),
+        }
+    }
+
+    fn cell(self, r: &FleetFacts) -> Cell {
+        let c = match r {
+            FleetFacts::RegionDown { region, state } => {
+                return match self {
+                    FleetColumn::Cluster => cell(format!("(aws {region})"), Role::Muted),
+                    FleetColumn::Region => cell(region, Role::Text),
+                    FleetColumn::Version => cell("-", Role::Muted),
+                    FleetColumn::State => state.clone(),
+                    _ => cell("", Role::Muted),
+                };
+            }
+            FleetFacts::Cluster(c) => c,
+        };
+        let dash = || cell("-", Role::Muted);
+        match self {
+            FleetColumn::Cluster => cell(&c.name, Role::Text),
+            FleetColumn::Region => cell(&c.region, Role::Text),
+            FleetColumn::Version => cell(&c.version, Role::Muted),
+            FleetColumn::State => c.state.clone(),
+            FleetColumn::Fargate => num(c.fargate as i64, Role::Fargate),
+            FleetColumn::Ec2 => num(c.ec2 as i64, Role::Ec2),
+            FleetColumn::Virtual => c
+                .virtual_nodes
+                .map_or_else(dash, |n| num(n as i64, Role::Virtual)),
+            FleetColumn::Running => num(c.running, Role::Ok),
+            FleetColumn::Pending => bad_count(c.pending, Role::Warn),
+            FleetColumn::Failed => bad_count(c.failed, Role::Critical),
+            FleetColumn::HpaAtMax => c.hpa_at_max.map_or_else(dash, |n| bad_count(n, Role::Warn)),
+            FleetColumn::PvcPending => c
+                .pvc_pending
+                .map_or_else(dash, |n| bad_count(n, Role::Warn)),
+            FleetColumn::Findings => c.findings.clone(),
+            FleetColumn::Gateways => c.gateways.clone(),
+        }
+    }
+}
+
+use crate::model::node::NodeKind;
+use crate::model::pod::PodHealth;
+use crate::model::status::SourceState;
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
     let now = state.now;
-    let mut rows = Vec::new();
+    let mut table = Builder::new(FleetColumn::ALL.to_vec());
     for c in clusters(state, &scope) {
         let s = &c.stores;
         let count_nodes = |k: NodeKind| s.nodes.iter().filter(|n| n.kind == k).count();
@@ -67,34 +188,32 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         if !forbidden.is_empty() && c.connection.error().is_none() {
             state_text.text = format!("{} (403 {})", state_text.text, forbidden.join(","));
         }
-        rows.push(TableRow {
+        let counts = ClusterCounts {
+            name: c.name.clone(),
+            region: state
+                .fleet
+                .cluster_region(&c.name)
+                .unwrap_or_else(|| "-".into()),
+            version: c.version.clone().unwrap_or_else(|| "-".into()),
+            state: state_text,
+            fargate: count_nodes(NodeKind::Fargate),
+            ec2: count_nodes(NodeKind::Ec2),
+            virtual_nodes: Some(count_nodes(NodeKind::Virtual)),
+            running: running as i64,
+            pending,
+            failed,
+            hpa_at_max: Some(hpa_max),
+            pvc_pending: Some(pvc_pending),
+            findings: findings_cell(state, |o| o.cluster == c.name),
+            gateways: gateway_cell(gws.iter().flat_map(|g| g.nodes.values())),
+        };
+        let meta = TableRow {
             id: format!("k8s/{}", c.name),
             group: GROUP_K8S,
-            cells: vec![
-                cell(&c.name, Role::Text),
-                cell(
-                    state
-                        .fleet
-                        .cluster_region(&c.name)
-                        .unwrap_or_else(|| "-".into()),
-                    Role::Text,
-                ),
-                cell(c.version.clone().unwrap_or_else(|| "-".into()), Role::Muted),
-                state_text,
-                num(count_nodes(NodeKind::Fargate) as i64, Role::Fargate),
-                num(count_nodes(NodeKind::Ec2) as i64, Role::Ec2),
-                num(count_nodes(NodeKind::Virtual) as i64, Role::Virtual),
-                num(running as i64, Role::Ok),
-                bad_count(pending, Role::Warn),
-                bad_count(failed, Role::Critical),
-                bad_count(hpa_max, Role::Warn),
-                bad_count(pvc_pending, Role::Warn),
-                findings_cell(state, |o| o.cluster == c.name),
-                gateway_cell(gws.iter().flat_map(|g| g.nodes.values())),
-            ],
             target: Some(Target::Cluster(c.name.clone())),
             detail,
-        });
+        };
+        table.push(meta, FleetFacts::Cluster(Box::new(counts)));
     }
     for region in state.fleet.aws.values() {
         if scope.cluster.is_some() {
@@ -102,18 +221,17 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         }
         if region.rows.ecs.is_empty() {
             if let Some(e) = region.state.error() {
-                rows.push(TableRow {
+                let meta = TableRow {
                     id: format!("aws/{}", region.region),
                     group: GROUP_ECS,
-                    cells: vec![
-                        cell(format!("(aws {})", region.region), Role::Muted),
-                        cell(&region.region, Role::Text),
-                        cell("-", Role::Muted),
-                        state_cell(&region.state, now),
-                    ],
                     target: Some(Target::Region(region.region.clone())),
                     detail: vec![(format!("{} — {}", e.short(), e.message()), Role::Critical)],
-                });
+                };
+                let down = FleetFacts::RegionDown {
+                    region: region.region.clone(),
+                    state: state_cell(&region.state, now),
+                };
+                table.push(meta, down);
             }
             continue;
         }
@@ -155,29 +273,29 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             if matches!(region.state, SourceState::Live) && ecs.status != "ACTIVE" {
                 state_text = cell(ecs.status.to_lowercase(), Role::Warn);
             }
-            rows.push(TableRow {
+            let counts = ClusterCounts {
+                name: ecs.name.clone(),
+                region: region.region.clone(),
+                version: "ecs".into(),
+                state: state_text,
+                fargate: launch("FARGATE"),
+                ec2: launch("EC2"),
+                virtual_nodes: None,
+                running: i64::from(ecs.running_tasks),
+                pending: ecs.pending_tasks.max(0) as usize,
+                failed: unhealthy,
+                hpa_at_max: None,
+                pvc_pending: None,
+                findings: findings_cell(state, |o| {
+                    o.kind.starts_with("Ecs")
+                        && o.cluster == region.region
+                        && o.namespace == ecs.name
+                }),
+                gateways: gateway_cell(gws.iter().flat_map(|g| g.nodes.values())),
+            };
+            let meta = TableRow {
                 id: format!("ecs/{}/{}", region.region, ecs.name),
                 group: GROUP_ECS,
-                cells: vec![
-                    cell(&ecs.name, Role::Text),
-                    cell(&region.region, Role::Text),
-                    cell("ecs", Role::Muted),
-                    state_text,
-                    num(launch("FARGATE") as i64, Role::Fargate),
-                    num(launch("EC2") as i64, Role::Ec2),
-                    cell("-", Role::Muted),
-                    num(i64::from(ecs.running_tasks), Role::Ok),
-                    bad_count(ecs.pending_tasks.max(0) as usize, Role::Warn),
-                    bad_count(unhealthy, Role::Critical),
-                    cell("-", Role::Muted),
-                    cell("-", Role::Muted),
-                    findings_cell(state, |o| {
-                        o.kind.starts_with("Ecs")
-                            && o.cluster == region.region
-                            && o.namespace == ecs.name
-                    }),
-                    gateway_cell(gws.iter().flat_map(|g| g.nodes.values())),
-                ],
                 target: Some(Target::EcsCluster {
                     region: region.region.clone(),
                     name: ecs.name.clone(),
@@ -195,31 +313,14 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                         Role::Muted
                     },
                 )],
-            });
+            };
+            table.push(meta, FleetFacts::Cluster(Box::new(counts)));
         }
     }
-    TableModel {
-        columns: vec![
-            col("CLUSTER", 24),
-            col("REGION", 12),
-            col("VERSION", 12),
-            col("STATE", 18),
-            col("FARGATE", 7),
-            col("EC2", 4),
-            col("VIRT", 4),
-            col("RUNNING", 7),
-            col("PENDING", 7),
-            col("FAILED", 6),
-            col("HPA@MAX", 7),
-            col("PVC-PEND", 8),
-            col("FINDINGS", 11),
-            fill("GATEWAYS"),
-        ],
-        groups: vec!["Kubernetes clusters".into(), "ECS clusters".into()],
-        rows,
-        empty: "no clusters yet — configure contexts (--context, --all-contexts) or AWS regions"
-            .into(),
-    }
+    table.finish(
+        vec!["Kubernetes clusters".into(), "ECS clusters".into()],
+        "no clusters yet — configure contexts (--context, --all-contexts) or AWS regions".into(),
+    )
 }
 
 /// `healthy/total` Kong nodes, coloured by how many are healthy.

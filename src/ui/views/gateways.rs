@@ -5,12 +5,145 @@
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongVia, hash_drift};
-use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill, num};
+use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongNode, KongVia, hash_drift};
+use crate::ui::columns::{Builder, Column, Spec};
+use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+/// One Kong node of a gateway, or why the gateway shows none.
+pub enum GatewayFacts<'a> {
+    NoNodes {
+        why: String,
+    },
+    Node {
+        node: &'a KongNode,
+        /// The gateway's nodes disagree on their configuration hash.
+        drift: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GatewayColumn {
+    Node,
+    Via,
+    Reachable,
+    Ready,
+    DbConfig,
+    Upstreams,
+    NoPeer,
+    Version,
+    Problem,
+}
+
+impl Column for GatewayColumn {
+    type Row<'a> = GatewayFacts<'a>;
+    const ALL: &'static [Self] = &[
+        GatewayColumn::Node,
+        GatewayColumn::Via,
+        GatewayColumn::Reachable,
+        GatewayColumn::Ready,
+        GatewayColumn::DbConfig,
+        GatewayColumn::Upstreams,
+        GatewayColumn::NoPeer,
+        GatewayColumn::Version,
+        GatewayColumn::Problem,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            GatewayColumn::Node => Spec::fixed("node", "NODE", 30),
+            GatewayColumn::Via => Spec::fixed("via", "VIA", 9),
+            GatewayColumn::Reachable => Spec::fixed("reachable", "REACHABLE", 14),
+            GatewayColumn::Ready => Spec::fixed("ready", "READY", 22),
+            GatewayColumn::DbConfig => Spec::fixed("db-config", "DB / CONFIG", 22),
+            GatewayColumn::Upstreams => Spec::fixed("upstreams", "UPSTREAMS", 9),
+            GatewayColumn::NoPeer => Spec::fixed("no-peer", "NO PEER", 7),
+            GatewayColumn::Version => Spec::fixed("version", "VERSION", 8),
+            GatewayColumn::Problem => Spec::fill("problem", "PROBLEM / IP"),
+        }
+    }
+
+    fn cell(self, r: &GatewayFacts<'_>) -> Cell {
+        let (n, drift) = match r {
+            // The reason sits under REACHABLE, next to the gateway's name.
+            GatewayFacts::NoNodes { why } => {
+                return match self {
+                    GatewayColumn::Node => cell("(no nodes)", Role::Muted),
+                    GatewayColumn::Reachable => cell(why, Role::Warn),
+                    _ => cell("", Role::Muted),
+                };
+            }
+            GatewayFacts::Node { node, drift } => (*node, *drift),
+        };
+        match self {
+            GatewayColumn::Node => cell(&n.name, Role::Text),
+            GatewayColumn::Via => cell(
+                match &n.via {
+                    KongVia::Pod { .. } => "pod proxy",
+                    KongVia::Url(_) => "admin url",
+                },
+                Role::Muted,
+            ),
+            GatewayColumn::Reachable => match &n.reachable {
+                Ok(()) => cell("yes", Role::Ok),
+                Err(e) => cell(format!("no: {e}"), Role::Critical),
+            },
+            GatewayColumn::Ready => match &n.ready {
+                Some(Ok(())) => cell("ready", Role::Ok),
+                Some(Err(e)) => cell(format!("not ready: {e}"), Role::Critical),
+                None => cell("-", Role::Muted),
+            },
+            GatewayColumn::DbConfig => match &n.db {
+                KongDb::Reachable(true) => cell("db reachable", Role::Ok),
+                KongDb::Reachable(false) => cell("DB UNREACHABLE", Role::Critical),
+                KongDb::Hash(h) if h == EMPTY_CONFIG_HASH => {
+                    cell("no config (hash 0…0)", Role::Critical)
+                }
+                KongDb::Hash(h) => cell(
+                    format!(
+                        "hash {}{}",
+                        &h[..h.len().min(8)],
+                        if drift { " DRIFT" } else { "" }
+                    ),
+                    if drift { Role::Critical } else { Role::Ok },
+                ),
+                KongDb::Unknown => cell("-", Role::Muted),
+            },
+            GatewayColumn::Upstreams => num(n.upstreams.len() as i64, Role::Text),
+            GatewayColumn::NoPeer => {
+                let broken = broken(n).count() as i64;
+                num(
+                    broken,
+                    if broken == 0 {
+                        Role::Muted
+                    } else {
+                        Role::Critical
+                    },
+                )
+            }
+            GatewayColumn::Version => cell(n.version.as_deref().unwrap_or("-"), Role::Muted),
+            GatewayColumn::Problem => {
+                let broken: Vec<&str> = broken(n).collect();
+                if broken.is_empty() {
+                    cell(n.ip.as_deref().unwrap_or_default(), Role::Muted)
+                } else {
+                    cell(format!("no peer: {}", broken.join(", ")), Role::Critical)
+                }
+            }
+        }
+    }
+}
+
+/// Names of the node's upstreams with no peer to send to.
+fn broken(n: &KongNode) -> impl Iterator<Item = &str> {
+    n.upstreams
+        .iter()
+        .filter(|u| u.broken())
+        .map(|u| u.name.as_str())
+}
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
-    let mut rows = Vec::new();
+    let mut table = Builder::new(GatewayColumn::ALL.to_vec());
     let mut groups = Vec::new();
     for g in state.fleet.gateways.values() {
         if scope
@@ -45,82 +178,17 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 .error()
                 .map(|e| format!("{}: {}", e.short(), e.message()))
                 .unwrap_or_else(|| "no Kong nodes found (check the selector / admin_urls)".into());
-            rows.push(TableRow {
+            let meta = TableRow {
                 id: format!("{}/-", g.name),
                 group,
-                cells: vec![
-                    cell("(no nodes)", Role::Muted),
-                    cell("", Role::Muted),
-                    cell(why, Role::Warn),
-                ],
                 target: None,
                 detail: vec![],
-            });
+            };
+            table.push(meta, GatewayFacts::NoNodes { why });
             continue;
         }
         for n in g.nodes.values() {
-            let via = match &n.via {
-                KongVia::Pod { .. } => "pod proxy",
-                KongVia::Url(_) => "admin url",
-            };
-            let (reach, reach_role) = match &n.reachable {
-                Ok(()) => ("yes".to_owned(), Role::Ok),
-                Err(e) => (format!("no: {e}"), Role::Critical),
-            };
-            let (ready, ready_role) = match &n.ready {
-                Some(Ok(())) => ("ready".to_owned(), Role::Ok),
-                Some(Err(e)) => (format!("not ready: {e}"), Role::Critical),
-                None => ("-".to_owned(), Role::Muted),
-            };
-            let (db, db_role) = match &n.db {
-                KongDb::Reachable(true) => ("db reachable".to_owned(), Role::Ok),
-                KongDb::Reachable(false) => ("DB UNREACHABLE".to_owned(), Role::Critical),
-                KongDb::Hash(h) if h == EMPTY_CONFIG_HASH => {
-                    ("no config (hash 0…0)".to_owned(), Role::Critical)
-                }
-                KongDb::Hash(h) => (
-                    format!(
-                        "hash {}{}",
-                        &h[..h.len().min(8)],
-                        if drift { " DRIFT" } else { "" }
-                    ),
-                    if drift { Role::Critical } else { Role::Ok },
-                ),
-                KongDb::Unknown => ("-".to_owned(), Role::Muted),
-            };
-            let broken: Vec<&str> = n
-                .upstreams
-                .iter()
-                .filter(|u| u.broken())
-                .map(|u| u.name.as_str())
-                .collect();
-            let mut cells = vec![
-                cell(&n.name, Role::Text),
-                cell(via, Role::Muted),
-                cell(reach, reach_role),
-                cell(ready, ready_role),
-                cell(db, db_role),
-                num(n.upstreams.len() as i64, Role::Text),
-                num(
-                    broken.len() as i64,
-                    if broken.is_empty() {
-                        Role::Muted
-                    } else {
-                        Role::Critical
-                    },
-                ),
-                cell(n.version.clone().unwrap_or_else(|| "-".into()), Role::Muted),
-            ];
-            let problem = if !broken.is_empty() {
-                Cell {
-                    text: format!("no peer: {}", broken.join(", ")),
-                    role: Role::Critical,
-                    sort: None,
-                }
-            } else {
-                cell(n.ip.clone().unwrap_or_default(), Role::Muted)
-            };
-            cells.push(problem);
+            let broken: Vec<&str> = broken(n).collect();
             let mut detail = Vec::new();
             if !broken.is_empty() {
                 detail.push((
@@ -135,29 +203,17 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             if let KongVia::Url(u) = &n.via {
                 detail.push((format!("admin {u}"), Role::Muted));
             }
-            rows.push(TableRow {
+            let meta = TableRow {
                 id: format!("{}/{}", g.name, n.name),
                 group,
-                cells,
                 target: Some(Target::Gateway(g.name.clone())),
                 detail,
-            });
+            };
+            table.push(meta, GatewayFacts::Node { node: n, drift });
         }
     }
-    TableModel {
-        columns: vec![
-            col("NODE", 30),
-            col("VIA", 9),
-            col("REACHABLE", 14),
-            col("READY", 22),
-            col("DB / CONFIG", 22),
-            col("UPSTREAMS", 9),
-            col("NO PEER", 7),
-            col("VERSION", 8),
-            fill("PROBLEM / IP"),
-        ],
+    table.finish(
         groups,
-        rows,
-        empty: "no gateways configured (add [[gateways]] to fleetdeck.toml)".into(),
-    }
+        "no gateways configured (add [[gateways]] to fleetdeck.toml)".into(),
+    )
 }

@@ -21,7 +21,7 @@ use crate::app::nav::{NavEntry, ViewKind};
 use crate::app::state::State;
 use crate::ui::table::TableModel;
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     match entry.kind() {
         ViewKind::Fleet => fleet::build(state, entry),
         ViewKind::Nodes => nodes::build(state, entry),

@@ -4,11 +4,76 @@
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill, num};
+use crate::model::kong::KongTarget;
+use crate::ui::columns::{Builder, Column, Spec};
+use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+/// A target as one Kong node sees it, and what is behind its IP.
+pub struct TargetFacts<'a> {
+    target: &'a KongTarget,
+    node: &'a str,
+    behind: String,
+    behind_role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetColumn {
+    Target,
+    KongNode,
+    Health,
+    Weight,
+    BehindIt,
+}
+
+impl Column for TargetColumn {
+    type Row<'a> = TargetFacts<'a>;
+    const ALL: &'static [Self] = &[
+        TargetColumn::Target,
+        TargetColumn::KongNode,
+        TargetColumn::Health,
+        TargetColumn::Weight,
+        TargetColumn::BehindIt,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            TargetColumn::Target => Spec::fixed("target", "TARGET", 22),
+            TargetColumn::KongNode => Spec::fixed("kong-node", "KONG NODE", 28),
+            TargetColumn::Health => Spec::fixed("health", "HEALTH", 16),
+            TargetColumn::Weight => Spec::fixed("weight", "WEIGHT", 6),
+            TargetColumn::BehindIt => Spec::fill("behind-it", "BEHIND IT"),
+        }
+    }
+
+    fn cell(self, r: &TargetFacts<'_>) -> Cell {
+        let t = r.target;
+        match self {
+            TargetColumn::Target => cell(&t.target, Role::Text),
+            TargetColumn::KongNode => cell(r.node, Role::Muted),
+            TargetColumn::Health => cell(
+                &t.health,
+                match t.health.as_str() {
+                    "HEALTHY" => Role::Ok,
+                    "HEALTHCHECKS_OFF" => Role::Muted,
+                    _ => Role::Critical,
+                },
+            ),
+            TargetColumn::Weight => num(
+                t.weight,
+                if t.weight == 0 {
+                    Role::Warn
+                } else {
+                    Role::Text
+                },
+            ),
+            TargetColumn::BehindIt => cell(&r.behind, r.behind_role),
+        }
+    }
+}
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
-    let mut rows = Vec::new();
+    let mut table = Builder::new(TargetColumn::ALL.to_vec());
     let gateway = scope
         .gateway
         .as_ref()
@@ -41,31 +106,21 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     .map(|(h, _)| h)
                     .unwrap_or(&t.target);
                 let (behind, role, target) = behind(state, g.cluster.as_deref(), ip);
-                let health_role = match t.health.as_str() {
-                    "HEALTHY" => Role::Ok,
-                    "HEALTHCHECKS_OFF" => Role::Muted,
-                    _ => Role::Critical,
-                };
-                rows.push(TableRow {
+                let meta = TableRow {
                     id: format!("{}@{}", t.target, n.name),
                     group: 0,
-                    cells: vec![
-                        cell(&t.target, Role::Text),
-                        cell(&n.name, Role::Muted),
-                        cell(&t.health, health_role),
-                        num(
-                            t.weight,
-                            if t.weight == 0 {
-                                Role::Warn
-                            } else {
-                                Role::Text
-                            },
-                        ),
-                        cell(behind, role),
-                    ],
                     target,
                     detail: vec![],
-                });
+                };
+                table.push(
+                    meta,
+                    TargetFacts {
+                        target: t,
+                        node: &n.name,
+                        behind,
+                        behind_role: role,
+                    },
+                );
             }
         }
     }
@@ -80,18 +135,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             "upstream {upstream} has no targets: clients get 503 \"failure to get a peer from the ring-balancer\""
         ),
     };
-    TableModel {
-        columns: vec![
-            col("TARGET", 22),
-            col("KONG NODE", 28),
-            col("HEALTH", 16),
-            col("WEIGHT", 6),
-            fill("BEHIND IT"),
-        ],
-        groups: vec![],
-        rows,
-        empty,
-    }
+    table.finish(vec![], empty)
 }
 
 /// The pod (in the gateway's cluster first) or ECS task with this IP.

@@ -6,7 +6,105 @@ use std::collections::BTreeSet;
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill, num};
+use crate::model::kong::KongUpstream;
+use crate::ui::columns::{Builder, Column, Spec};
+use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+
+/// One upstream on one Kong node.
+pub enum UpstreamFacts<'a> {
+    /// The node lacks the upstream the others have.
+    Missing { name: &'a str, node: &'a str },
+    Present {
+        upstream: &'a KongUpstream,
+        node: &'a str,
+        /// The Kubernetes service behind it and its ready endpoints.
+        backed_by: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpstreamColumn {
+    Upstream,
+    KongNode,
+    Balancer,
+    Targets,
+    Healthy,
+    Unhealthy,
+    Off,
+    DnsError,
+    BackedBy,
+}
+
+impl Column for UpstreamColumn {
+    type Row<'a> = UpstreamFacts<'a>;
+    const ALL: &'static [Self] = &[
+        UpstreamColumn::Upstream,
+        UpstreamColumn::KongNode,
+        UpstreamColumn::Balancer,
+        UpstreamColumn::Targets,
+        UpstreamColumn::Healthy,
+        UpstreamColumn::Unhealthy,
+        UpstreamColumn::Off,
+        UpstreamColumn::DnsError,
+        UpstreamColumn::BackedBy,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            UpstreamColumn::Upstream => Spec::fixed("upstream", "UPSTREAM", 32),
+            UpstreamColumn::KongNode => Spec::fixed("kong-node", "KONG NODE", 28),
+            UpstreamColumn::Balancer => Spec::fixed("balancer", "BALANCER", 9),
+            UpstreamColumn::Targets => Spec::fixed("targets", "TARGETS", 7),
+            UpstreamColumn::Healthy => Spec::fixed("healthy", "HEALTHY", 7),
+            UpstreamColumn::Unhealthy => Spec::fixed("unhealthy", "UNHEALTHY", 9),
+            UpstreamColumn::Off => Spec::fixed("off", "OFF", 3),
+            UpstreamColumn::DnsError => Spec::fixed("dns-error", "DNS_ERR", 7),
+            UpstreamColumn::BackedBy => Spec::fill("backed-by", "BACKED BY"),
+        }
+    }
+
+    fn cell(self, r: &UpstreamFacts<'_>) -> Cell {
+        let (u, node, backed_by) = match r {
+            UpstreamFacts::Missing { name, node } => {
+                return match self {
+                    UpstreamColumn::Upstream => cell(*name, Role::Text),
+                    UpstreamColumn::KongNode => cell(*node, Role::Muted),
+                    UpstreamColumn::Balancer => cell("MISSING", Role::Critical),
+                    _ => cell("", Role::Muted),
+                };
+            }
+            UpstreamFacts::Present {
+                upstream,
+                node,
+                backed_by,
+            } => (*upstream, *node, backed_by),
+        };
+        let count = |h: &str| u.targets.iter().filter(|t| t.health == h).count() as i64;
+        // A non-zero count of these is bad news.
+        let bad = |n: i64| num(n, if n > 0 { Role::Critical } else { Role::Muted });
+        match self {
+            UpstreamColumn::Upstream => cell(&u.name, Role::Text),
+            UpstreamColumn::KongNode => cell(node, Role::Muted),
+            UpstreamColumn::Balancer => cell(
+                u.balancer.as_deref().unwrap_or("-"),
+                if u.broken() { Role::Critical } else { Role::Ok },
+            ),
+            UpstreamColumn::Targets => num(
+                u.targets.len() as i64,
+                if u.targets.is_empty() {
+                    Role::Critical
+                } else {
+                    Role::Text
+                },
+            ),
+            UpstreamColumn::Healthy => num(count("HEALTHY"), Role::Ok),
+            UpstreamColumn::Unhealthy => bad(count("UNHEALTHY")),
+            UpstreamColumn::Off => num(count("HEALTHCHECKS_OFF"), Role::Muted),
+            UpstreamColumn::DnsError => bad(count("DNS_ERROR")),
+            UpstreamColumn::BackedBy => cell(backed_by, Role::Muted),
+        }
+    }
+}
 
 /// KIC names upstreams `<service>.<namespace>.<port>.svc`.
 pub fn service_of(upstream: &str) -> Option<(String, String)> {
@@ -14,9 +112,9 @@ pub fn service_of(upstream: &str) -> Option<(String, String)> {
     (parts.len() == 4 && parts[3] == "svc").then(|| (parts[1].to_owned(), parts[0].to_owned()))
 }
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
-    let mut rows = Vec::new();
+    let mut table = Builder::new(UpstreamColumn::ALL.to_vec());
     let gateway = scope
         .gateway
         .as_ref()
@@ -46,17 +144,27 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             });
             for n in g.nodes.values() {
                 let Some(u) = n.upstreams.iter().find(|u| u.name == name) else {
-                    rows.push(TableRow {
+                    let meta = TableRow {
                         id: format!("{name}@{}", n.name),
                         group: 0,
-                        cells: vec![cell(name, Role::Text), cell(&n.name, Role::Muted), cell("MISSING", Role::Critical)],
                         target: None,
-                        detail: vec![(format!("{} does not have upstream {name}: its configuration lags the others", n.name), Role::Critical)],
-                    });
+                        detail: vec![(
+                            format!(
+                                "{} does not have upstream {name}: its configuration lags the others",
+                                n.name
+                            ),
+                            Role::Critical,
+                        )],
+                    };
+                    table.push(
+                        meta,
+                        UpstreamFacts::Missing {
+                            name,
+                            node: &n.name,
+                        },
+                    );
                     continue;
                 };
-                let count = |h: &str| u.targets.iter().filter(|t| t.health == h).count() as i64;
-                let balancer = u.balancer.clone().unwrap_or_else(|| "-".into());
                 let broken = u.broken();
                 let mut detail = Vec::new();
                 if broken {
@@ -73,75 +181,34 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     };
                     detail.push((text.clone(), role));
                 }
-                rows.push(TableRow {
+                let meta = TableRow {
                     id: format!("{name}@{}", n.name),
                     group: 0,
-                    cells: vec![
-                        cell(name, Role::Text),
-                        cell(&n.name, Role::Muted),
-                        cell(balancer, if broken { Role::Critical } else { Role::Ok }),
-                        num(
-                            u.targets.len() as i64,
-                            if u.targets.is_empty() {
-                                Role::Critical
-                            } else {
-                                Role::Text
-                            },
-                        ),
-                        num(count("HEALTHY"), Role::Ok),
-                        num(
-                            count("UNHEALTHY"),
-                            if count("UNHEALTHY") > 0 {
-                                Role::Critical
-                            } else {
-                                Role::Muted
-                            },
-                        ),
-                        num(count("HEALTHCHECKS_OFF"), Role::Muted),
-                        num(
-                            count("DNS_ERROR"),
-                            if count("DNS_ERROR") > 0 {
-                                Role::Critical
-                            } else {
-                                Role::Muted
-                            },
-                        ),
-                        cell(
-                            backing.as_ref().map(|b| b.0.clone()).unwrap_or_default(),
-                            Role::Muted,
-                        ),
-                    ],
                     target: Some(Target::Upstream {
                         gateway: g.name.clone(),
                         upstream: name.to_owned(),
                     }),
                     detail,
-                });
+                };
+                table.push(
+                    meta,
+                    UpstreamFacts::Present {
+                        upstream: u,
+                        node: &n.name,
+                        backed_by: backing.as_ref().map(|b| b.0.clone()).unwrap_or_default(),
+                    },
+                );
             }
         }
     }
-    TableModel {
-        columns: vec![
-            col("UPSTREAM", 32),
-            col("KONG NODE", 28),
-            col("BALANCER", 9),
-            col("TARGETS", 7),
-            col("HEALTHY", 7),
-            col("UNHEALTHY", 9),
-            col("OFF", 3),
-            col("DNS_ERR", 7),
-            fill("BACKED BY"),
-        ],
-        groups: vec![],
-        rows,
-        empty: match gateway {
-            Some(g) if g.nodes.is_empty() => {
-                format!("gateway {} has no reachable Kong nodes", g.name)
-            }
-            Some(g) => format!("gateway {} has no upstreams", g.name),
-            None => "no such gateway".into(),
-        },
-    }
+    let empty = match gateway {
+        Some(g) if g.nodes.is_empty() => {
+            format!("gateway {} has no reachable Kong nodes", g.name)
+        }
+        Some(g) => format!("gateway {} has no upstreams", g.name),
+        None => "no such gateway".into(),
+    };
+    table.finish(vec![], empty)
 }
 
 #[cfg(test)]
