@@ -3,6 +3,8 @@
 
 use std::cell::Cell;
 
+use crate::kinds::{Kind, KindView};
+
 /// A screen of the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ViewKind {
@@ -18,6 +20,8 @@ pub enum ViewKind {
     Targets,
     Aws,
     Findings,
+    /// A kind's own view, found through the kind registry.
+    Kind(Kind),
 }
 
 impl ViewKind {
@@ -47,6 +51,10 @@ impl ViewKind {
             ViewKind::Targets => "Targets",
             ViewKind::Aws => "AWS",
             ViewKind::Findings => "Findings",
+            ViewKind::Kind(k) => match k.view() {
+                KindView::Own(title, _) => title,
+                KindView::In(_) | KindView::Hidden => k.label(),
+            },
         }
     }
 
@@ -62,6 +70,7 @@ impl ViewKind {
             ViewKind::Gateways | ViewKind::Upstreams | ViewKind::Targets => "gw",
             ViewKind::Aws => "aws",
             ViewKind::Findings => "findings",
+            ViewKind::Kind(k) => k.aliases().first().copied().unwrap_or(k.label()),
         }
     }
 }
@@ -151,6 +160,11 @@ pub enum Target {
         id: String,
     },
     Region(String),
+    /// A namespace: its pods, with the namespace scope set (as k9s does).
+    Namespace {
+        cluster: String,
+        name: String,
+    },
     /// One namespaced object in its view (PVC, HPA, workload…), by name.
     Named {
         view: ViewKind,
@@ -227,6 +241,11 @@ impl Target {
             Target::Region(r) => {
                 s.region = Some(r.clone());
                 ViewKind::Aws
+            }
+            Target::Namespace { cluster, name } => {
+                s.cluster = Some(cluster.clone());
+                s.namespace = Some(name.clone());
+                ViewKind::Pods
             }
             Target::Named {
                 view,

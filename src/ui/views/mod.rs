@@ -3,22 +3,27 @@
 pub mod aws;
 pub mod common;
 pub mod describe;
+pub mod events;
 pub mod findings;
 pub mod fleet;
 pub mod gateways;
 pub mod hpa;
+pub mod ingresses;
 pub mod logs;
+pub mod namespaces;
 pub mod nodes;
 pub mod overlay;
 pub mod pods;
 pub mod pvc;
 pub mod scale_modal;
+pub mod services;
 pub mod targets;
 pub mod upstreams;
 pub mod workloads;
 
 use crate::app::nav::{NavEntry, ViewKind};
 use crate::app::state::State;
+use crate::kinds::KindView;
 use crate::ui::table::TableModel;
 
 pub fn build(state: &State, entry: &NavEntry) -> TableModel {
@@ -34,5 +39,13 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         ViewKind::Targets => targets::build(state, entry),
         ViewKind::Aws => aws::build(state, entry),
         ViewKind::Findings => findings::build(state, entry),
+        ViewKind::Kind(k) => match k.view() {
+            KindView::Own(_, build) => build(state, entry),
+            // Only `Own` kinds are opened as `ViewKind::Kind`; say so rather than panic.
+            KindView::In(_) | KindView::Hidden => TableModel {
+                empty: format!("{} have no view of their own", k.label()),
+                ..TableModel::default()
+            },
+        },
     }
 }
