@@ -43,7 +43,12 @@ impl ClusterData {
         if self.connection.error().is_some() {
             return self.connection.clone();
         }
-        let states = std::iter::once(&self.connection).chain(self.kinds.values());
+        // A kind this server does not serve is said for that kind, not for the cluster.
+        let served = self
+            .kinds
+            .values()
+            .filter(|s| !matches!(s.error(), Some(SourceError::NotServed(_))));
+        let states = std::iter::once(&self.connection).chain(served);
         let mut worst = SourceState::Live;
         for s in states {
             let rank = |s: &SourceState| match s {
@@ -117,5 +122,22 @@ mod tests {
         c.kind_error(Kind::Pods, SourceError::Forbidden("no".into()), now);
         assert!(matches!(c.overall(), SourceState::Stale { .. }));
         assert_eq!(c.forbidden_kinds(), vec!["pods"]);
+    }
+
+    #[test]
+    fn a_kind_the_server_does_not_serve_leaves_the_cluster_live() {
+        let mut c = ClusterData::new("c");
+        c.connection = SourceState::Live;
+        for k in Kind::ALL {
+            c.set_kind_state(*k, SourceState::Live);
+        }
+        let now = Timestamp::UNIX_EPOCH;
+        c.set_kind_state(Kind::Ingresses, SourceState::Syncing);
+        c.kind_error(Kind::Ingresses, SourceError::NotServed("404".into()), now);
+        assert_eq!(c.overall(), SourceState::Live);
+        assert!(matches!(
+            c.kinds[&Kind::Ingresses].error(),
+            Some(SourceError::NotServed(_))
+        ));
     }
 }

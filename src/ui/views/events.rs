@@ -1,10 +1,11 @@
 //! Events, as k9s shows them: newest first, warnings highlighted; enter
 //! goes to the pod or node an event is about.
 
-use super::common::{clusters, empty_reason, multi, ns_ok};
+use super::common::{clusters, kind_empty_reason, multi, ns_ok};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
+use crate::kinds::Kind;
 use crate::model::event::EventRow;
 use crate::model::format::age;
 use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill, num};
@@ -93,7 +94,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         columns,
         groups: vec![],
         rows,
-        empty: empty_reason(state, &scope, "events"),
+        empty: kind_empty_reason(state, &scope, Kind::Events),
     }
 }
 

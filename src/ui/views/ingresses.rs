@@ -1,7 +1,7 @@
 //! Ingresses, as k9s shows them, plus the services each routes to; a
 //! backend service that does not exist is flagged.
 
-use super::common::{age_cell, clusters, empty_reason, multi, ns_ok};
+use super::common::{age_cell, clusters, kind_empty_reason, multi, ns_ok};
 use crate::app::nav::{NavEntry, Target, ViewKind};
 use crate::app::state::State;
 use crate::config::theme::Role;
@@ -106,6 +106,6 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         columns,
         groups: vec![],
         rows,
-        empty: empty_reason(state, &scope, "ingresses"),
+        empty: kind_empty_reason(state, &scope, Kind::Ingresses),
     }
 }

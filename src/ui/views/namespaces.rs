@@ -1,10 +1,11 @@
 //! Namespaces, as k9s shows them; enter scopes the dashboard to one and
 //! shows its pods.
 
-use super::common::{age_cell, clusters, empty_reason, multi};
+use super::common::{age_cell, clusters, kind_empty_reason, multi};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
+use crate::kinds::Kind;
 use crate::ui::table::{TableModel, TableRow, cell, col, fill, num};
 
 pub fn build(state: &State, entry: &NavEntry) -> TableModel {
@@ -62,6 +63,6 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         columns,
         groups: vec![],
         rows,
-        empty: empty_reason(state, &scope, "namespaces"),
+        empty: kind_empty_reason(state, &scope, Kind::Namespaces),
     }
 }

@@ -1,11 +1,12 @@
 //! Services, as k9s shows them, plus the Kong gateway upstream that routes
 //! to each (Kong Ingress Controller names upstreams `<svc>.<ns>.<port>.svc`).
 
-use super::common::{age_cell, clusters, empty_reason, multi, ns_ok};
+use super::common::{age_cell, clusters, kind_empty_reason, multi, ns_ok};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::diagnose::services::parse_upstream;
+use crate::kinds::Kind;
 use crate::ui::table::{TableModel, TableRow, cell, col, fill};
 
 /// `(gateway, upstream, balancer health)` of every in-cluster Kong upstream
@@ -134,6 +135,6 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         columns,
         groups: vec![],
         rows,
-        empty: empty_reason(state, &scope, "services"),
+        empty: kind_empty_reason(state, &scope, Kind::Services),
     }
 }
