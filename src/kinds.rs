@@ -35,7 +35,7 @@ use crate::ui::table::TableModel;
 use crate::ui::views;
 
 /// Builds one view's table from the state.
-pub type ViewBuilder = fn(&State, &NavEntry) -> TableModel;
+pub type ViewBuilder = for<'a> fn(&'a State, &NavEntry) -> TableModel<'a>;
 
 /// Where a kind is shown.
 #[derive(Clone, Copy)]

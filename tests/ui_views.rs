@@ -20,6 +20,8 @@ use fleetdeck::model::fleet::SourceUpdate;
 use fleetdeck::model::kong::{KongDb, KongNode, KongTarget, KongUpstream, KongVia};
 use fleetdeck::model::store::Change;
 use fleetdeck::ui::svg::to_text;
+use fleetdeck::ui::table::Line;
+use fleetdeck::ui::views;
 use serde_json::Value;
 
 const NOW: &str = "2024-01-01T12:00:00Z";
@@ -594,7 +596,7 @@ fn command_completion_namespace_scope_and_sort() {
     press(&mut state, "0");
     assert_eq!(state.namespace_scope, None);
     press(&mut state, ">!");
-    assert_eq!(state.entry().sort, Some((0, true)));
+    assert_eq!(state.entry().sort, Some(("cluster", true)));
 }
 
 #[test]
@@ -668,4 +670,45 @@ fn enter_on_a_finding_jumps_to_its_object() {
     );
     press(&mut state, "\u{1b}");
     assert_eq!(state.entry().kind(), ViewKind::Findings);
+}
+
+/// Names of the rows as the table shows them, top to bottom.
+fn row_ids(state: &State) -> Vec<String> {
+    let entry = state.entry();
+    let model = views::build(state, entry);
+    model
+        .arrange(&entry.filter, entry.sort)
+        .iter()
+        .filter_map(|l| match l {
+            Line::Row(i) => Some(model.rows[*i].id.clone()),
+            Line::Group(..) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn sort_by_name_stays_on_name_when_the_cluster_column_appears() {
+    let mut state = fleet_state();
+    state.cluster_scope = Some("terrax-fargate".into());
+    press(&mut state, ":pods\n>>");
+    assert_eq!(state.entry().sort, Some(("name", false)));
+    let one = row_ids(&state);
+    let name = |id: &String| id.rsplit('/').next().unwrap_or_default().to_owned();
+    let mut by_name = one.clone();
+    by_name.sort_by_key(name);
+    assert_eq!(one, by_name, "sorted by pod name in one cluster");
+    // All clusters: CLUSTER is now the first column, the sort is still NAME.
+    press(&mut state, "0");
+    assert_eq!(state.cluster_scope, None);
+    assert_eq!(state.entry().sort, Some(("name", false)));
+    let all = row_ids(&state);
+    let mut by_name = all.clone();
+    by_name.sort_by_key(name);
+    assert_eq!(all, by_name, "still sorted by pod name across clusters");
+    let s = screen(&state);
+    assert!(s.contains("CLUSTER") && s.contains("NAME↑"), "{s}");
+    // The namespace order differs, so the check above can tell them apart.
+    press(&mut state, "<");
+    assert_eq!(state.entry().sort, Some(("namespace", false)));
+    assert_ne!(row_ids(&state), all);
 }

@@ -4,6 +4,7 @@
 use std::cell::Cell;
 
 use crate::kinds::{Kind, KindView};
+use crate::ui::columns::ColumnId;
 
 /// A screen of the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -274,8 +275,9 @@ pub struct NavEntry {
     /// First visible line; written back by the UI after it scrolls.
     pub offset: Cell<usize>,
     pub filter: String,
-    /// `(column, descending)`.
-    pub sort: Option<(usize, bool)>,
+    /// `(column id, descending)`: by id, so it stays on its column when
+    /// the CLUSTER column comes and goes.
+    pub sort: Option<(ColumnId, bool)>,
 }
 
 impl NavEntry {

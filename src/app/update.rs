@@ -9,6 +9,7 @@ use super::nav::{NavEntry, Scope, Target, ViewKind};
 use super::state::State;
 use crate::config::keymap::{Action, Key, Mode};
 use crate::model::fleet::SourceUpdate;
+use crate::ui::columns::ColumnId;
 use crate::ui::table::Line;
 use crate::ui::views;
 
@@ -237,23 +238,36 @@ fn normal_action(state: &mut State, a: Action) {
             open_view(state, tabs[next]);
         }
         Action::SortNext | Action::SortPrev => {
-            let cols = views::build(state, state.entry()).columns.len().max(1);
+            let ids: Vec<ColumnId> = views::build(state, state.entry())
+                .columns
+                .iter()
+                .map(|c| c.id)
+                .collect();
             let e = state.entry_mut();
-            let cur = e.sort.map(|(c, _)| c);
+            // A sort on a column this view no longer shows starts over.
+            let cur = e.sort.and_then(|(id, _)| ids.iter().position(|c| *c == id));
+            let n = ids.len();
             let next = match (cur, a == Action::SortNext) {
-                (None, true) => 0,
-                (None, false) => cols - 1,
-                (Some(c), true) => (c + 1) % cols,
-                (Some(c), false) => (c + cols - 1) % cols,
+                _ if n == 0 => None,
+                (None, true) => Some(0),
+                (None, false) => Some(n - 1),
+                (Some(c), true) => Some((c + 1) % n),
+                (Some(c), false) => Some((c + n - 1) % n),
             };
-            e.sort = Some((next, false));
+            if let Some(i) = next {
+                e.sort = Some((ids[i], false));
+            }
         }
         Action::SortReverse => {
+            let first = views::build(state, state.entry())
+                .columns
+                .first()
+                .map(|c| c.id);
             let e = state.entry_mut();
-            e.sort = Some(match e.sort {
-                Some((c, d)) => (c, !d),
-                None => (0, true),
-            });
+            e.sort = match e.sort {
+                Some((c, d)) => Some((c, !d)),
+                None => first.map(|c| (c, true)),
+            };
         }
         Action::AllScopes => {
             state.cluster_scope = None;
@@ -318,6 +332,8 @@ fn move_by(state: &mut State, delta: i64) {
         .iter()
         .position(|l| *l == Line::Row(rows[target]))
         .unwrap_or(0);
+    // The model borrows the state it was built from.
+    drop(model);
     let e = state.entry_mut();
     e.selected = Some(id);
     e.cursor = line;
@@ -330,9 +346,11 @@ fn drill(state: &mut State) {
     let Some(row) = model.selected_row(&lines, entry) else {
         return;
     };
-    match &row.target {
+    let target = row.target.clone();
+    drop(model);
+    match target {
         Some(t) => {
-            if let Target::Namespace { name, .. } = t {
+            if let Target::Namespace { name, .. } = &t {
                 state.namespace_scope = Some(name.clone());
             }
             let (view, scope) = t.destination();

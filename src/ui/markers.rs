@@ -85,7 +85,7 @@ pub fn paint(
     f: &mut Frame,
     area: Rect,
     state: &State,
-    model: &TableModel,
+    model: &TableModel<'_>,
     lines: &[Line],
     entry: &NavEntry,
 ) {

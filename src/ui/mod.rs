@@ -2,6 +2,7 @@
 //! [`views`], shared widgets beside it (table, bars, help, svg export).
 
 pub mod bars;
+pub mod columns;
 pub mod help;
 pub mod markers;
 pub mod svg;

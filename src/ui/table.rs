@@ -10,27 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell as TuiCell, Row as TuiRow, Table, Ta
 use crate::app::filter::fuzzy_match_cells;
 use crate::app::nav::{NavEntry, Target};
 use crate::config::theme::{Role, Theme};
-
-#[derive(Debug, Clone)]
-pub struct Column {
-    pub title: String,
-    pub width: Constraint,
-}
-
-pub fn col(title: &str, width: u16) -> Column {
-    Column {
-        title: title.to_owned(),
-        width: Constraint::Length(width),
-    }
-}
-
-/// A column that takes the remaining width.
-pub fn fill(title: &str) -> Column {
-    Column {
-        title: title.to_owned(),
-        width: Constraint::Fill(1),
-    }
-}
+use crate::ui::columns::{Cells, ColumnId, SortKey, Spec};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
@@ -56,25 +36,26 @@ pub fn num(n: i64, role: Role) -> Cell {
     }
 }
 
+/// What a row is besides its cells: identity, group, where `enter` leads, detail.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableRow {
     /// Stable identity, to keep the selection when rows move.
     pub id: String,
     pub group: usize,
-    pub cells: Vec<Cell>,
     pub target: Option<Target>,
     /// Shown under the table for the selected row (messages, conditions…).
     pub detail: Vec<(String, Role)>,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct TableModel {
-    pub columns: Vec<Column>,
+/// A view's table: its columns, its rows, and their cells on demand.
+pub struct TableModel<'a> {
+    pub columns: Vec<Spec>,
     /// Group titles; rows refer to them by index. Empty: no group headers.
     pub groups: Vec<String>,
     pub rows: Vec<TableRow>,
     /// What to say when there are no rows (and why, if a source is failing).
     pub empty: String,
+    cells: Box<dyn Cells + 'a>,
 }
 
 /// What is drawn on one line of the table body.
@@ -84,29 +65,58 @@ pub enum Line {
     Row(usize),
 }
 
-impl TableModel {
+impl<'a> TableModel<'a> {
+    pub fn new(
+        columns: Vec<Spec>,
+        groups: Vec<String>,
+        rows: Vec<TableRow>,
+        cells: Box<dyn Cells + 'a>,
+        empty: String,
+    ) -> Self {
+        TableModel {
+            columns,
+            groups,
+            rows,
+            empty,
+            cells,
+        }
+    }
+
+    /// Row `row`'s cells, one per column.
+    pub fn cells(&self, row: usize) -> Vec<Cell> {
+        (0..self.columns.len())
+            .filter_map(|c| self.cells.cell(row, c))
+            .collect()
+    }
+
+    /// Position of the column with this id among the visible ones.
+    pub fn position(&self, id: ColumnId) -> Option<usize> {
+        self.columns.iter().position(|c| c.id == id)
+    }
+
     /// Filtered, sorted (within groups) lines, with a header before each non-empty group.
-    pub fn arrange(&self, filter: &str, sort: Option<(usize, bool)>) -> Vec<Line> {
+    pub fn arrange(&self, filter: &str, sort: Option<(ColumnId, bool)>) -> Vec<Line> {
+        // Filtering reads every cell's text; without a filter no cell is made here.
         let mut idx: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| {
-                filter.is_empty()
-                    || fuzzy_match_cells(
-                        filter,
-                        &self.rows[i]
-                            .cells
-                            .iter()
-                            .map(|c| c.text.as_str())
-                            .collect::<Vec<_>>(),
-                    )
-            })
+            .filter(|&i| filter.is_empty() || fuzzy_match_cells(filter, &self.texts(i)))
             .collect();
+        let sort = sort.and_then(|(id, desc)| Some((self.position(id)?, desc)));
         if let Some((col, desc)) = sort {
+            // One key per row, made once.
+            let keys: Vec<Option<SortKey>> = (0..self.rows.len())
+                .map(|i| {
+                    idx.binary_search(&i)
+                        .ok()
+                        .and_then(|_| self.cells.sort_key(i, col))
+                })
+                .collect();
             idx.sort_by(|&a, &b| {
-                let (ra, rb) = (&self.rows[a], &self.rows[b]);
-                let ord = compare(ra.cells.get(col), rb.cells.get(col));
-                ra.group
-                    .cmp(&rb.group)
-                    .then(if desc { ord.reverse() } else { ord })
+                let ord = keys[a].cmp(&keys[b]);
+                self.rows[a].group.cmp(&self.rows[b].group).then(if desc {
+                    ord.reverse()
+                } else {
+                    ord
+                })
             });
         } else {
             idx.sort_by_key(|&i| self.rows[i].group);
@@ -125,6 +135,10 @@ impl TableModel {
         out
     }
 
+    fn texts(&self, row: usize) -> Vec<String> {
+        self.cells(row).into_iter().map(|c| c.text).collect()
+    }
+
     /// Index into `lines` of the selected row: by id, else the nearest row to `cursor`.
     pub fn selected_line(&self, lines: &[Line], entry: &NavEntry) -> Option<usize> {
         if let Some(id) = &entry.selected
@@ -140,7 +154,7 @@ impl TableModel {
             .find(|&p| matches!(lines.get(p), Some(Line::Row(_))))
     }
 
-    pub fn selected_row<'a>(&'a self, lines: &[Line], entry: &NavEntry) -> Option<&'a TableRow> {
+    pub fn selected_row(&self, lines: &[Line], entry: &NavEntry) -> Option<&TableRow> {
         match lines.get(self.selected_line(lines, entry)?) {
             Some(Line::Row(i)) => self.rows.get(*i),
             _ => None,
@@ -148,17 +162,7 @@ impl TableModel {
     }
 }
 
-/// Numbers by value, text naturally (so `pod-10` follows `pod-9`).
-fn compare(a: Option<&Cell>, b: Option<&Cell>) -> std::cmp::Ordering {
-    match (a, b) {
-        (Some(a), Some(b)) => match (a.sort, b.sort) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            _ => natural(&a.text, &b.text),
-        },
-        _ => std::cmp::Ordering::Equal,
-    }
-}
-
+/// Text in natural order: `pod-10` follows `pod-9`, case aside.
 pub fn natural(a: &str, b: &str) -> std::cmp::Ordering {
     let (mut ai, mut bi) = (a.chars().peekable(), b.chars().peekable());
     loop {
@@ -206,35 +210,37 @@ pub fn render(
     title: TextLine<'_>,
 ) {
     let selected = model.selected_line(lines, entry);
-    let header = TuiRow::new(model.columns.iter().enumerate().map(|(i, c)| {
+    let header = TuiRow::new(model.columns.iter().map(|c| {
         let mark = match entry.sort {
-            Some((col, false)) if col == i => "↑",
-            Some((col, true)) if col == i => "↓",
+            Some((id, false)) if id == c.id => "↑",
+            Some((id, true)) if id == c.id => "↓",
             _ => "",
         };
         TuiCell::from(format!("{}{mark}", c.title))
     }))
     .style(theme.style(Role::Header));
+    let window = drawn_window(lines.len(), entry.offset.get(), selected, area.height);
     let body: Vec<TuiRow> = lines
         .iter()
-        .map(|l| match l {
+        .enumerate()
+        .map(|(pos, l)| match l {
             // Painted across the full width afterwards.
             Line::Group(..) => TuiRow::new(Vec::<TuiCell>::new()).style(theme.style(Role::Group)),
-            Line::Row(i) => {
-                let row = &model.rows[*i];
-                TuiRow::new(
-                    row.cells
-                        .iter()
-                        .map(|c| TuiCell::from(Span::styled(c.text.clone(), theme.style(c.role)))),
-                )
-            }
+            // Off screen whatever the table scrolls to: a blank row of the same height.
+            Line::Row(_) if !window.contains(&pos) => TuiRow::default(),
+            Line::Row(i) => TuiRow::new(
+                model
+                    .cells(*i)
+                    .into_iter()
+                    .map(|c| TuiCell::from(Span::styled(c.text, theme.style(c.role)))),
+            ),
         })
         .collect();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Role::Border))
         .title(title);
-    let widths: Vec<Constraint> = model.columns.iter().map(|c| c.width).collect();
+    let widths: Vec<Constraint> = model.columns.iter().map(|c| c.width.constraint()).collect();
     if lines.is_empty() {
         let msg = if entry.filter.is_empty() {
             model.empty.clone()
@@ -264,6 +270,22 @@ pub fn render(
     f.render_stateful_widget(table, area, &mut state);
     entry.offset.set(state.offset());
     paint_group_titles(f, area, theme, model, lines, state.offset());
+}
+
+/// Lines the table can show this frame: it keeps `offset` unless the
+/// selection is above it or more than a screen below, and shows at most
+/// `height` lines from there. Cells are made only for these.
+fn drawn_window(
+    len: usize,
+    offset: usize,
+    selected: Option<usize>,
+    height: u16,
+) -> std::ops::Range<usize> {
+    let h = usize::from(height);
+    let sel = selected.unwrap_or(offset);
+    let lo = offset.min(sel).min(len.saturating_sub(1)).saturating_sub(h);
+    let hi = offset.max(sel).saturating_add(2 * h).min(len);
+    lo..hi
 }
 
 /// A table cell cannot span columns, so group titles are painted over their
@@ -336,26 +358,97 @@ pub fn title_spans(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::columns::{Builder, Column, visible};
 
-    fn row(id: &str, group: usize, n: i64) -> TableRow {
-        TableRow {
-            id: id.into(),
-            group,
-            cells: vec![cell(id, Role::Text), num(n, Role::Text)],
-            target: None,
-            detail: vec![],
+    /// A pod-like row: where, what, and its age in seconds.
+    struct Item {
+        group: usize,
+        cluster: &'static str,
+        name: &'static str,
+        age: i64,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum TestColumn {
+        Cluster,
+        Name,
+        Age,
+    }
+
+    impl Column for TestColumn {
+        type Row<'a> = Item;
+        const ALL: &'static [Self] = &[TestColumn::Cluster, TestColumn::Name, TestColumn::Age];
+
+        fn spec(self) -> Spec {
+            match self {
+                TestColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 8),
+                TestColumn::Name => Spec::fixed("name", "NAME", 10),
+                TestColumn::Age => Spec::fill("age", "AGE"),
+            }
         }
+
+        fn cell(self, r: &Item) -> Cell {
+            match self {
+                TestColumn::Cluster => cell(r.cluster, Role::Muted),
+                TestColumn::Name => cell(r.name, Role::Text),
+                // Text that sorts wrongly as text: `2h` < `30s` < `5m`.
+                TestColumn::Age => Cell {
+                    text: match r.age {
+                        a if a >= 3600 => format!("{}h", a / 3600),
+                        a if a >= 60 => format!("{}m", a / 60),
+                        a => format!("{a}s"),
+                    },
+                    role: Role::Muted,
+                    sort: Some(r.age),
+                },
+            }
+        }
+    }
+
+    fn model(multi: bool, items: Vec<Item>) -> TableModel<'static> {
+        let mut b = Builder::new(visible(TestColumn::Cluster, multi));
+        for it in items {
+            let meta = TableRow {
+                id: it.name.into(),
+                group: it.group,
+                target: None,
+                detail: vec![],
+            };
+            b.push(meta, it);
+        }
+        b.finish(vec!["fargate".into(), "ec2".into()], String::new())
+    }
+
+    fn item(group: usize, cluster: &'static str, name: &'static str, age: i64) -> Item {
+        Item {
+            group,
+            cluster,
+            name,
+            age,
+        }
+    }
+
+    fn names(m: &TableModel, lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .filter_map(|l| match l {
+                Line::Row(i) => Some(m.rows[*i].id.clone()),
+                Line::Group(..) => None,
+            })
+            .collect()
     }
 
     #[test]
     fn arrange_groups_filters_and_sorts() {
-        let m = TableModel {
-            columns: vec![col("NAME", 10), col("N", 3)],
-            groups: vec!["fargate".into(), "ec2".into()],
-            rows: vec![row("pod-10", 1, 1), row("pod-9", 1, 5), row("fg-a", 0, 3)],
-            empty: String::new(),
-        };
-        let lines = m.arrange("", Some((0, false)));
+        let m = model(
+            false,
+            vec![
+                item(1, "a", "pod-10", 30),
+                item(1, "a", "pod-9", 300),
+                item(0, "a", "fg-a", 7200),
+            ],
+        );
+        let lines = m.arrange("", Some(("name", false)));
         assert_eq!(
             lines,
             vec![
@@ -366,9 +459,75 @@ mod tests {
                 Line::Row(0)
             ]
         );
-        let lines = m.arrange("", Some((1, true)));
+        let lines = m.arrange("", Some(("age", true)));
         assert_eq!(lines[3..], [Line::Row(1), Line::Row(0)]);
         let lines = m.arrange("pod9", None);
         assert_eq!(lines, vec![Line::Group(1, 1), Line::Row(1)]);
+        // A sort on a column this table does not show keeps the group order.
+        assert_eq!(m.arrange("", Some(("cluster", false))), m.arrange("", None));
+    }
+
+    #[test]
+    fn a_numeric_column_sorts_by_value_not_text() {
+        let m = model(
+            false,
+            vec![
+                item(0, "a", "hour", 7200),
+                item(0, "a", "half-minute", 30),
+                item(0, "a", "five-minutes", 300),
+            ],
+        );
+        let lines = m.arrange("", Some(("age", false)));
+        assert_eq!(names(&m, &lines), ["half-minute", "five-minutes", "hour"]);
+        let lines = m.arrange("", Some(("age", true)));
+        assert_eq!(names(&m, &lines), ["hour", "five-minutes", "half-minute"]);
+    }
+
+    #[test]
+    fn sort_by_id_stays_on_its_column_when_cluster_appears() {
+        let items = || {
+            vec![
+                item(0, "a-cluster", "zeta", 1),
+                item(0, "b-cluster", "alpha", 2),
+                item(0, "c-cluster", "mid", 3),
+            ]
+        };
+        let (one, all) = (model(false, items()), model(true, items()));
+        assert_eq!(one.columns[0].id, "name");
+        assert_eq!(all.columns[0].id, "cluster");
+        let sort = Some(("name", false));
+        assert_eq!(
+            names(&one, &one.arrange("", sort)),
+            ["alpha", "mid", "zeta"]
+        );
+        assert_eq!(
+            names(&all, &all.arrange("", sort)),
+            ["alpha", "mid", "zeta"]
+        );
+    }
+
+    #[test]
+    fn header_and_cells_come_from_one_column_list() {
+        for multi in [false, true] {
+            let m = model(multi, vec![item(0, "a", "x", 5)]);
+            assert_eq!(m.cells(0).len(), m.columns.len());
+            assert_eq!(m.cells(0)[0].text, if multi { "a" } else { "x" });
+        }
+    }
+
+    #[test]
+    fn the_drawn_window_covers_every_line_the_table_can_show() {
+        // Offset kept, selection inside: lines offset..offset+height must be made.
+        let w = drawn_window(100, 40, Some(45), 10);
+        assert!(w.start <= 40 && w.end >= 50 && w.end - w.start < 100);
+        // Selection far below the offset: the table scrolls to show it.
+        let w = drawn_window(100, 0, Some(90), 10);
+        assert!(w.start <= 81 && w.end >= 91);
+        // Selection above the offset.
+        let w = drawn_window(100, 60, Some(5), 10);
+        assert!(w.start <= 5 && w.end >= 15);
+        // Offset past the end (rows went away): the last lines.
+        let w = drawn_window(5, 50, None, 10);
+        assert_eq!(w, 0..5);
     }
 }

@@ -2,10 +2,11 @@
 //! services and tasks.
 
 use super::common::state_cell;
+use super::legacy::{LegacyModel, LegacyRow, col, fill};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill};
+use crate::ui::table::cell;
 
 const REGIONS: usize = 0;
 const EKS: usize = 1;
@@ -20,8 +21,8 @@ fn row(
     group: usize,
     cells: Vec<crate::ui::table::Cell>,
     target: Option<Target>,
-) -> TableRow {
-    TableRow {
+) -> LegacyRow {
+    LegacyRow {
         id,
         group,
         cells,
@@ -30,7 +31,7 @@ fn row(
     }
 }
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build(state: &State, entry: &NavEntry) -> LegacyModel {
     let scope = &entry.scope;
     let mut rows = Vec::new();
     let want_cluster = |c: &str| scope.ecs_cluster.as_ref().is_none_or(|e| e == c);
@@ -256,7 +257,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             ));
         }
     }
-    TableModel {
+    LegacyModel {
         columns: vec![
             col("REGION", 11),
             col("CLUSTER", 18),

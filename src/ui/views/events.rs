@@ -1,6 +1,8 @@
 //! Events, as k9s shows them: newest first, warnings highlighted; enter
 //! goes to the pod or node an event is about.
 
+use jiff::Timestamp;
+
 use super::common::{clusters, kind_empty_reason, multi, ns_ok};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
@@ -8,7 +10,8 @@ use crate::config::theme::Role;
 use crate::kinds::Kind;
 use crate::model::event::EventRow;
 use crate::model::format::age;
-use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill, num};
+use crate::ui::columns::{Builder, Column, SortKey, Spec, visible};
+use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
 
 fn target(cluster: &str, e: &EventRow) -> Option<Target> {
     match e.object_kind.as_str() {
@@ -25,9 +28,91 @@ fn target(cluster: &str, e: &EventRow) -> Option<Target> {
     }
 }
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+/// An event in its cluster.
+pub struct EventFacts<'a> {
+    cluster: &'a str,
+    event: &'a EventRow,
+    now: Timestamp,
+}
+
+impl EventFacts<'_> {
+    fn role(&self) -> Role {
+        if self.event.type_ == "Normal" {
+            Role::Text
+        } else {
+            Role::Warn
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventColumn {
+    Cluster,
+    Namespace,
+    LastSeen,
+    Type,
+    Reason,
+    Object,
+    Count,
+    Message,
+}
+
+impl Column for EventColumn {
+    type Row<'a> = EventFacts<'a>;
+    const ALL: &'static [Self] = &[
+        EventColumn::Cluster,
+        EventColumn::Namespace,
+        EventColumn::LastSeen,
+        EventColumn::Type,
+        EventColumn::Reason,
+        EventColumn::Object,
+        EventColumn::Count,
+        EventColumn::Message,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            EventColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
+            EventColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 12),
+            EventColumn::LastSeen => Spec::fixed("last-seen", "LAST SEEN", 9),
+            EventColumn::Type => Spec::fixed("type", "TYPE", 7),
+            EventColumn::Reason => Spec::fixed("reason", "REASON", 20),
+            EventColumn::Object => Spec::fixed("object", "OBJECT", 30),
+            EventColumn::Count => Spec::fixed("count", "COUNT", 5),
+            EventColumn::Message => Spec::fill("message", "MESSAGE"),
+        }
+    }
+
+    fn cell(self, r: &EventFacts<'_>) -> Cell {
+        let e = r.event;
+        match self {
+            EventColumn::Cluster => cell(r.cluster, Role::Muted),
+            EventColumn::Namespace => cell(&e.namespace, Role::Muted),
+            EventColumn::LastSeen => cell(age(e.last, r.now), Role::Muted),
+            EventColumn::Type => cell(&e.type_, r.role()),
+            EventColumn::Reason => cell(&e.reason, r.role()),
+            EventColumn::Object => cell(
+                format!("{}/{}", e.object_kind.to_lowercase(), e.object_name),
+                Role::Text,
+            ),
+            EventColumn::Count => num(i64::from(e.count), Role::Muted),
+            EventColumn::Message => cell(&e.message, r.role()),
+        }
+    }
+
+    fn sort_key(self, r: &EventFacts<'_>) -> SortKey {
+        match self {
+            // Newest first when ascending, as the unsorted table.
+            EventColumn::LastSeen => {
+                SortKey::Num(r.event.last.map_or(i64::MAX, |t| -t.as_second()))
+            }
+            other => SortKey::from(other.cell(r)),
+        }
+    }
+}
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
-    let multi = multi(state, &scope);
     let mut events: Vec<(&str, &EventRow)> = clusters(state, &scope)
         .into_iter()
         .flat_map(|c| c.stores.events.iter().map(move |e| (c.name.as_str(), e)))
@@ -39,63 +124,25 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             .cmp(&a.1.last)
             .then_with(|| a.1.name.cmp(&b.1.name))
     });
-    let rows = events
-        .into_iter()
-        .map(|(cluster, e)| {
-            let role = if e.type_ == "Normal" {
-                Role::Text
-            } else {
-                Role::Warn
-            };
-            let mut cells = Vec::new();
-            if multi {
-                cells.push(cell(cluster, Role::Muted));
-            }
-            cells.extend([
-                cell(&e.namespace, Role::Muted),
-                Cell {
-                    text: age(e.last, state.now),
-                    role: Role::Muted,
-                    // Newest first when ascending, as the unsorted table.
-                    sort: e.last.map(|t| -t.as_second()),
-                },
-                cell(&e.type_, role),
-                cell(&e.reason, role),
-                cell(
-                    format!("{}/{}", e.object_kind.to_lowercase(), e.object_name),
-                    Role::Text,
-                ),
-                num(i64::from(e.count), Role::Muted),
-                cell(&e.message, role),
-            ]);
-            TableRow {
-                id: format!("{cluster}/{}/{}", e.namespace, e.name),
-                group: 0,
-                cells,
-                target: target(cluster, e),
-                detail: vec![(format!("from {}: {}", or_dash(&e.source), e.message), role)],
-            }
-        })
-        .collect();
-    let mut columns = Vec::new();
-    if multi {
-        columns.push(col("CLUSTER", 14));
+    let mut table = Builder::new(visible(EventColumn::Cluster, multi(state, &scope)));
+    for (cluster, e) in events {
+        let facts = EventFacts {
+            cluster,
+            event: e,
+            now: state.now,
+        };
+        let meta = TableRow {
+            id: format!("{cluster}/{}/{}", e.namespace, e.name),
+            group: 0,
+            target: target(cluster, e),
+            detail: vec![(
+                format!("from {}: {}", or_dash(&e.source), e.message),
+                facts.role(),
+            )],
+        };
+        table.push(meta, facts);
     }
-    columns.extend([
-        col("NAMESPACE", 12),
-        col("LAST SEEN", 9),
-        col("TYPE", 7),
-        col("REASON", 20),
-        col("OBJECT", 30),
-        col("COUNT", 5),
-        fill("MESSAGE"),
-    ]);
-    TableModel {
-        columns,
-        groups: vec![],
-        rows,
-        empty: kind_empty_reason(state, &scope, Kind::Events),
-    }
+    table.finish(vec![], kind_empty_reason(state, &scope, Kind::Events))
 }
 
 fn or_dash(s: &str) -> &str {

@@ -1,11 +1,12 @@
 //! Findings: the diagnosis, worst first; each row a finding with its cause,
 //! the selected one's evidence chain and fix below. Enter jumps to the object.
 
+use super::legacy::{LegacyModel, LegacyRow, col, fill};
 use crate::app::nav::{NavEntry, Target, ViewKind};
 use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::diagnose::{ObjectRef, Severity};
-use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill};
+use crate::ui::table::{Cell, cell};
 
 pub fn role(s: Severity) -> Role {
     match s {
@@ -60,7 +61,7 @@ pub fn target(o: &ObjectRef) -> Option<Target> {
     })
 }
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build(state: &State, entry: &NavEntry) -> LegacyModel {
     let scope = state.scope_of(entry);
     let rows = state
         .findings
@@ -85,7 +86,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             if !f.fix.is_empty() {
                 detail.push((format!("fix: {}", f.fix), Role::Ok));
             }
-            TableRow {
+            LegacyRow {
                 id: format!("{i}/{}/{object}", f.code),
                 group: 0,
                 cells: vec![
@@ -103,7 +104,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             }
         })
         .collect();
-    TableModel {
+    LegacyModel {
         columns: vec![
             col("SEVERITY", 10),
             col("CODE", 29),

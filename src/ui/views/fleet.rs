@@ -1,18 +1,19 @@
 //! Fleet (home): one row per Kubernetes cluster and per ECS cluster.
 
 use super::common::{bad_count, clusters, state_cell};
+use super::legacy::{LegacyModel, LegacyRow, col, fill};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::node::NodeKind;
 use crate::model::pod::PodHealth;
 use crate::model::status::SourceState;
-use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill, num};
+use crate::ui::table::{Cell, cell, num};
 
 const GROUP_K8S: usize = 0;
 const GROUP_ECS: usize = 1;
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build(state: &State, entry: &NavEntry) -> LegacyModel {
     let scope = state.scope_of(entry);
     let now = state.now;
     let mut rows = Vec::new();
@@ -67,7 +68,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         if !forbidden.is_empty() && c.connection.error().is_none() {
             state_text.text = format!("{} (403 {})", state_text.text, forbidden.join(","));
         }
-        rows.push(TableRow {
+        rows.push(LegacyRow {
             id: format!("k8s/{}", c.name),
             group: GROUP_K8S,
             cells: vec![
@@ -102,7 +103,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
         }
         if region.rows.ecs.is_empty() {
             if let Some(e) = region.state.error() {
-                rows.push(TableRow {
+                rows.push(LegacyRow {
                     id: format!("aws/{}", region.region),
                     group: GROUP_ECS,
                     cells: vec![
@@ -155,7 +156,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             if matches!(region.state, SourceState::Live) && ecs.status != "ACTIVE" {
                 state_text = cell(ecs.status.to_lowercase(), Role::Warn);
             }
-            rows.push(TableRow {
+            rows.push(LegacyRow {
                 id: format!("ecs/{}/{}", region.region, ecs.name),
                 group: GROUP_ECS,
                 cells: vec![
@@ -198,7 +199,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             });
         }
     }
-    TableModel {
+    LegacyModel {
         columns: vec![
             col("CLUSTER", 24),
             col("REGION", 12),

@@ -2,13 +2,14 @@
 //! ready, DB reachable or configuration hash with drift flagged, and how many
 //! of its upstreams have no peer.
 
+use super::legacy::{LegacyModel, LegacyRow, col, fill};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongVia, hash_drift};
-use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill, num};
+use crate::ui::table::{Cell, cell, num};
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build(state: &State, entry: &NavEntry) -> LegacyModel {
     let scope = state.scope_of(entry);
     let mut rows = Vec::new();
     let mut groups = Vec::new();
@@ -45,7 +46,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 .error()
                 .map(|e| format!("{}: {}", e.short(), e.message()))
                 .unwrap_or_else(|| "no Kong nodes found (check the selector / admin_urls)".into());
-            rows.push(TableRow {
+            rows.push(LegacyRow {
                 id: format!("{}/-", g.name),
                 group,
                 cells: vec![
@@ -135,7 +136,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             if let KongVia::Url(u) = &n.via {
                 detail.push((format!("admin {u}"), Role::Muted));
             }
-            rows.push(TableRow {
+            rows.push(LegacyRow {
                 id: format!("{}/{}", g.name, n.name),
                 group,
                 cells,
@@ -144,7 +145,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             });
         }
     }
-    TableModel {
+    LegacyModel {
         columns: vec![
             col("NODE", 30),
             col("VIA", 9),

@@ -1,50 +1,112 @@
 //! HPAs: every metric's current value and target, whatever its type, and the
 //! conditions that say whether the HPA can do its job.
 
+use jiff::Timestamp;
+
 use super::common::{age_cell, clusters, empty_reason, multi, ns_ok};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::hpa::HpaRow;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill, num};
+use crate::ui::columns::{Builder, Column, Spec, visible};
+use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+/// An HPA in its cluster.
+pub struct HpaFacts<'a> {
+    cluster: &'a str,
+    hpa: &'a HpaRow,
+    now: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HpaColumn {
+    Cluster,
+    Namespace,
+    Name,
+    Target,
+    Min,
+    Max,
+    Current,
+    Desired,
+    Conditions,
+    Age,
+    Metrics,
+}
+
+impl Column for HpaColumn {
+    type Row<'a> = HpaFacts<'a>;
+    const ALL: &'static [Self] = &[
+        HpaColumn::Cluster,
+        HpaColumn::Namespace,
+        HpaColumn::Name,
+        HpaColumn::Target,
+        HpaColumn::Min,
+        HpaColumn::Max,
+        HpaColumn::Current,
+        HpaColumn::Desired,
+        HpaColumn::Conditions,
+        HpaColumn::Age,
+        HpaColumn::Metrics,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            HpaColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
+            HpaColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 12),
+            HpaColumn::Name => Spec::fixed("name", "NAME", 18),
+            HpaColumn::Target => Spec::fixed("target", "TARGET", 22),
+            HpaColumn::Min => Spec::fixed("min", "MIN", 3),
+            HpaColumn::Max => Spec::fixed("max", "MAX", 3),
+            HpaColumn::Current => Spec::fixed("current", "CUR", 3),
+            HpaColumn::Desired => Spec::fixed("desired", "DESIRED", 7),
+            HpaColumn::Conditions => Spec::fixed("conditions", "CONDITIONS", 30),
+            HpaColumn::Age => Spec::fixed("age", "AGE", 4),
+            HpaColumn::Metrics => Spec::fill("metrics", "METRICS (current/target)"),
+        }
+    }
+
+    fn cell(self, r: &HpaFacts<'_>) -> Cell {
+        let h = r.hpa;
+        match self {
+            HpaColumn::Cluster => cell(r.cluster, Role::Muted),
+            HpaColumn::Namespace => cell(&h.namespace, Role::Muted),
+            HpaColumn::Name => cell(&h.name, Role::Text),
+            HpaColumn::Target => cell(format!("{}/{}", h.target_kind, h.target_name), Role::Text),
+            HpaColumn::Min => num(i64::from(h.min), Role::Text),
+            HpaColumn::Max => num(i64::from(h.max), Role::Text),
+            HpaColumn::Current => num(
+                i64::from(h.current),
+                if h.at_max() { Role::Warn } else { Role::Text },
+            ),
+            HpaColumn::Desired => num(
+                i64::from(h.desired),
+                if h.desired > h.current {
+                    Role::Warn
+                } else {
+                    Role::Text
+                },
+            ),
+            HpaColumn::Conditions => {
+                let (text, role) = conditions(h);
+                cell(text, role)
+            }
+            HpaColumn::Age => age_cell(h.created, r.now),
+            HpaColumn::Metrics => {
+                let metrics: Vec<String> = h.metrics.iter().map(|m| m.text()).collect();
+                cell(metrics.join(", "), Role::Text)
+            }
+        }
+    }
+}
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
-    let multi = multi(state, &scope);
-    let mut rows = Vec::new();
+    let mut table = Builder::new(visible(HpaColumn::Cluster, multi(state, &scope)));
     for c in clusters(state, &scope) {
         for h in c.stores.hpas.iter() {
             if !ns_ok(&scope, &h.namespace) || scope.name.as_ref().is_some_and(|n| *n != h.name) {
                 continue;
             }
-            let (cond_text, cond_role) = conditions(h);
-            let metrics: Vec<String> = h.metrics.iter().map(|m| m.text()).collect();
-            let mut cells = Vec::new();
-            if multi {
-                cells.push(cell(&c.name, Role::Muted));
-            }
-            cells.extend([
-                cell(&h.namespace, Role::Muted),
-                cell(&h.name, Role::Text),
-                cell(format!("{}/{}", h.target_kind, h.target_name), Role::Text),
-                num(i64::from(h.min), Role::Text),
-                num(i64::from(h.max), Role::Text),
-                num(
-                    i64::from(h.current),
-                    if h.at_max() { Role::Warn } else { Role::Text },
-                ),
-                num(
-                    i64::from(h.desired),
-                    if h.desired > h.current {
-                        Role::Warn
-                    } else {
-                        Role::Text
-                    },
-                ),
-                cell(cond_text, cond_role),
-                age_cell(h.created, state.now),
-                cell(metrics.join(", "), Role::Text),
-            ]);
             let mut detail: Vec<(String, Role)> = h
                 .conditions
                 .iter()
@@ -67,10 +129,9 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     Role::Warn,
                 ));
             }
-            rows.push(TableRow {
+            let meta = TableRow {
                 id: format!("{}/{}/{}", c.name, h.namespace, h.name),
                 group: 0,
-                cells,
                 target: Some(Target::Workload {
                     cluster: c.name.clone(),
                     namespace: h.namespace.clone(),
@@ -78,31 +139,18 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     name: h.target_name.clone(),
                 }),
                 detail,
-            });
+            };
+            table.push(
+                meta,
+                HpaFacts {
+                    cluster: &c.name,
+                    hpa: h,
+                    now: state.now,
+                },
+            );
         }
     }
-    let mut columns = Vec::new();
-    if multi {
-        columns.push(col("CLUSTER", 14));
-    }
-    columns.extend([
-        col("NAMESPACE", 12),
-        col("NAME", 18),
-        col("TARGET", 22),
-        col("MIN", 3),
-        col("MAX", 3),
-        col("CUR", 3),
-        col("DESIRED", 7),
-        col("CONDITIONS", 30),
-        col("AGE", 4),
-        fill("METRICS (current/target)"),
-    ]);
-    TableModel {
-        columns,
-        groups: vec![],
-        rows,
-        empty: empty_reason(state, &scope, "HPAs"),
-    }
+    table.finish(vec![], empty_reason(state, &scope, "HPAs"))
 }
 
 /// The condition worth reading first: a False ScalingActive/AbleToScale, else ScalingLimited.

@@ -9,6 +9,7 @@ pub mod fleet;
 pub mod gateways;
 pub mod hpa;
 pub mod ingresses;
+mod legacy;
 pub mod logs;
 pub mod namespaces;
 pub mod nodes;
@@ -26,26 +27,42 @@ use crate::app::state::State;
 use crate::kinds::KindView;
 use crate::ui::table::TableModel;
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     match entry.kind() {
-        ViewKind::Fleet => fleet::build(state, entry),
+        ViewKind::Fleet => fleet::build(state, entry).into(),
         ViewKind::Nodes => nodes::build(state, entry),
         ViewKind::Pods => pods::build(state, entry),
         ViewKind::Workloads => workloads::build(state, entry),
         ViewKind::Hpa => hpa::build(state, entry),
         ViewKind::Pvc => pvc::build(state, entry),
-        ViewKind::Gateways => gateways::build(state, entry),
-        ViewKind::Upstreams => upstreams::build(state, entry),
-        ViewKind::Targets => targets::build(state, entry),
-        ViewKind::Aws => aws::build(state, entry),
-        ViewKind::Findings => findings::build(state, entry),
+        ViewKind::Gateways => gateways::build(state, entry).into(),
+        ViewKind::Upstreams => upstreams::build(state, entry).into(),
+        ViewKind::Targets => targets::build(state, entry).into(),
+        ViewKind::Aws => aws::build(state, entry).into(),
+        ViewKind::Findings => findings::build(state, entry).into(),
         ViewKind::Kind(k) => match k.view() {
             KindView::Own(_, build) => build(state, entry),
             // Only `Own` kinds are opened as `ViewKind::Kind`; say so rather than panic.
-            KindView::In(_) | KindView::Hidden => TableModel {
-                empty: format!("{} have no view of their own", k.label()),
-                ..TableModel::default()
-            },
+            KindView::In(_) | KindView::Hidden => TableModel::new(
+                vec![],
+                vec![],
+                vec![],
+                Box::new(NoCells),
+                format!("{} have no view of their own", k.label()),
+            ),
         },
+    }
+}
+
+/// The cells of a table without rows.
+struct NoCells;
+
+impl crate::ui::columns::Cells for NoCells {
+    fn cell(&self, _row: usize, _col: usize) -> Option<crate::ui::table::Cell> {
+        None
+    }
+
+    fn sort_key(&self, _row: usize, _col: usize) -> Option<crate::ui::columns::SortKey> {
+        None
     }
 }

@@ -4,18 +4,90 @@
 
 use std::collections::HashMap;
 
+use jiff::Timestamp;
+
 use super::common::{age_cell, clusters, empty_reason, multi};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::model::node::NodeKind;
+use crate::model::node::{NodeKind, NodeRow};
 use crate::model::pod::PodRow;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill};
+use crate::ui::columns::{Builder, Column, Spec, visible};
+use crate::ui::table::{Cell, TableModel, TableRow, cell};
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+/// A node with what runs on it: size and pool by kind, its pods.
+pub struct NodeFacts<'a> {
+    cluster: &'a str,
+    node: &'a NodeRow,
+    status_role: Role,
+    kind_role: Role,
+    size: String,
+    pool: String,
+    capacity: String,
+    pods: String,
+    hosted_pod: String,
+    now: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeColumn {
+    Cluster,
+    Name,
+    Status,
+    Size,
+    Pool,
+    Capacity,
+    Pods,
+    Age,
+    HostedPod,
+}
+
+impl Column for NodeColumn {
+    type Row<'a> = NodeFacts<'a>;
+    const ALL: &'static [Self] = &[
+        NodeColumn::Cluster,
+        NodeColumn::Name,
+        NodeColumn::Status,
+        NodeColumn::Size,
+        NodeColumn::Pool,
+        NodeColumn::Capacity,
+        NodeColumn::Pods,
+        NodeColumn::Age,
+        NodeColumn::HostedPod,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            NodeColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
+            NodeColumn::Name => Spec::fixed("name", "NAME", 47),
+            NodeColumn::Status => Spec::fixed("status", "STATUS", 12),
+            NodeColumn::Size => Spec::fixed("size", "SIZE/TYPE", 15),
+            NodeColumn::Pool => Spec::fixed("pool", "PROFILE/GROUP", 18),
+            NodeColumn::Capacity => Spec::fixed("capacity", "CAPACITY", 9),
+            NodeColumn::Pods => Spec::fixed("pods", "PODS", 6),
+            NodeColumn::Age => Spec::fixed("age", "AGE", 4),
+            NodeColumn::HostedPod => Spec::fill("hosted-pod", "HOSTED POD"),
+        }
+    }
+
+    fn cell(self, r: &NodeFacts<'_>) -> Cell {
+        match self {
+            NodeColumn::Cluster => cell(r.cluster, Role::Muted),
+            NodeColumn::Name => cell(&r.node.name, Role::Text),
+            NodeColumn::Status => cell(r.node.status_text(), r.status_role),
+            NodeColumn::Size => cell(&r.size, r.kind_role),
+            NodeColumn::Pool => cell(&r.pool, r.kind_role),
+            NodeColumn::Capacity => cell(&r.capacity, Role::Muted),
+            NodeColumn::Pods => cell(&r.pods, Role::Text),
+            NodeColumn::Age => age_cell(r.node.created, r.now),
+            NodeColumn::HostedPod => cell(&r.hosted_pod, Role::Text),
+        }
+    }
+}
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
-    let multi = multi(state, &scope);
-    let mut rows = Vec::new();
+    let mut table = Builder::new(visible(NodeColumn::Cluster, multi(state, &scope)));
     for c in clusters(state, &scope) {
         let mut on_node: HashMap<&str, Vec<&PodRow>> = HashMap::new();
         for p in c.stores.pods.iter() {
@@ -76,20 +148,6 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 (_, Some(a)) => format!("{}/{a}", pods.len()),
                 (_, None) => pods.len().to_string(),
             };
-            let mut cells = Vec::new();
-            if multi {
-                cells.push(cell(&c.name, Role::Muted));
-            }
-            cells.extend([
-                cell(&n.name, Role::Text),
-                cell(n.status_text(), status_role),
-                cell(size, kind_role),
-                cell(pool, kind_role),
-                cell(capacity, Role::Muted),
-                cell(pods_text, Role::Text),
-                age_cell(n.created, state.now),
-                cell(pod_text, Role::Text),
-            ]);
             let mut detail = vec![(
                 format!(
                     "{} node · zone {} · kubelet {} · ip {} · allocatable cpu {} mem {}",
@@ -105,40 +163,38 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             if n.kind == NodeKind::Fargate {
                 detail.push(("Fargate: the node's cpu/memory are the host's; the pod is billed for CapacityProvisioned".into(), Role::Muted));
             }
-            rows.push(TableRow {
+            let meta = TableRow {
                 id: format!("{}/{}", c.name, n.name),
                 group,
-                cells,
                 target: Some(Target::PodsOnNode {
                     cluster: c.name.clone(),
                     node: n.name.clone(),
                 }),
                 detail,
-            });
+            };
+            table.push(
+                meta,
+                NodeFacts {
+                    cluster: &c.name,
+                    node: n,
+                    status_role,
+                    kind_role,
+                    size,
+                    pool,
+                    capacity,
+                    pods: pods_text,
+                    hosted_pod: pod_text,
+                    now: state.now,
+                },
+            );
         }
     }
-    let mut columns = Vec::new();
-    if multi {
-        columns.push(col("CLUSTER", 14));
-    }
-    columns.extend([
-        col("NAME", 47),
-        col("STATUS", 12),
-        col("SIZE/TYPE", 15),
-        col("PROFILE/GROUP", 18),
-        col("CAPACITY", 9),
-        col("PODS", 6),
-        col("AGE", 4),
-        fill("HOSTED POD"),
-    ]);
-    TableModel {
-        columns,
-        groups: vec![
+    table.finish(
+        vec![
             "Fargate".into(),
             "EC2".into(),
             "Virtual (virtual-kubelet)".into(),
         ],
-        rows,
-        empty: empty_reason(state, &scope, "nodes"),
-    }
+        empty_reason(state, &scope, "nodes"),
+    )
 }

@@ -7,13 +7,104 @@ use super::common::{
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::model::pod::PodHealth;
-use crate::ui::table::{Cell, TableModel, TableRow, cell, col, fill, num};
+use crate::model::cluster::ClusterData;
+use crate::model::pod::{PodHealth, PodRow};
+use crate::ui::columns::{Builder, Column, Spec, visible};
+use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+/// A pod with what its columns need joined to it once.
+pub struct PodFacts<'a> {
+    pub cluster: &'a ClusterData,
+    pub pod: &'a PodRow,
+    /// The phase, or `Pending:<reason>` from the latest warning.
+    pub status: String,
+    /// The scheduler's or container's message, else the latest warning.
+    pub why: String,
+    now: jiff::Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PodColumn {
+    Cluster,
+    Namespace,
+    Name,
+    Ready,
+    Status,
+    Restarts,
+    Node,
+    RunsOn,
+    Age,
+    Why,
+}
+
+impl Column for PodColumn {
+    type Row<'a> = PodFacts<'a>;
+    const ALL: &'static [Self] = &[
+        PodColumn::Cluster,
+        PodColumn::Namespace,
+        PodColumn::Name,
+        PodColumn::Ready,
+        PodColumn::Status,
+        PodColumn::Restarts,
+        PodColumn::Node,
+        PodColumn::RunsOn,
+        PodColumn::Age,
+        PodColumn::Why,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            PodColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
+            PodColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 12),
+            PodColumn::Name => Spec::fixed("name", "NAME", 26),
+            PodColumn::Ready => Spec::fixed("ready", "READY", 5),
+            PodColumn::Status => Spec::fixed("status", "STATUS", 28),
+            PodColumn::Restarts => Spec::fixed("restarts", "RESTARTS", 8),
+            PodColumn::Node => Spec::fixed("node", "NODE", 22),
+            PodColumn::RunsOn => Spec::fixed("runs-on", "RUNS ON", 22),
+            PodColumn::Age => Spec::fixed("age", "AGE", 4),
+            PodColumn::Why => Spec::fill("why", "WHY"),
+        }
+    }
+
+    fn cell(self, r: &PodFacts<'_>) -> Cell {
+        let p = r.pod;
+        match self {
+            PodColumn::Cluster => cell(&r.cluster.name, Role::Muted),
+            PodColumn::Namespace => cell(&p.namespace, Role::Muted),
+            PodColumn::Name => cell(&p.name, Role::Text),
+            PodColumn::Ready => Cell {
+                text: p.ready_text(),
+                role: if p.ready == p.containers {
+                    Role::Text
+                } else {
+                    Role::Warn
+                },
+                sort: Some(i64::from(p.ready)),
+            },
+            PodColumn::Status => cell(&r.status, pod_role(p.health)),
+            PodColumn::Restarts => num(
+                i64::from(p.restarts),
+                if p.restarts > 0 {
+                    Role::Warn
+                } else {
+                    Role::Muted
+                },
+            ),
+            PodColumn::Node => cell(p.node.as_deref().unwrap_or("-"), Role::Muted),
+            PodColumn::RunsOn => {
+                let (text, role) = placement(r.cluster, p);
+                cell(text, role)
+            }
+            PodColumn::Age => age_cell(p.created, r.now),
+            PodColumn::Why => cell(&r.why, pod_role(p.health)),
+        }
+    }
+}
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
-    let multi = multi(state, &scope);
-    let mut rows = Vec::new();
+    let mut table = Builder::new(visible(PodColumn::Cluster, multi(state, &scope)));
     for c in clusters(state, &scope) {
         let warnings = latest_warnings(c);
         for p in c.stores.pods.iter() {
@@ -46,45 +137,13 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     })
                     .unwrap_or_default()
             };
-            let (runs_on, runs_role) = placement(c, p);
             let status = match event.filter(|e| e.type_ == "Warning") {
                 Some(e) if p.status == "Pending" => format!("Pending:{}", e.reason),
                 _ => p.status.clone(),
             };
-            let mut cells = Vec::new();
-            if multi {
-                cells.push(cell(&c.name, Role::Muted));
-            }
-            let ready_role = if p.ready == p.containers {
-                Role::Text
-            } else {
-                Role::Warn
-            };
-            cells.extend([
-                cell(&p.namespace, Role::Muted),
-                cell(&p.name, Role::Text),
-                Cell {
-                    text: p.ready_text(),
-                    role: ready_role,
-                    sort: Some(i64::from(p.ready)),
-                },
-                cell(status, pod_role(p.health)),
-                num(
-                    i64::from(p.restarts),
-                    if p.restarts > 0 {
-                        Role::Warn
-                    } else {
-                        Role::Muted
-                    },
-                ),
-                cell(p.node.clone().unwrap_or_else(|| "-".into()), Role::Muted),
-                cell(runs_on, runs_role),
-                age_cell(p.created, state.now),
-                cell(why.clone(), pod_role(p.health)),
-            ]);
             let mut detail = Vec::new();
             if !why.is_empty() {
-                detail.push((why, pod_role(p.health)));
+                detail.push((why.clone(), pod_role(p.health)));
             }
             let mut facts = vec![format!("ip {}", p.ip.as_deref().unwrap_or("-"))];
             if let Some((k, n)) = &owner {
@@ -103,37 +162,26 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 facts.push(format!("last exit {t}"));
             }
             detail.push((facts.join(" · "), Role::Muted));
-            rows.push(TableRow {
+            let meta = TableRow {
                 id: format!("{}/{}/{}", c.name, p.namespace, p.name),
                 group: 0,
-                cells,
                 target: p.node.as_ref().map(|n| Target::Node {
                     cluster: c.name.clone(),
                     node: n.clone(),
                 }),
                 detail,
-            });
+            };
+            table.push(
+                meta,
+                PodFacts {
+                    cluster: c,
+                    pod: p,
+                    status,
+                    why,
+                    now: state.now,
+                },
+            );
         }
     }
-    let mut columns = Vec::new();
-    if multi {
-        columns.push(col("CLUSTER", 14));
-    }
-    columns.extend([
-        col("NAMESPACE", 12),
-        col("NAME", 26),
-        col("READY", 5),
-        col("STATUS", 28),
-        col("RESTARTS", 8),
-        col("NODE", 22),
-        col("RUNS ON", 22),
-        col("AGE", 4),
-        fill("WHY"),
-    ]);
-    TableModel {
-        columns,
-        groups: vec![],
-        rows,
-        empty: empty_reason(state, &scope, "pods"),
-    }
+    table.finish(vec![], empty_reason(state, &scope, "pods"))
 }

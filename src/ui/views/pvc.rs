@@ -1,17 +1,128 @@
 //! PVCs: phase, class, its provisioner and binding mode, the consuming pod
 //! and where that pod runs — enough to see a WaitForFirstConsumer deadlock.
 
-use super::common::{clusters, empty_reason, latest_warnings, multi, ns_ok, placement};
+use super::common::{clusters, empty_reason, latest_warnings, multi, ns_ok, placement, pod_role};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::model::pod::PodHealth;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill};
+use crate::model::cluster::ClusterData;
+use crate::model::pod::{PodHealth, PodRow};
+use crate::model::pvc::{PvcRow, StorageClassRow};
+use crate::ui::columns::{Builder, Column, Spec, visible};
+use crate::ui::table::{Cell, TableModel, TableRow, cell};
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+/// A claim with its storage class and the pod that consumes it.
+pub struct PvcFacts<'a> {
+    cluster: &'a ClusterData,
+    pvc: &'a PvcRow,
+    class: Option<&'a StorageClassRow>,
+    consumer: Option<&'a PodRow>,
+    /// Pending on a WaitForFirstConsumer class whose consumer cannot schedule.
+    deadlock: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PvcColumn {
+    Cluster,
+    Namespace,
+    Name,
+    Phase,
+    Class,
+    Provisioner,
+    Binding,
+    Size,
+    Volume,
+    Consumer,
+    RunsOn,
+}
+
+impl Column for PvcColumn {
+    type Row<'a> = PvcFacts<'a>;
+    const ALL: &'static [Self] = &[
+        PvcColumn::Cluster,
+        PvcColumn::Namespace,
+        PvcColumn::Name,
+        PvcColumn::Phase,
+        PvcColumn::Class,
+        PvcColumn::Provisioner,
+        PvcColumn::Binding,
+        PvcColumn::Size,
+        PvcColumn::Volume,
+        PvcColumn::Consumer,
+        PvcColumn::RunsOn,
+    ];
+
+    fn spec(self) -> Spec {
+        match self {
+            PvcColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
+            PvcColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 10),
+            PvcColumn::Name => Spec::fixed("name", "NAME", 12),
+            PvcColumn::Phase => Spec::fixed("phase", "PHASE", 7),
+            PvcColumn::Class => Spec::fixed("class", "CLASS", 8),
+            PvcColumn::Provisioner => Spec::fixed("provisioner", "PROVISIONER", 21),
+            PvcColumn::Binding => Spec::fixed("binding", "BINDING", 20),
+            PvcColumn::Size => Spec::fixed("size", "SIZE", 5),
+            PvcColumn::Volume => Spec::fixed("volume", "VOLUME", 12),
+            PvcColumn::Consumer => Spec::fixed("consumer", "CONSUMER", 22),
+            PvcColumn::RunsOn => Spec::fill("runs-on", "RUNS ON"),
+        }
+    }
+
+    fn cell(self, r: &PvcFacts<'_>) -> Cell {
+        let p = r.pvc;
+        let or_dash = |v: Option<&str>| v.unwrap_or("-").to_owned();
+        match self {
+            PvcColumn::Cluster => cell(&r.cluster.name, Role::Muted),
+            PvcColumn::Namespace => cell(&p.namespace, Role::Muted),
+            PvcColumn::Name => cell(&p.name, Role::Text),
+            PvcColumn::Phase => cell(
+                &p.phase,
+                match p.phase.as_str() {
+                    "Bound" => Role::Ok,
+                    "Pending" if r.deadlock => Role::Critical,
+                    "Pending" => Role::Warn,
+                    _ => Role::Critical,
+                },
+            ),
+            PvcColumn::Class => cell(or_dash(p.class.as_deref()), Role::Text),
+            PvcColumn::Provisioner => cell(
+                or_dash(r.class.map(|sc| sc.provisioner.as_str())),
+                Role::Muted,
+            ),
+            PvcColumn::Binding => cell(
+                or_dash(r.class.map(|sc| sc.binding_mode.as_str())),
+                if r.deadlock {
+                    Role::Critical
+                } else {
+                    Role::Muted
+                },
+            ),
+            PvcColumn::Size => cell(
+                or_dash(p.capacity.as_deref().or(p.requested.as_deref())),
+                Role::Text,
+            ),
+            PvcColumn::Volume => cell(or_dash(p.volume.as_deref()), Role::Muted),
+            PvcColumn::Consumer => match r.consumer {
+                Some(pod) => cell(
+                    format!("{} ({})", pod.name, pod.status),
+                    pod_role(pod.health),
+                ),
+                None => cell("-", Role::Muted),
+            },
+            PvcColumn::RunsOn => {
+                let (text, role) = r
+                    .consumer
+                    .map(|pod| placement(r.cluster, pod))
+                    .unwrap_or(("-".into(), Role::Muted));
+                cell(text, role)
+            }
+        }
+    }
+}
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
-    let multi = multi(state, &scope);
-    let mut rows = Vec::new();
+    let mut table = Builder::new(visible(PvcColumn::Cluster, multi(state, &scope)));
     for c in clusters(state, &scope) {
         let s = &c.stores;
         let warnings = latest_warnings(c);
@@ -24,62 +135,10 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                 .pods
                 .iter()
                 .find(|pod| pod.namespace == p.namespace && pod.claims.contains(&p.name));
-            let (runs_on, runs_role) = consumer
-                .map(|pod| placement(c, pod))
-                .unwrap_or(("-".into(), Role::Muted));
             let wffc = class.is_some_and(|sc| sc.binding_mode == "WaitForFirstConsumer");
             let consumer_stuck =
                 consumer.is_some_and(|pod| pod.health != PodHealth::Ok && pod.node.is_none());
             let deadlock = p.phase == "Pending" && wffc && consumer_stuck;
-            let phase_role = match p.phase.as_str() {
-                "Bound" => Role::Ok,
-                "Pending" if deadlock => Role::Critical,
-                "Pending" => Role::Warn,
-                _ => Role::Critical,
-            };
-            let mut cells = Vec::new();
-            if multi {
-                cells.push(cell(&c.name, Role::Muted));
-            }
-            cells.extend([
-                cell(&p.namespace, Role::Muted),
-                cell(&p.name, Role::Text),
-                cell(&p.phase, phase_role),
-                cell(p.class.clone().unwrap_or_else(|| "-".into()), Role::Text),
-                cell(
-                    class
-                        .map(|sc| sc.provisioner.clone())
-                        .unwrap_or_else(|| "-".into()),
-                    Role::Muted,
-                ),
-                cell(
-                    class
-                        .map(|sc| sc.binding_mode.clone())
-                        .unwrap_or_else(|| "-".into()),
-                    if deadlock {
-                        Role::Critical
-                    } else {
-                        Role::Muted
-                    },
-                ),
-                cell(
-                    p.capacity
-                        .clone()
-                        .or(p.requested.clone())
-                        .unwrap_or_else(|| "-".into()),
-                    Role::Text,
-                ),
-                cell(p.volume.clone().unwrap_or_else(|| "-".into()), Role::Muted),
-                cell(
-                    consumer
-                        .map(|pod| format!("{} ({})", pod.name, pod.status))
-                        .unwrap_or_else(|| "-".into()),
-                    consumer
-                        .map(|pod| super::common::pod_role(pod.health))
-                        .unwrap_or(Role::Muted),
-                ),
-                cell(runs_on, runs_role),
-            ]);
             let mut detail = Vec::new();
             if deadlock {
                 detail.push((
@@ -103,39 +162,27 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     detail.push((format!("consumer {}: {msg}", pod.name), Role::Warn));
                 }
             }
-            rows.push(TableRow {
+            let meta = TableRow {
                 id: format!("{}/{}/{}", c.name, p.namespace, p.name),
                 group: 0,
-                cells,
                 target: consumer.map(|pod| Target::Pod {
                     cluster: c.name.clone(),
                     namespace: pod.namespace.clone(),
                     name: pod.name.clone(),
                 }),
                 detail,
-            });
+            };
+            table.push(
+                meta,
+                PvcFacts {
+                    cluster: c,
+                    pvc: p,
+                    class,
+                    consumer,
+                    deadlock,
+                },
+            );
         }
     }
-    let mut columns = Vec::new();
-    if multi {
-        columns.push(col("CLUSTER", 14));
-    }
-    columns.extend([
-        col("NAMESPACE", 10),
-        col("NAME", 12),
-        col("PHASE", 7),
-        col("CLASS", 8),
-        col("PROVISIONER", 21),
-        col("BINDING", 20),
-        col("SIZE", 5),
-        col("VOLUME", 12),
-        col("CONSUMER", 22),
-        fill("RUNS ON"),
-    ]);
-    TableModel {
-        columns,
-        groups: vec![],
-        rows,
-        empty: empty_reason(state, &scope, "PVCs"),
-    }
+    table.finish(vec![], empty_reason(state, &scope, "PVCs"))
 }

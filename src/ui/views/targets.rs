@@ -1,12 +1,13 @@
 //! One upstream's targets, per Kong node, with what is behind each target:
 //! the Kubernetes pod (by IP) or the ECS task.
 
+use super::legacy::{LegacyModel, LegacyRow, col, fill};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill, num};
+use crate::ui::table::{cell, num};
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build(state: &State, entry: &NavEntry) -> LegacyModel {
     let scope = state.scope_of(entry);
     let mut rows = Vec::new();
     let gateway = scope
@@ -46,7 +47,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     "HEALTHCHECKS_OFF" => Role::Muted,
                     _ => Role::Critical,
                 };
-                rows.push(TableRow {
+                rows.push(LegacyRow {
                     id: format!("{}@{}", t.target, n.name),
                     group: 0,
                     cells: vec![
@@ -80,7 +81,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             "upstream {upstream} has no targets: clients get 503 \"failure to get a peer from the ring-balancer\""
         ),
     };
-    TableModel {
+    LegacyModel {
         columns: vec![
             col("TARGET", 22),
             col("KONG NODE", 28),

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeSet;
 
+use super::legacy::{LegacyModel, LegacyRow, col, fill};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::ui::table::{TableModel, TableRow, cell, col, fill, num};
+use crate::ui::table::{cell, num};
 
 /// KIC names upstreams `<service>.<namespace>.<port>.svc`.
 pub fn service_of(upstream: &str) -> Option<(String, String)> {
@@ -14,7 +15,7 @@ pub fn service_of(upstream: &str) -> Option<(String, String)> {
     (parts.len() == 4 && parts[3] == "svc").then(|| (parts[1].to_owned(), parts[0].to_owned()))
 }
 
-pub fn build(state: &State, entry: &NavEntry) -> TableModel {
+pub fn build(state: &State, entry: &NavEntry) -> LegacyModel {
     let scope = state.scope_of(entry);
     let mut rows = Vec::new();
     let gateway = scope
@@ -46,7 +47,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             });
             for n in g.nodes.values() {
                 let Some(u) = n.upstreams.iter().find(|u| u.name == name) else {
-                    rows.push(TableRow {
+                    rows.push(LegacyRow {
                         id: format!("{name}@{}", n.name),
                         group: 0,
                         cells: vec![cell(name, Role::Text), cell(&n.name, Role::Muted), cell("MISSING", Role::Critical)],
@@ -73,7 +74,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
                     };
                     detail.push((text.clone(), role));
                 }
-                rows.push(TableRow {
+                rows.push(LegacyRow {
                     id: format!("{name}@{}", n.name),
                     group: 0,
                     cells: vec![
@@ -120,7 +121,7 @@ pub fn build(state: &State, entry: &NavEntry) -> TableModel {
             }
         }
     }
-    TableModel {
+    LegacyModel {
         columns: vec![
             col("UPSTREAM", 32),
             col("KONG NODE", 28),

@@ -1,0 +1,197 @@
+//! Typed columns. A view declares its columns as an enum implementing
+//! [`Column`]: each knows its stable id, title, width policy, and how to make
+//! its cell and sort key from the view's row type. The header, the widths and
+//! every row's cells are made by walking one list of these, so a cell cannot
+//! land under the wrong title, and the sort state names a column by id, so it
+//! stays on its column when CLUSTER appears or disappears.
+//!
+//! Rows are kept typed ([`Builder`]); the table asks for a cell only when it
+//! needs one (drawing a visible row, sorting, filtering).
+
+use std::cmp::Ordering;
+
+use ratatui::layout::Constraint;
+
+use crate::ui::table::{Cell, TableModel, TableRow, natural};
+
+/// A column's stable name (`"name"`, `"restarts"`), kept in the sort state.
+pub type ColumnId = &'static str;
+
+/// How wide a column is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    Fixed(u16),
+    /// Takes the width the others leave.
+    Fill,
+    /// At least this wide, more when there is room.
+    Min(u16),
+}
+
+impl Width {
+    pub fn constraint(self) -> Constraint {
+        match self {
+            Width::Fixed(n) => Constraint::Length(n),
+            Width::Fill => Constraint::Fill(1),
+            Width::Min(n) => Constraint::Min(n),
+        }
+    }
+}
+
+/// What a column says about itself: one line per column in a view's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    pub id: ColumnId,
+    pub title: &'static str,
+    pub width: Width,
+}
+
+impl Spec {
+    pub const fn fixed(id: ColumnId, title: &'static str, width: u16) -> Spec {
+        Spec {
+            id,
+            title,
+            width: Width::Fixed(width),
+        }
+    }
+
+    pub const fn fill(id: ColumnId, title: &'static str) -> Spec {
+        Spec {
+            id,
+            title,
+            width: Width::Fill,
+        }
+    }
+}
+
+/// One view's columns. `Row` is what the view assembles once per row (the
+/// object and its joins); cells are made from it on demand.
+pub trait Column: Copy + PartialEq + 'static {
+    type Row<'a>;
+
+    /// Every column, in display order.
+    const ALL: &'static [Self];
+
+    fn spec(self) -> Spec;
+
+    fn cell(self, row: &Self::Row<'_>) -> Cell;
+
+    /// By default the cell's numeric key, else its text.
+    fn sort_key(self, row: &Self::Row<'_>) -> SortKey {
+        SortKey::from(self.cell(row))
+    }
+
+    fn id(self) -> ColumnId {
+        self.spec().id
+    }
+
+    fn title(self) -> &'static str {
+        self.spec().title
+    }
+
+    fn width(self) -> Width {
+        self.spec().width
+    }
+}
+
+/// Every column but `cluster` unless `multi`: a CLUSTER column is only worth
+/// its width when more than one cluster is in view.
+pub fn visible<C: Column>(cluster: C, multi: bool) -> Vec<C> {
+    C::ALL
+        .iter()
+        .copied()
+        .filter(|c| multi || *c != cluster)
+        .collect()
+}
+
+/// How a cell sorts: numbers by value and before any text, text naturally
+/// (so `pod-10` follows `pod-9`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    Num(i64),
+    Text(String),
+}
+
+impl From<Cell> for SortKey {
+    fn from(c: Cell) -> Self {
+        match c.sort {
+            Some(n) => SortKey::Num(n),
+            None => SortKey::Text(c.text),
+        }
+    }
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (SortKey::Num(a), SortKey::Num(b)) => a.cmp(b),
+            (SortKey::Num(_), SortKey::Text(_)) => Ordering::Less,
+            (SortKey::Text(_), SortKey::Num(_)) => Ordering::Greater,
+            (SortKey::Text(a), SortKey::Text(b)) => natural(a, b),
+        }
+    }
+}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// What the table asks of a view's rows, by row and column position.
+pub trait Cells {
+    fn cell(&self, row: usize, col: usize) -> Option<Cell>;
+    fn sort_key(&self, row: usize, col: usize) -> Option<SortKey>;
+}
+
+/// A view's visible columns over its typed rows.
+struct Typed<'a, C: Column> {
+    columns: Vec<C>,
+    rows: Vec<C::Row<'a>>,
+}
+
+impl<C: Column> Cells for Typed<'_, C> {
+    fn cell(&self, row: usize, col: usize) -> Option<Cell> {
+        Some(self.columns.get(col)?.cell(self.rows.get(row)?))
+    }
+
+    fn sort_key(&self, row: usize, col: usize) -> Option<SortKey> {
+        Some(self.columns.get(col)?.sort_key(self.rows.get(row)?))
+    }
+}
+
+/// Collects a view's rows (identity, group, target, detail beside the typed
+/// row), then makes its [`TableModel`].
+pub struct Builder<'a, C: Column> {
+    columns: Vec<C>,
+    meta: Vec<TableRow>,
+    rows: Vec<C::Row<'a>>,
+}
+
+impl<'a, C: Column> Builder<'a, C> {
+    pub fn new(columns: Vec<C>) -> Self {
+        Builder {
+            columns,
+            meta: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, meta: TableRow, row: C::Row<'a>) {
+        self.meta.push(meta);
+        self.rows.push(row);
+    }
+
+    pub fn finish(self, groups: Vec<String>, empty: String) -> TableModel<'a> {
+        let specs = self.columns.iter().map(|c| c.spec()).collect();
+        TableModel::new(
+            specs,
+            groups,
+            self.meta,
+            Box::new(Typed {
+                columns: self.columns,
+                rows: self.rows,
+            }),
+            empty,
+        )
+    }
+}
