@@ -111,8 +111,10 @@ fn fleet() -> Fleet {
             name: format!("app-{s}"),
             type_: "ClusterIP".into(),
             cluster_ip: None,
+            external_ips: vec![],
             ports: vec!["80/TCP".into()],
             selector: vec![("app".into(), format!("app-{s}"))],
+            created: None,
         })
         .collect();
     let slices = (0..SERVICES)

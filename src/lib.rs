@@ -7,6 +7,7 @@
 //! | [`cli`] | the command line (clap) |
 //! | [`config`] | `fleetdeck.toml`, themes and keymaps (defaults embedded from `themes/`, `keymaps/`) |
 //! | [`sources`] | IO tasks: kube watchers per cluster × kind, Kong admin pollers, AWS pollers |
+//! | [`kinds`] | the kind registry: each watched Kubernetes kind declared once |
 //! | [`model`] | compact domain rows built by pure functions from API objects |
 //! | [`errors`] | error text on one line: an error chain's root cause or all of it |
 //! | [`diagnose`] | pure rules over the fleet snapshot → findings (code, severity, evidence, fix) |
@@ -23,6 +24,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnose;
 pub mod errors;
+pub mod kinds;
 pub mod model;
 pub mod sources;
 pub mod ui;

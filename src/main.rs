@@ -64,9 +64,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => {
             let kind = match commands::parse(view) {
                 Ok(ViewCommand::View(v)) => v,
-                _ => bail!(
-                    "--view {view:?}: expected one of fleet, nodes, pods, deploy, hpa, pvc, gw, aws, findings"
-                ),
+                _ => {
+                    let views: Vec<&str> = commands::commands()
+                        .into_iter()
+                        .map(|(names, _)| names[0])
+                        .filter(|n| matches!(commands::parse(n), Ok(ViewCommand::View(_))))
+                        .collect();
+                    bail!("--view {view:?}: expected one of {}", views.join(", "))
+                }
             };
             let size = fleetdeck::app::snapshot::parse_size(size).map_err(anyhow::Error::msg)?;
             let _log = fleetdeck::app::logging::init(cli.log_file.as_deref());

@@ -114,6 +114,27 @@ fn healthy_has_no_warning_or_critical() {
 }
 
 #[test]
+fn a_kind_the_server_does_not_serve_is_said_for_that_kind_only() {
+    let sim = Sim::start("healthy", &["--fault", "unserve=ingresses"]);
+    let r = until(&sim, "healthy is clean without ingresses", |r| r.code == 0);
+    assert!(
+        findings(&r).iter().all(|f| f["severity"] == "info"),
+        "{:?}",
+        codes(&r)
+    );
+    let unreached = r.json["unreached"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        unreached
+            .iter()
+            .map(|u| (u["source"].as_str(), u["state"].as_str()))
+            .collect::<Vec<_>>(),
+        vec![(Some("cluster healthy-eks ingresses"), Some("not served"))],
+        "{unreached:?}"
+    );
+    sim.stop();
+}
+
+#[test]
 fn terrax_deadlock_names_the_fargate_reason() {
     let sim = Sim::start("terrax", &[]);
     let r = until(&sim, "terrax deadlock", |r| {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::{KUBECTL_127, Sim, wait_for};
 
-const KINDS: &str = "nodes,pods,deploy,rs,sts,ds,svc,endpointslices,hpa,pvc,pv,storageclass,events";
+const KINDS: &str = "nodes,pods,deploy,rs,sts,ds,svc,endpointslices,hpa,pvc,pv,storageclass,events,ingress,ingressclass,namespaces";
 
 #[test]
 fn sim_writes_its_files_answers_kubectl_and_stops_on_sigterm() {
@@ -164,6 +164,46 @@ fn terrax_every_kind_lists_and_the_wffc_deadlock_shows_in_describe() {
     assert!(
         d.contains("Replicas:") && d.contains("NewReplicaSet"),
         "{d}"
+    );
+}
+
+#[test]
+fn in_cluster_kong_routes_by_ingresses_kubectl_lists() {
+    let sim = Sim::start("healthy", &[]);
+    for bin in ["kubectl", KUBECTL_127] {
+        let (ok, out, err) = sim.kubectl_with(bin, &["get", "ingress", "-A"]);
+        assert!(ok, "{bin}: {err}");
+        let header = out.lines().next().unwrap_or_default();
+        for col in [
+            "NAMESPACE",
+            "NAME",
+            "CLASS",
+            "HOSTS",
+            "ADDRESS",
+            "PORTS",
+            "AGE",
+        ] {
+            assert!(header.contains(col), "{bin}: {col} missing from {header}");
+        }
+        for svc in ["hello-api", "orders"] {
+            assert!(
+                out.lines().any(|l| l.contains(svc) && l.contains(" kong ")),
+                "{bin}: no kong Ingress for {svc}:\n{out}"
+            );
+        }
+        let (ok, out, err) = sim.kubectl_with(bin, &["get", "ingressclass"]);
+        assert!(ok, "{bin}: {err}");
+        assert!(
+            out.lines().any(
+                |l| l.starts_with("kong ") && l.contains("ingress-controllers.konghq.com/kong")
+            ),
+            "{bin}:\n{out}"
+        );
+    }
+    let yaml = sim.kubectl(&["get", "ingress", "-n", "apps", "hello-api", "-o", "yaml"]);
+    assert!(
+        yaml.contains("ingressClassName: kong") && yaml.contains("name: hello-api"),
+        "{yaml}"
     );
 }
 

@@ -111,6 +111,8 @@ fn fleet_state() -> State {
         >(&items, "StatefulSet"))),
         KubeUpdate::DaemonSets(Change::Reset(vec![])),
         KubeUpdate::Services(Change::Reset(vec![])),
+        KubeUpdate::Ingresses(Change::Reset(vec![])),
+        KubeUpdate::Namespaces(Change::Reset(vec![])),
         KubeUpdate::EndpointSlices(Change::Reset(rows::<
             disc::EndpointSlice,
             service::EndpointSliceRow,
@@ -347,6 +349,107 @@ fn open(view: &str) -> String {
     let mut state = fleet_state();
     press(&mut state, &format!(":{view}\n"));
     screen(&state)
+}
+
+/// The fixture fleet plus its Services, Ingresses (class kong), Namespaces
+/// and a newer event, for the registry's own views.
+fn network_state() -> State {
+    let mut state = fleet_state();
+    let doc: Value =
+        serde_json::from_str(include_str!("fixtures/terrax_network.json")).expect("fixture");
+    let items = doc["items"].as_array().expect("items").clone();
+    use fleetdeck::model::{event, ingress, namespace, service};
+    use k8s_openapi::api::{core::v1 as core, networking::v1 as net};
+    let mut events = rows::<core::Event, event::EventRow>(&items, "Event");
+    events.extend(
+        state.fleet.clusters["terrax-fargate"]
+            .stores
+            .events
+            .iter()
+            .cloned(),
+    );
+    let updates = vec![
+        KubeUpdate::Services(Change::Reset(rows::<core::Service, service::ServiceRow>(
+            &items, "Service",
+        ))),
+        KubeUpdate::Ingresses(Change::Reset(rows::<net::Ingress, ingress::IngressRow>(
+            &items, "Ingress",
+        ))),
+        KubeUpdate::Namespaces(Change::Reset(rows::<
+            core::Namespace,
+            namespace::NamespaceRow,
+        >(&items, "Namespace"))),
+        KubeUpdate::Events(Change::Reset(events)),
+    ];
+    for u in updates {
+        update(
+            &mut state,
+            Event::Source(SourceUpdate::Kube {
+                cluster: "terrax-fargate".into(),
+                update: u,
+            }),
+        );
+    }
+    state
+}
+
+fn open_network(view: &str) -> (State, String) {
+    let mut state = network_state();
+    press(&mut state, &format!(":{view}\n"));
+    let s = screen(&state);
+    (state, s)
+}
+
+#[test]
+fn services_view_shows_the_gateway_upstream_routing_to_each() {
+    let (state, s) = open_network("svc");
+    assert_eq!(state.entry().kind(), ViewKind::Kind(Kind::Services));
+    assert!(s.contains("kong/service.tb-demo.8080.svc"), "{s}");
+    assert!(s.contains("kong/mysql.tb-demo.3306.svc"), "{s}");
+    assert!(s.contains("80:30080/TCP,443:30443/TCP"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn ingresses_view_flags_a_missing_backend_and_enter_opens_the_service() {
+    let (mut state, s) = open_network("ing");
+    assert!(s.contains("demo.terrax.io"), "{s}");
+    insta::assert_snapshot!(s);
+    // Rows sort by name: `admin` (backend missing) first, then `service`.
+    press(&mut state, "j\n");
+    assert_eq!(state.entry().kind(), ViewKind::Kind(Kind::Services));
+    assert_eq!(state.entry().scope.name.as_deref(), Some("service"));
+}
+
+#[test]
+fn events_view_is_newest_first_with_warnings_highlighted() {
+    let (_, s) = open_network("ev");
+    let newest = s.find("Pulled").expect("the newer event is shown");
+    let older = s
+        .find("FailedScheduling")
+        .expect("the older warning is shown");
+    assert!(newest < older, "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn namespaces_view_and_enter_scopes_to_the_namespace() {
+    let (mut state, s) = open_network("ns");
+    assert_eq!(state.entry().kind(), ViewKind::Kind(Kind::Namespaces));
+    assert!(s.contains("Terminating"), "{s}");
+    insta::assert_snapshot!(s);
+    // default, kube-system, kong, old-team, tb-demo: the fifth is tb-demo.
+    press(&mut state, "jjjj\n");
+    assert_eq!(state.namespace_scope.as_deref(), Some("tb-demo"));
+    assert_eq!(state.entry().kind(), ViewKind::Pods);
+    let pods = screen(&state);
+    assert!(
+        pods.contains("service-6b7c-a1") && !pods.contains("coredns"),
+        "{pods}"
+    );
+    // `:ns NAME` still sets the scope.
+    press(&mut state, ":ns kong\n");
+    assert_eq!(state.namespace_scope.as_deref(), Some("kong"));
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! Faults a run can inject into a simulated cluster's API server:
 //! dropped watches, 410 on the next watch, a 5xx rate, added latency, token
-//! expiry, 403 on one resource kind. (Kong node faults live with Kong.)
+//! expiry, 403 on one resource kind, 404 on one resource kind (a server
+//! that does not serve it). (Kong node faults live with Kong.)
 //!
 //! Spec syntax (`fleetdeck sim --fault SPEC`, repeatable), optionally
 //! prefixed `CONTEXT/` to hit one cluster only:
 //! `drop-watches@SECS` (every SECS seconds), `gone-next-watch`, `5xx=RATE`
-//! (0..1), `latency=MS`, `token-expiry=SECS`, `forbid=PLURAL`,
+//! (0..1), `latency=MS`, `token-expiry=SECS`, `forbid=PLURAL`, `unserve=PLURAL`,
 //! `kong-timeout=NODE`, `kong-garbage=NODE`.
 
 use std::collections::HashSet;
@@ -23,6 +24,8 @@ pub enum FaultSpec {
     Latency(Duration),
     TokenExpiry(Duration),
     Forbid(String),
+    /// 404 on every request for this resource, as a server without it answers.
+    Unserve(String),
     KongTimeout(String),
     KongGarbage(String),
 }
@@ -81,13 +84,15 @@ pub fn parse(spec: &str) -> Result<TargetedFault, FaultParseError> {
         ))
     } else if let Some(v) = body.strip_prefix("forbid=").filter(|v| !v.is_empty()) {
         FaultSpec::Forbid(v.to_owned())
+    } else if let Some(v) = body.strip_prefix("unserve=").filter(|v| !v.is_empty()) {
+        FaultSpec::Unserve(v.to_owned())
     } else if let Some(v) = body.strip_prefix("kong-timeout=").filter(|v| !v.is_empty()) {
         FaultSpec::KongTimeout(v.to_owned())
     } else if let Some(v) = body.strip_prefix("kong-garbage=").filter(|v| !v.is_empty()) {
         FaultSpec::KongGarbage(v.to_owned())
     } else {
         return Err(err(
-            "unknown fault; expected drop-watches@SECS, gone-next-watch, 5xx=RATE, latency=MS, token-expiry=SECS, forbid=PLURAL, kong-timeout=NODE or kong-garbage=NODE",
+            "unknown fault; expected drop-watches@SECS, gone-next-watch, 5xx=RATE, latency=MS, token-expiry=SECS, forbid=PLURAL, unserve=PLURAL, kong-timeout=NODE or kong-garbage=NODE",
         ));
     };
     Ok(TargetedFault { context, fault })
@@ -107,6 +112,7 @@ struct State {
     latency: Duration,
     token_expires_at: Option<Instant>,
     forbidden: HashSet<String>,
+    unserved: HashSet<String>,
     requests: u64,
 }
 
@@ -134,6 +140,9 @@ impl Faults {
             FaultSpec::TokenExpiry(d) => s.token_expires_at = Some(Instant::now() + *d),
             FaultSpec::Forbid(plural) => {
                 s.forbidden.insert(plural.clone());
+            }
+            FaultSpec::Unserve(plural) => {
+                s.unserved.insert(plural.clone());
             }
             FaultSpec::DropWatchesEvery(_) => {
                 drop(s);
@@ -170,6 +179,10 @@ impl Faults {
         self.state().forbidden.contains(plural)
     }
 
+    pub fn unserves(&self, plural: &str) -> bool {
+        self.state().unserved.contains(plural)
+    }
+
     /// Whether this request should fail with a 5xx, spread evenly at the set rate.
     pub fn should_fail(&self) -> bool {
         let mut s = self.state();
@@ -195,6 +208,9 @@ mod tests {
         let t = parse("global-eu-2/forbid=pods").expect("parses");
         assert_eq!(t.context.as_deref(), Some("global-eu-2"));
         assert_eq!(t.fault, FaultSpec::Forbid("pods".into()));
+        let t = parse("unserve=ingresses").expect("parses");
+        assert_eq!(t.fault, FaultSpec::Unserve("ingresses".into()));
+        assert!(parse("unserve=").is_err());
         assert_eq!(
             parse("latency=250ms").map(|t| t.fault),
             Ok(FaultSpec::Latency(Duration::from_millis(250)))

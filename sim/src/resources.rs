@@ -321,6 +321,32 @@ pub static RESOURCES: &[ApiResource] = &[
         fields: &[],
     },
     ApiResource {
+        group: "networking.k8s.io",
+        version: "v1",
+        plural: "ingresses",
+        singular: "ingress",
+        kind: "Ingress",
+        namespaced: true,
+        short_names: &["ing"],
+        categories: &["all"],
+        verbs: RW,
+        subresources: &[STATUS],
+        fields: &[],
+    },
+    ApiResource {
+        group: "networking.k8s.io",
+        version: "v1",
+        plural: "ingressclasses",
+        singular: "ingressclass",
+        kind: "IngressClass",
+        namespaced: false,
+        short_names: &[],
+        categories: &[],
+        verbs: RW,
+        subresources: &[],
+        fields: &[],
+    },
+    ApiResource {
         group: "coordination.k8s.io",
         version: "v1",
         plural: "leases",
@@ -372,5 +398,12 @@ mod tests {
             "autoscaling/v2"
         );
         assert_eq!(groups()[0], "");
+        let ing = &RESOURCES[rid_of::<k8s_openapi::api::networking::v1::Ingress>()];
+        assert_eq!(
+            (ing.api_version(), ing.namespaced),
+            ("networking.k8s.io/v1".into(), true)
+        );
+        let class = &RESOURCES[rid_of::<k8s_openapi::api::networking::v1::IngressClass>()];
+        assert!(!class.namespaced);
     }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use k8s_openapi::api::core::v1::{Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::networking::v1::Ingress;
 
 use super::aws::SharedAws;
 use super::cluster::{EksView, NodegroupView, ProfileView, SharedCluster};
@@ -22,8 +23,39 @@ use super::rng::{Rng, hash_str};
 mod virtual_kubelet;
 pub use virtual_kubelet::VirtualKubelet;
 
-/// Annotation on a Service: the paths the in-cluster Kong routes to it.
-pub const KONG_PATHS: &str = "sim.fleetdeck.io/kong-paths";
+/// The IngressClass the in-cluster Kong (Kong Ingress Controller) serves.
+pub const KONG_CLASS: &str = "kong";
+
+/// `(namespace, service)` → the paths Ingresses of class `kong` route to it.
+fn kong_routes(ingresses: &[Ingress]) -> BTreeMap<(String, String), Vec<String>> {
+    let mut out: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for ing in ingresses {
+        let Some(spec) = ing.spec.as_ref() else {
+            continue;
+        };
+        if spec.ingress_class_name.as_deref() != Some(KONG_CLASS) {
+            continue;
+        }
+        let ns = ing.metadata.namespace.clone().unwrap_or_default();
+        let paths = spec
+            .rules
+            .iter()
+            .flatten()
+            .filter_map(|r| r.http.as_ref())
+            .flat_map(|h| h.paths.iter());
+        for p in paths {
+            let Some(svc) = p.backend.service.as_ref() else {
+                continue;
+            };
+            let path = p.path.clone().unwrap_or_else(|| "/".into());
+            let entry = out.entry((ns.clone(), svc.name.clone())).or_default();
+            if !entry.contains(&path) {
+                entry.push(path);
+            }
+        }
+    }
+    out
+}
 
 /// A Kong gateway as the config file names it.
 #[derive(Clone)]
@@ -265,20 +297,14 @@ fn sync_kic(fleet: &Fleet, k: &InClusterKong) {
             })
             .collect();
         let slices = store.list::<EndpointSlice>(None);
+        let routes = kong_routes(&store.list::<Ingress>(None));
         let backends: Vec<KicBackend> = store
             .list::<Service>(None)
             .into_iter()
             .filter_map(|s| {
-                let paths = s
-                    .metadata
-                    .annotations
-                    .as_ref()?
-                    .get(KONG_PATHS)?
-                    .split(',')
-                    .map(str::to_owned)
-                    .collect();
                 let ns = s.metadata.namespace.clone().unwrap_or_default();
                 let name = s.metadata.name.clone().unwrap_or_default();
+                let paths = routes.get(&(ns.clone(), name.clone()))?.clone();
                 let port = s.spec.as_ref()?.ports.as_ref()?.first()?;
                 let target_port = port.target_port.as_ref().and_then(|t| match t {
                     k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(p) => {

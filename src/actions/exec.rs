@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::Event as KubeEvent;
-use kube::api::{ApiResource, DynamicObject, GroupVersionKind, ListParams, Patch, PatchParams};
+use kube::api::{ApiResource, DynamicObject, ListParams, Patch, PatchParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 use serde_json::{Value, json};
@@ -180,28 +180,15 @@ async fn save(path: PathBuf, text: String) -> ActionEvent {
     }
 }
 
-/// Group, version and plural of the kinds the views show.
+/// Group, version and plural of a kind to describe: the registry's kinds,
+/// and the Secrets and ConfigMaps a pod's describe links to.
 pub fn api_resource(kind: &str) -> Option<ApiResource> {
-    let (group, version, plural) = match kind {
-        "Pod" => ("", "v1", "pods"),
-        "Node" => ("", "v1", "nodes"),
-        "Service" => ("", "v1", "services"),
-        "Secret" => ("", "v1", "secrets"),
-        "ConfigMap" => ("", "v1", "configmaps"),
-        "PersistentVolumeClaim" => ("", "v1", "persistentvolumeclaims"),
-        "PersistentVolume" => ("", "v1", "persistentvolumes"),
-        "Deployment" => ("apps", "v1", "deployments"),
-        "StatefulSet" => ("apps", "v1", "statefulsets"),
-        "DaemonSet" => ("apps", "v1", "daemonsets"),
-        "ReplicaSet" => ("apps", "v1", "replicasets"),
-        "HorizontalPodAutoscaler" => ("autoscaling", "v2", "horizontalpodautoscalers"),
-        "StorageClass" => ("storage.k8s.io", "v1", "storageclasses"),
-        _ => return None,
-    };
-    Some(ApiResource::from_gvk_with_plural(
-        &GroupVersionKind::gvk(group, version, kind),
-        plural,
-    ))
+    use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+    match kind {
+        "Secret" => Some(ApiResource::erase::<Secret>(&())),
+        "ConfigMap" => Some(ApiResource::erase::<ConfigMap>(&())),
+        _ => crate::kinds::Kind::by_api_kind(kind).map(|k| k.api_resource()),
+    }
 }
 
 async fn describe(client: Client, obj: &KubeRef) -> Result<Described, String> {

@@ -121,6 +121,11 @@ pub fn of_row(view: ViewKind, scope: &Scope, id: &str) -> Option<Subject> {
             let p = right(3)?;
             kube(p[0], "PersistentVolumeClaim", p[1], p[2])
         }
+        // Registry views: `cluster/namespace/name`, namespace empty when cluster-scoped.
+        ViewKind::Kind(k) => {
+            let p = right(3)?;
+            kube(p[0], k.api_kind(), p[1], p[2])
+        }
         ViewKind::Fleet => {
             let (head, rest) = id.split_once('/')?;
             match head {

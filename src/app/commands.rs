@@ -4,21 +4,11 @@ use std::collections::BTreeSet;
 
 use super::nav::ViewKind;
 use super::state::State;
+use crate::kinds::Kind;
 
-/// `(names, description)`; the first name is the one completion offers.
-pub const COMMANDS: &[(&[&str], &str)] = &[
-    (&["fleet", "home"], "every cluster and ECS cluster"),
-    (&["nodes", "no", "node"], "nodes: Fargate, EC2 and virtual"),
-    (
-        &["pods", "po", "pod"],
-        "pods with their real status and where they run",
-    ),
-    (
-        &["deploy", "dp", "workloads", "sts", "ds"],
-        "deployments, statefulsets, daemonsets",
-    ),
-    (&["hpa"], "horizontal pod autoscalers"),
-    (&["pvc"], "persistent volume claims"),
+/// Commands that are not a kind's view: `(names, description)`, the first
+/// name being the one completion offers. Kinds' commands come from the registry.
+const OTHER_COMMANDS: &[(&[&str], &str)] = &[
     (&["gw", "gateways", "kong"], "Kong gateway nodes"),
     (&["aws", "eks", "ecs"], "EKS and ECS per region"),
     (
@@ -30,6 +20,40 @@ pub const COMMANDS: &[(&[&str], &str)] = &[
     (&["help"], "this help"),
     (&["quit", "q"], "quit"),
 ];
+
+/// Every command for help and completion: the fleet, then one line per view
+/// of registered kinds (with all their aliases), then the others.
+pub fn commands() -> Vec<(Vec<&'static str>, String)> {
+    let mut out: Vec<(Vec<&'static str>, String)> = vec![(
+        vec!["fleet", "home"],
+        "every cluster and ECS cluster".to_owned(),
+    )];
+    let mut views: Vec<(ViewKind, Vec<&'static str>, Vec<&'static str>)> = Vec::new();
+    for k in Kind::ALL {
+        let Some(v) = k.view_kind() else { continue };
+        match views.iter_mut().find(|(w, ..)| *w == v) {
+            Some((_, names, labels)) => {
+                names.extend(k.aliases());
+                labels.push(k.label());
+            }
+            None => views.push((v, k.aliases().to_vec(), vec![k.label()])),
+        }
+    }
+    out.extend(
+        views
+            .into_iter()
+            .map(|(v, names, labels)| match labels.as_slice() {
+                [one] if v.title().eq_ignore_ascii_case(one) => (names, v.title().to_owned()),
+                _ => (names, format!("{}: {}", v.title(), labels.join(", "))),
+            }),
+    );
+    out.extend(
+        OTHER_COMMANDS
+            .iter()
+            .map(|(names, desc)| (names.to_vec(), (*desc).to_owned())),
+    );
+    out
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -45,26 +69,23 @@ pub fn parse(input: &str) -> Result<Command, String> {
     let Some(head) = words.next() else {
         return Err("empty command".into());
     };
-    let arg = words
-        .next()
-        .map(str::to_owned)
-        .filter(|a| a != "all" && a != "-A");
+    let raw = words.next();
+    let arg = raw.map(str::to_owned).filter(|a| a != "all" && a != "-A");
     let view = |v| Ok(Command::View(v));
     match head {
+        // With an argument `:ns` sets the scope; alone it opens the Namespaces view.
+        "ns" | "namespace" if raw.is_some() => Ok(Command::Namespace(arg)),
         "fleet" | "home" => view(ViewKind::Fleet),
-        "nodes" | "no" | "node" => view(ViewKind::Nodes),
-        "pods" | "po" | "pod" => view(ViewKind::Pods),
-        "deploy" | "dp" | "workloads" | "sts" | "ds" | "deployments" => view(ViewKind::Workloads),
-        "hpa" => view(ViewKind::Hpa),
-        "pvc" => view(ViewKind::Pvc),
         "gw" | "gateways" | "kong" => view(ViewKind::Gateways),
         "aws" | "eks" | "ecs" => view(ViewKind::Aws),
         "findings" | "diag" | "diagnose" => view(ViewKind::Findings),
-        "ns" | "namespace" => Ok(Command::Namespace(arg)),
         "ctx" | "context" => Ok(Command::Context(arg)),
         "help" | "?" => Ok(Command::Help),
         "quit" | "q" | "q!" => Ok(Command::Quit),
-        other => Err(format!("unknown command :{other} (try :help)")),
+        other => match Kind::by_alias(other).and_then(Kind::view_kind) {
+            Some(v) => view(v),
+            None => Err(format!("unknown command :{other} (try :help)")),
+        },
     }
 }
 
@@ -74,18 +95,21 @@ pub fn completion(state: &State, input: &str) -> Option<String> {
         return None;
     }
     match input.split_once(' ') {
-        None => COMMANDS
-            .iter()
-            .flat_map(|(names, _)| names.iter())
+        None => commands()
+            .into_iter()
+            .flat_map(|(names, _)| names)
             .find(|n| n.starts_with(input))
-            .map(|n| (*n).to_owned()),
+            .map(str::to_owned),
         Some((head, arg)) => {
             let candidates: BTreeSet<String> = match head {
                 "ns" | "namespace" => state
                     .fleet
                     .clusters
                     .values()
-                    .flat_map(|c| c.stores.pods.iter().map(|p| p.namespace.clone()))
+                    .flat_map(|c| {
+                        let watched = c.stores.namespaces.iter().map(|n| n.name.clone());
+                        watched.chain(c.stores.pods.iter().map(|p| p.namespace.clone()))
+                    })
                     .chain(std::iter::once("all".to_owned()))
                     .collect(),
                 "ctx" | "context" => state
@@ -118,6 +142,51 @@ mod tests {
             Ok(Command::Namespace(Some("kube-system".into())))
         );
         assert_eq!(parse("ns all"), Ok(Command::Namespace(None)));
+        assert_eq!(
+            parse("ns"),
+            Ok(Command::View(ViewKind::Kind(Kind::Namespaces)))
+        );
         assert!(parse("bogus").is_err());
+    }
+
+    #[test]
+    fn every_registry_alias_parses_to_its_kinds_view() {
+        for k in Kind::ALL {
+            for a in k.aliases() {
+                assert_eq!(
+                    parse(a),
+                    Ok(Command::View(
+                        k.view_kind().expect("a kind with aliases has a view")
+                    )),
+                    ":{a}"
+                );
+            }
+        }
+        assert_eq!(
+            parse("svc"),
+            Ok(Command::View(ViewKind::Kind(Kind::Services)))
+        );
+        assert_eq!(
+            parse("ing"),
+            Ok(Command::View(ViewKind::Kind(Kind::Ingresses)))
+        );
+        assert_eq!(parse("ev"), Ok(Command::View(ViewKind::Kind(Kind::Events))));
+        assert_eq!(parse("sts"), Ok(Command::View(ViewKind::Workloads)));
+    }
+
+    #[test]
+    fn help_lists_each_view_once_with_all_its_aliases() {
+        let all = commands();
+        let workloads: Vec<_> = all
+            .iter()
+            .filter(|(_, d)| d.starts_with("Workloads"))
+            .collect();
+        assert_eq!(workloads.len(), 1);
+        assert!(
+            ["deploy", "sts", "ds"]
+                .iter()
+                .all(|a| workloads[0].0.contains(a))
+        );
+        assert!(all.iter().any(|(n, _)| n.contains(&"svc")));
     }
 }

@@ -3,6 +3,7 @@
 
 use std::cell::Cell;
 
+use crate::kinds::{Kind, KindView};
 use crate::ui::columns::ColumnId;
 
 /// A screen of the dashboard.
@@ -20,6 +21,8 @@ pub enum ViewKind {
     Targets,
     Aws,
     Findings,
+    /// A kind's own view, found through the kind registry.
+    Kind(Kind),
 }
 
 impl ViewKind {
@@ -49,6 +52,10 @@ impl ViewKind {
             ViewKind::Targets => "Targets",
             ViewKind::Aws => "AWS",
             ViewKind::Findings => "Findings",
+            ViewKind::Kind(k) => match k.view() {
+                KindView::Own(title, _) => title,
+                KindView::In(_) | KindView::Hidden => k.label(),
+            },
         }
     }
 
@@ -64,6 +71,7 @@ impl ViewKind {
             ViewKind::Gateways | ViewKind::Upstreams | ViewKind::Targets => "gw",
             ViewKind::Aws => "aws",
             ViewKind::Findings => "findings",
+            ViewKind::Kind(k) => k.aliases().first().copied().unwrap_or(k.label()),
         }
     }
 }
@@ -153,6 +161,11 @@ pub enum Target {
         id: String,
     },
     Region(String),
+    /// A namespace: its pods, with the namespace scope set (as k9s does).
+    Namespace {
+        cluster: String,
+        name: String,
+    },
     /// One namespaced object in its view (PVC, HPA, workload…), by name.
     Named {
         view: ViewKind,
@@ -229,6 +242,11 @@ impl Target {
             Target::Region(r) => {
                 s.region = Some(r.clone());
                 ViewKind::Aws
+            }
+            Target::Namespace { cluster, name } => {
+                s.cluster = Some(cluster.clone());
+                s.namespace = Some(name.clone());
+                ViewKind::Pods
             }
             Target::Named {
                 view,

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use jiff::Timestamp;
 
 use super::commands::{self, Command};
-use super::nav::{NavEntry, Scope, ViewKind};
+use super::nav::{NavEntry, Scope, Target, ViewKind};
 use super::state::State;
 use crate::config::keymap::{Action, Key, Mode};
 use crate::model::fleet::SourceUpdate;
@@ -350,6 +350,9 @@ fn drill(state: &mut State) {
     drop(model);
     match target {
         Some(t) => {
+            if let Target::Namespace { name, .. } = &t {
+                state.namespace_scope = Some(name.clone());
+            }
             let (view, scope) = t.destination();
             state.nav.push(NavEntry::new(view, scope));
         }

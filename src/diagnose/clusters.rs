@@ -56,14 +56,14 @@ pub fn rule(s: &Snapshot) -> Vec<Finding> {
             .iter()
             .filter_map(|(k, st)| match st {
                 SourceState::Stale { since, error }
-                    if !matches!(error, SourceError::Forbidden(_)) =>
+                    if !matches!(error, SourceError::Forbidden(_) | SourceError::NotServed(_)) =>
                 {
                     let age = s.age(Some(*since));
                     (age >= STALE_GRACE)
                         .then(|| format!("{} stale {age}s ({})", k.label(), error.message()))
                 }
                 SourceState::Failed { error, .. }
-                    if !matches!(error, SourceError::Forbidden(_)) =>
+                    if !matches!(error, SourceError::Forbidden(_) | SourceError::NotServed(_)) =>
                 {
                     Some(format!("{} never listed ({})", k.label(), error.message()))
                 }

@@ -4,62 +4,9 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::event::EventRow;
-use super::hpa::HpaRow;
-use super::node::NodeRow;
-use super::pod::PodRow;
-use super::pvc::{PvRow, PvcRow, StorageClassRow};
-use super::service::{EndpointSliceRow, ServiceRow};
 use super::status::{SourceError, SourceState};
-use super::store::{Change, Store};
-use super::workload::{ReplicaSetRow, WorkloadRow};
-
-/// Declares the watched kinds once: the `Kind` enum, the `KubeUpdate` enum
-/// carrying each kind's row changes, and `ClusterData`'s stores.
-macro_rules! kinds {
-    ($($variant:ident => $field:ident : $row:ty, $label:literal;)*) => {
-        /// A watched Kubernetes resource kind.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Kind { $($variant,)* }
-
-        impl Kind {
-            pub const ALL: &'static [Kind] = &[$(Kind::$variant,)*];
-            pub fn label(self) -> &'static str {
-                match self { $(Kind::$variant => $label,)* }
-            }
-        }
-
-        /// Row changes for one kind, sent by that kind's watcher.
-        #[derive(Debug, Clone)]
-        pub enum KubeUpdate { $($variant(Change<$row>),)* }
-
-        /// The rows of every watched kind of one cluster.
-        #[derive(Debug, Clone, Default)]
-        pub struct Stores { $(pub $field: Store<$row>,)* }
-
-        impl Stores {
-            pub fn apply(&mut self, update: KubeUpdate) -> Kind {
-                match update { $(KubeUpdate::$variant(c) => { self.$field.apply(c); Kind::$variant })* }
-            }
-        }
-    };
-}
-
-kinds! {
-    Nodes => nodes: NodeRow, "nodes";
-    Pods => pods: PodRow, "pods";
-    Deployments => deployments: WorkloadRow, "deployments";
-    ReplicaSets => replicasets: ReplicaSetRow, "replicasets";
-    StatefulSets => statefulsets: WorkloadRow, "statefulsets";
-    DaemonSets => daemonsets: WorkloadRow, "daemonsets";
-    Services => services: ServiceRow, "services";
-    EndpointSlices => endpointslices: EndpointSliceRow, "endpointslices";
-    Events => events: EventRow, "events";
-    Hpas => hpas: HpaRow, "horizontalpodautoscalers";
-    Pvcs => pvcs: PvcRow, "persistentvolumeclaims";
-    Pvs => pvs: PvRow, "persistentvolumes";
-    StorageClasses => storageclasses: StorageClassRow, "storageclasses";
-}
+/// The kinds, their updates and stores are declared in the registry.
+pub use crate::kinds::{Kind, KubeUpdate, Stores};
 
 #[derive(Debug, Clone)]
 pub struct ClusterData {
@@ -96,7 +43,12 @@ impl ClusterData {
         if self.connection.error().is_some() {
             return self.connection.clone();
         }
-        let states = std::iter::once(&self.connection).chain(self.kinds.values());
+        // A kind this server does not serve is said for that kind, not for the cluster.
+        let served = self
+            .kinds
+            .values()
+            .filter(|s| !matches!(s.error(), Some(SourceError::NotServed(_))));
+        let states = std::iter::once(&self.connection).chain(served);
         let mut worst = SourceState::Live;
         for s in states {
             let rank = |s: &SourceState| match s {
@@ -170,5 +122,22 @@ mod tests {
         c.kind_error(Kind::Pods, SourceError::Forbidden("no".into()), now);
         assert!(matches!(c.overall(), SourceState::Stale { .. }));
         assert_eq!(c.forbidden_kinds(), vec!["pods"]);
+    }
+
+    #[test]
+    fn a_kind_the_server_does_not_serve_leaves_the_cluster_live() {
+        let mut c = ClusterData::new("c");
+        c.connection = SourceState::Live;
+        for k in Kind::ALL {
+            c.set_kind_state(*k, SourceState::Live);
+        }
+        let now = Timestamp::UNIX_EPOCH;
+        c.set_kind_state(Kind::Ingresses, SourceState::Syncing);
+        c.kind_error(Kind::Ingresses, SourceError::NotServed("404".into()), now);
+        assert_eq!(c.overall(), SourceState::Live);
+        assert!(matches!(
+            c.kinds[&Kind::Ingresses].error(),
+            Some(SourceError::NotServed(_))
+        ));
     }
 }

@@ -56,3 +56,23 @@ impl From<&Event> for EventRow {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fixtures;
+
+    #[test]
+    fn event_row_takes_the_last_timestamp_and_the_involved_object() {
+        let row = EventRow::from(&fixtures::warning_event());
+        assert_eq!(row.type_, "Warning");
+        assert_eq!(row.reason, "Failed");
+        assert_eq!(
+            (row.object_kind.as_str(), row.object_name.as_str()),
+            ("Pod", "web-1")
+        );
+        assert_eq!(row.source, "kubelet");
+        assert_eq!(row.count, 4);
+        assert_eq!(row.last, Some("2024-01-01T11:58:00Z".parse().expect("ts")));
+    }
+}

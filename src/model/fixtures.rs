@@ -186,3 +186,74 @@ pub fn gp2_class() -> k8s_openapi::api::storage::v1::StorageClass {
         "volumeBindingMode": "WaitForFirstConsumer"
     }))
 }
+
+pub fn load_balancer_service() -> k8s_openapi::api::core::v1::Service {
+    from(json!({
+        "metadata": {"name": "kong-proxy", "namespace": "kong", "creationTimestamp": "2024-01-01T10:00:00Z"},
+        "spec": {
+            "type": "LoadBalancer", "clusterIP": "172.20.14.2",
+            "selector": {"app": "kong"},
+            "ports": [
+                {"name": "http", "port": 80, "nodePort": 30080, "protocol": "TCP"},
+                {"name": "https", "port": 443, "nodePort": 30443}
+            ]
+        },
+        "status": {"loadBalancer": {"ingress": [{"hostname": "k8s-kong-proxy.elb.amazonaws.com"}]}}
+    }))
+}
+
+pub fn pending_load_balancer_service() -> k8s_openapi::api::core::v1::Service {
+    from(json!({
+        "metadata": {"name": "checkout", "namespace": "shop"},
+        "spec": {"type": "LoadBalancer", "ports": [{"port": 8080, "protocol": "TCP"}]}
+    }))
+}
+
+pub fn kong_ingress() -> k8s_openapi::api::networking::v1::Ingress {
+    from(json!({
+        "metadata": {"name": "shop", "namespace": "shop", "creationTimestamp": "2024-01-01T10:00:00Z"},
+        "spec": {
+            "ingressClassName": "kong",
+            "defaultBackend": {"service": {"name": "web", "port": {"number": 80}}},
+            "tls": [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}],
+            "rules": [
+                {"host": "shop.example.com", "http": {"paths": [
+                    {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 80}}}}
+                ]}},
+                {"host": "api.example.com", "http": {"paths": [
+                    {"path": "/checkout", "pathType": "Prefix", "backend": {"service": {"name": "checkout", "port": {"name": "http"}}}}
+                ]}}
+            ]
+        },
+        "status": {"loadBalancer": {"ingress": [{"hostname": "k8s-kong-proxy.elb.amazonaws.com"}]}}
+    }))
+}
+
+pub fn annotated_ingress() -> k8s_openapi::api::networking::v1::Ingress {
+    from(json!({
+        "metadata": {"name": "legacy", "namespace": "default",
+            "annotations": {"kubernetes.io/ingress.class": "kong"}},
+        "spec": {"rules": [{"http": {"paths": [
+            {"path": "/", "pathType": "ImplementationSpecific", "backend": {"service": {"name": "legacy", "port": {"number": 8080}}}}
+        ]}}]}
+    }))
+}
+
+pub fn terminating_namespace() -> k8s_openapi::api::core::v1::Namespace {
+    from(json!({
+        "metadata": {"name": "old-team", "creationTimestamp": "2024-01-01T10:00:00Z"},
+        "status": {"phase": "Terminating"}
+    }))
+}
+
+pub fn warning_event() -> k8s_openapi::api::core::v1::Event {
+    from(json!({
+        "metadata": {"name": "web-1.17a", "namespace": "default", "creationTimestamp": "2024-01-01T09:00:00Z"},
+        "involvedObject": {"kind": "Pod", "name": "web-1", "namespace": "default"},
+        "type": "Warning", "reason": "Failed", "message": "Back-off pulling image \"web:2\"",
+        "source": {"component": "kubelet"},
+        "count": 4,
+        "firstTimestamp": "2024-01-01T10:00:00Z",
+        "lastTimestamp": "2024-01-01T11:58:00Z"
+    }))
+}

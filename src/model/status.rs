@@ -11,6 +11,9 @@ pub enum SourceError {
     Unauthorized(String),
     /// 403: RBAC forbids this resource.
     Forbidden(String),
+    /// 404 on a kind's collection: this API server does not serve it (an
+    /// older cluster, a missing API group). Reported for that kind only.
+    NotServed(String),
     /// Anything else (5xx, bad data).
     Other(String),
 }
@@ -21,6 +24,7 @@ impl SourceError {
             SourceError::Unreachable(_) => "unreachable",
             SourceError::Unauthorized(_) => "unauthorized",
             SourceError::Forbidden(_) => "forbidden",
+            SourceError::NotServed(_) => "not served",
             SourceError::Other(_) => "error",
         }
     }
@@ -30,6 +34,7 @@ impl SourceError {
             SourceError::Unreachable(m)
             | SourceError::Unauthorized(m)
             | SourceError::Forbidden(m)
+            | SourceError::NotServed(m)
             | SourceError::Other(m) => m,
         }
     }

@@ -3,21 +3,13 @@
 
 use std::time::Duration;
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{
-    Event, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
-};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
-use k8s_openapi::api::storage::v1::StorageClass;
 use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::{Api, Client, Config};
+use kube::{Client, Config};
 use tokio::task::JoinSet;
 
-use super::watch::watch;
 use super::{SourceUpdate, Tx};
 use crate::config::fleet::GatewayConfig;
-use crate::model::cluster::{Kind, KubeUpdate};
+use crate::model::cluster::Kind;
 use crate::model::status::SourceError;
 
 pub async fn run(
@@ -124,17 +116,7 @@ async fn version_loop(client: Client, cluster: String, tx: Tx) {
     }
 }
 
-fn namespaced<K>(client: &Client, namespace: Option<&str>) -> Api<K>
-where
-    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,
-    <K as kube::Resource>::DynamicType: Default,
-{
-    match namespace {
-        Some(ns) => Api::namespaced(client.clone(), ns),
-        None => Api::all(client.clone()),
-    }
-}
-
+/// One watcher per registered kind.
 fn spawn_watchers(
     tasks: &mut JoinSet<()>,
     client: &Client,
@@ -142,96 +124,7 @@ fn spawn_watchers(
     ns: Option<&str>,
     tx: &Tx,
 ) {
-    let c = || cluster.to_owned();
-    tasks.spawn(watch::<Node, _>(
-        Api::all(client.clone()),
-        c(),
-        Kind::Nodes,
-        KubeUpdate::Nodes,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<Pod, _>(
-        namespaced(client, ns),
-        c(),
-        Kind::Pods,
-        KubeUpdate::Pods,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<Deployment, _>(
-        namespaced(client, ns),
-        c(),
-        Kind::Deployments,
-        KubeUpdate::Deployments,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<ReplicaSet, _>(
-        namespaced(client, ns),
-        c(),
-        Kind::ReplicaSets,
-        KubeUpdate::ReplicaSets,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<StatefulSet, _>(
-        namespaced(client, ns),
-        c(),
-        Kind::StatefulSets,
-        KubeUpdate::StatefulSets,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<DaemonSet, _>(
-        namespaced(client, ns),
-        c(),
-        Kind::DaemonSets,
-        KubeUpdate::DaemonSets,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<Service, _>(
-        namespaced(client, ns),
-        c(),
-        Kind::Services,
-        KubeUpdate::Services,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<EndpointSlice, _>(
-        namespaced(client, ns),
-        c(),
-        Kind::EndpointSlices,
-        KubeUpdate::EndpointSlices,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<Event, _>(
-        namespaced(client, ns),
-        c(),
-        Kind::Events,
-        KubeUpdate::Events,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<HorizontalPodAutoscaler, _>(
-        namespaced(client, ns),
-        c(),
-        Kind::Hpas,
-        KubeUpdate::Hpas,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<PersistentVolumeClaim, _>(
-        namespaced(client, ns),
-        c(),
-        Kind::Pvcs,
-        KubeUpdate::Pvcs,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<PersistentVolume, _>(
-        Api::all(client.clone()),
-        c(),
-        Kind::Pvs,
-        KubeUpdate::Pvs,
-        tx.clone(),
-    ));
-    tasks.spawn(watch::<StorageClass, _>(
-        Api::all(client.clone()),
-        c(),
-        Kind::StorageClasses,
-        KubeUpdate::StorageClasses,
-        tx.clone(),
-    ));
+    for kind in Kind::ALL {
+        kind.spawn_watch(tasks, client, cluster, ns, tx);
+    }
 }

@@ -32,6 +32,10 @@ pub fn from_status(code: u16, message: &str) -> SourceError {
 pub fn from_watcher(e: &kube::runtime::watcher::Error) -> Option<SourceError> {
     use kube::runtime::watcher::Error as W;
     match e {
+        // A collection the server does not have: that kind is not served here.
+        W::InitialListFailed(kube::Error::Api(s)) if s.code == 404 => Some(SourceError::NotServed(
+            format!("404 {}", crate::model::text::sanitize(&s.message)),
+        )),
         W::InitialListFailed(e) | W::WatchStartFailed(e) | W::WatchFailed(e) => Some(from_kube(e)),
         // 410 Gone: the watcher relists by itself; not worth alarming anyone.
         W::WatchError(s) if s.code == 410 => None,

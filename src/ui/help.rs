@@ -5,29 +5,28 @@ use ratatui::layout::{Constraint, Flex, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::app::commands::COMMANDS;
+use crate::app::commands::commands;
 use crate::app::state::State;
 use crate::config::keymap::Mode;
 use crate::config::theme::Role;
 
 pub fn render(f: &mut Frame, state: &State) {
     let t = &state.theme;
-    let mut lines = vec![Line::from(Span::styled(
+    let mut keys = vec![Line::from(Span::styled(
         format!("keys ({})", state.keymap.name),
         t.style(Role::Header),
     ))];
-    for (_, desc, keys) in state.keymap.help(Mode::Normal) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<16}", keys.join(" ")), t.style(Role::Key)),
+    for (_, desc, k) in state.keymap.help(Mode::Normal) {
+        keys.push(Line::from(vec![
+            Span::styled(format!("  {:<16}", k.join(" ")), t.style(Role::Key)),
             Span::styled(desc, t.style(Role::Text)),
         ]));
     }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("commands", t.style(Role::Header))));
-    for (names, desc) in COMMANDS {
-        lines.push(Line::from(vec![
+    let mut cmds = vec![Line::from(Span::styled("commands", t.style(Role::Header)))];
+    for (names, desc) in commands() {
+        cmds.push(Line::from(vec![
             Span::styled(format!("  :{:<15}", names[0]), t.style(Role::Key)),
-            Span::styled(desc.to_string(), t.style(Role::Text)),
+            Span::styled(desc, t.style(Role::Text)),
             Span::styled(
                 if names.len() > 1 {
                     format!("  (also {})", names[1..].join(", "))
@@ -38,11 +37,17 @@ pub fn render(f: &mut Frame, state: &State) {
             ),
         ]));
     }
-    let height = (lines.len() as u16 + 2).min(f.area().height);
-    let [area] = Layout::vertical([Constraint::Length(height)])
+    // Keys and commands side by side when the terminal is wide enough, else stacked.
+    let wide = f.area().width >= 2 * COLUMN + 2;
+    let (width, height) = if wide {
+        (2 * COLUMN + 2, keys.len().max(cmds.len()) as u16 + 2)
+    } else {
+        (COLUMN + 2, (keys.len() + cmds.len()) as u16 + 3)
+    };
+    let [area] = Layout::vertical([Constraint::Length(height.min(f.area().height))])
         .flex(Flex::Center)
         .areas(f.area());
-    let [area] = Layout::horizontal([Constraint::Length(86.min(f.area().width))])
+    let [area] = Layout::horizontal([Constraint::Length(width.min(f.area().width))])
         .flex(Flex::Center)
         .areas(area);
     f.render_widget(Clear, area);
@@ -50,5 +55,20 @@ pub fn render(f: &mut Frame, state: &State) {
         .borders(Borders::ALL)
         .border_style(t.style(Role::Border))
         .title(Span::styled(" help — esc to close ", t.style(Role::Header)));
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if wide {
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(KEYS_COLUMN), Constraint::Fill(1)]).areas(inner);
+        f.render_widget(Paragraph::new(keys), left);
+        f.render_widget(Paragraph::new(cmds), right);
+    } else {
+        keys.push(Line::from(""));
+        keys.extend(cmds);
+        f.render_widget(Paragraph::new(keys), inner);
+    }
 }
+
+/// Width of one help column; side by side, the keys take less.
+const COLUMN: u16 = 76;
+const KEYS_COLUMN: u16 = 66;

@@ -51,6 +51,10 @@ pub fn object_of(view: ViewKind, entry: &NavEntry, id: &str) -> Option<ObjectRef
             let (u, _) = id.rsplit_once('@')?;
             ObjectRef::new("", "KongUpstream", entry.scope.gateway.as_deref()?, u)
         }
+        ViewKind::Kind(k) => {
+            let p = split(3)?;
+            ObjectRef::new(p[0], k.api_kind(), p[1], p[2])
+        }
         ViewKind::Targets | ViewKind::Aws | ViewKind::Findings => return None,
     })
 }

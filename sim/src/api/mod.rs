@@ -111,6 +111,14 @@ async fn handle(
         }
         Some(Target::Resource(rp)) => {
             let res = &RESOURCES[rp.rid];
+            if cluster.faults.unserves(res.plural) {
+                return ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                )
+                .into_response();
+            }
             if cluster.faults.forbids(res.plural) {
                 let verb = if rp.name.is_some() {
                     "get"

@@ -146,6 +146,20 @@ fn columns(kind: &str) -> Vec<Col> {
             ("Object", "string", 0),
             ("Message", "string", 0),
         ],
+        "Ingress" => &[
+            ("Name", "string", 0),
+            ("Class", "string", 0),
+            ("Hosts", "string", 0),
+            ("Address", "string", 0),
+            ("Ports", "string", 0),
+            ("Age", "string", 0),
+        ],
+        "IngressClass" => &[
+            ("Name", "string", 0),
+            ("Controller", "string", 0),
+            ("Parameters", "string", 0),
+            ("Age", "string", 0),
+        ],
         "Namespace" => &[
             ("Name", "string", 0),
             ("Status", "string", 0),
@@ -582,6 +596,51 @@ fn cells(kind: &str, v: &Value, now: jiff::Timestamp) -> Vec<Value> {
                 json!(s(v, "/message")),
             ]
         }
+        "Ingress" => {
+            let class = v
+                .pointer("/spec/ingressClassName")
+                .or_else(|| v.pointer("/metadata/annotations/kubernetes.io~1ingress.class"))
+                .and_then(Value::as_str)
+                .unwrap_or("<none>");
+            let hosts: Vec<&str> = arr(v, "/spec/rules")
+                .iter()
+                .map(|r| r["host"].as_str().unwrap_or("*"))
+                .collect();
+            let address = arr(v, "/status/loadBalancer/ingress")
+                .iter()
+                .filter_map(|i| i["ip"].as_str().or(i["hostname"].as_str()))
+                .collect::<Vec<_>>()
+                .join(",");
+            let ports = if arr(v, "/spec/tls").is_empty() {
+                "80"
+            } else {
+                "80, 443"
+            };
+            vec![
+                name,
+                json!(class),
+                json!(if hosts.is_empty() {
+                    "*".to_owned()
+                } else {
+                    hosts.join(",")
+                }),
+                json!(address),
+                json!(ports),
+                json!(created),
+            ]
+        }
+        "IngressClass" => {
+            let params = v
+                .pointer("/spec/parameters")
+                .map(|p| format!("{}/{}", s(p, "/kind"), s(p, "/name")))
+                .unwrap_or_else(|| "<none>".into());
+            vec![
+                name,
+                json!(s(v, "/spec/controller")),
+                json!(params),
+                json!(created),
+            ]
+        }
         "Namespace" => vec![
             name,
             json!(if s(v, "/status/phase").is_empty() {
@@ -690,6 +749,34 @@ fn hpa_targets(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ingress_cells_are_kubectls() {
+        let now: jiff::Timestamp = "2024-01-01T12:00:00Z".parse().expect("ts");
+        let ing = json!({"metadata": {"name": "shop", "creationTimestamp": "2024-01-01T11:00:00Z"},
+            "spec": {"ingressClassName": "kong", "tls": [{"hosts": ["a.example.com"]}],
+                "rules": [{"host": "a.example.com"}, {"http": {"paths": []}}]},
+            "status": {"loadBalancer": {"ingress": [{"ip": "10.0.0.5"}]}}});
+        assert_eq!(
+            cells("Ingress", &ing, now),
+            vec![
+                json!("shop"),
+                json!("kong"),
+                json!("a.example.com,*"),
+                json!("10.0.0.5"),
+                json!("80, 443"),
+                json!("60m")
+            ]
+        );
+        let class = json!({"metadata": {"name": "kong"}, "spec": {"controller": "ingress-controllers.konghq.com/kong"}});
+        assert_eq!(
+            cells("IngressClass", &class, now)[1..3],
+            [
+                json!("ingress-controllers.konghq.com/kong"),
+                json!("<none>")
+            ]
+        );
+    }
 
     #[test]
     fn pod_status_prefers_container_waiting_reason() {

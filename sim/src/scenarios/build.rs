@@ -5,7 +5,6 @@ use serde_json::{Value, json};
 
 use crate::resources::find;
 use crate::store::Store;
-use crate::world::KONG_PATHS;
 
 /// Creates `value` as a `plural` of `group`; scenario objects are well-formed,
 /// so a refusal here is a scenario bug worth logging, not a crash.
@@ -138,9 +137,9 @@ pub fn service(
     target: u16,
     kong_paths: Option<&str>,
 ) {
-    let mut meta = json!({"name": name, "namespace": ns, "labels": {"app": name}});
+    let meta = json!({"name": name, "namespace": ns, "labels": {"app": name}});
     if let Some(p) = kong_paths {
-        meta["annotations"] = json!({ KONG_PATHS: p, "konghq.com/strip-path": "true" });
+        kong_ingress(store, ns, name, port, p);
     }
     let ip = format!(
         "172.20.{}.{}",
@@ -156,6 +155,28 @@ pub fn service(
             "metadata": meta,
             "spec": {"type": "ClusterIP", "clusterIP": ip, "clusterIPs": [ip], "selector": labels(selector),
                 "ports": [{"name": "http", "port": port, "targetPort": target, "protocol": "TCP"}], "sessionAffinity": "None"},
+        }),
+    );
+}
+
+/// An Ingress of class `kong` routing the comma-separated `paths` to
+/// `service:port`, as Kong Ingress Controller reads it.
+pub fn kong_ingress(store: &mut Store, ns: &str, service: &str, port: u16, paths: &str) {
+    let paths: Vec<Value> = paths
+        .split(',')
+        .map(|p| {
+            json!({"path": p, "pathType": "Prefix",
+            "backend": {"service": {"name": service, "port": {"number": port}}}})
+        })
+        .collect();
+    put(
+        store,
+        "networking.k8s.io",
+        "v1",
+        "ingresses",
+        json!({
+            "metadata": {"name": service, "namespace": ns, "annotations": {"konghq.com/strip-path": "true"}},
+            "spec": {"ingressClassName": "kong", "rules": [{"http": {"paths": paths}}]},
         }),
     );
 }
@@ -300,4 +321,14 @@ pub fn kong_kic(store: &mut Store, ns: &str, replicas: i32) {
     ];
     kong.deployment(store);
     service(store, ns, "kong-proxy", &[("app", "kong")], 80, 8000, None);
+    put(
+        store,
+        "networking.k8s.io",
+        "v1",
+        "ingressclasses",
+        json!({
+            "metadata": {"name": "kong", "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"}},
+            "spec": {"controller": "ingress-controllers.konghq.com/kong"},
+        }),
+    );
 }

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use crate::app::nav::Scope;
 use crate::app::state::State;
 use crate::config::theme::Role;
-use crate::model::cluster::ClusterData;
+use crate::model::cluster::{ClusterData, Kind};
 use crate::model::event::EventRow;
 use crate::model::node::NodeKind;
 use crate::model::pod::{PodHealth, PodRow};
@@ -147,5 +147,24 @@ pub fn empty_reason(state: &State, scope: &Scope, what: &str) -> String {
         format!("no {what}")
     } else {
         format!("no {what} — {}", problems.join("; "))
+    }
+}
+
+/// Why a registry kind's view is empty: the cluster's state, else that
+/// kind's own error (403, not served by this API server…).
+pub fn kind_empty_reason(state: &State, scope: &Scope, kind: Kind) -> String {
+    let base = empty_reason(state, scope, kind.label());
+    let own: Vec<String> = clusters(state, scope)
+        .iter()
+        .filter(|c| c.connection.error().is_none())
+        .filter_map(|c| {
+            let e = c.kinds.get(&kind)?.error()?;
+            Some(format!("{}: {} ({})", c.name, e.short(), e.message()))
+        })
+        .collect();
+    if own.is_empty() || base.contains(" — ") {
+        base
+    } else {
+        format!("{base} — {}", own.join("; "))
     }
 }

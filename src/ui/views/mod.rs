@@ -3,22 +3,27 @@
 pub mod aws;
 pub mod common;
 pub mod describe;
+pub mod events;
 pub mod findings;
 pub mod fleet;
 pub mod gateways;
 pub mod hpa;
+pub mod ingresses;
 pub mod logs;
+pub mod namespaces;
 pub mod nodes;
 pub mod overlay;
 pub mod pods;
 pub mod pvc;
 pub mod scale_modal;
+pub mod services;
 pub mod targets;
 pub mod upstreams;
 pub mod workloads;
 
 use crate::app::nav::{NavEntry, ViewKind};
 use crate::app::state::State;
+use crate::kinds::KindView;
 use crate::ui::table::TableModel;
 
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
@@ -34,5 +39,29 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         ViewKind::Targets => targets::build(state, entry),
         ViewKind::Aws => aws::build(state, entry),
         ViewKind::Findings => findings::build(state, entry),
+        ViewKind::Kind(k) => match k.view() {
+            KindView::Own(_, build) => build(state, entry),
+            // Only `Own` kinds are opened as `ViewKind::Kind`; say so rather than panic.
+            KindView::In(_) | KindView::Hidden => TableModel::new(
+                vec![],
+                vec![],
+                vec![],
+                Box::new(NoCells),
+                format!("{} have no view of their own", k.label()),
+            ),
+        },
+    }
+}
+
+/// The cells of a table without rows.
+struct NoCells;
+
+impl crate::ui::columns::Cells for NoCells {
+    fn cell(&self, _row: usize, _col: usize) -> Option<crate::ui::table::Cell> {
+        None
+    }
+
+    fn sort_key(&self, _row: usize, _col: usize) -> Option<crate::ui::columns::SortKey> {
+        None
     }
 }
