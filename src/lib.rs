@@ -13,6 +13,7 @@
 //! | [`diagnose`] | pure rules over the fleet snapshot → findings (code, severity, evidence, fix) |
 //! | [`app`] | the state, the event loop, key handling |
 //! | [`actions`] | keyboard actions: scale, describe, log tail (effects, executor, panes) |
+//! | [`view`] | the view-model: typed row subjects, arranged rows kept per data version |
 //! | [`ui`] | drawing: one file per view plus shared widgets; never does IO |
 //!
 //! The simulated fleet is its own crate, `fleetdeck-sim` (folder `sim/`), reached only by
@@ -28,6 +29,7 @@ pub mod kinds;
 pub mod model;
 pub mod sources;
 pub mod ui;
+pub mod view;
 
 #[cfg(test)]
 mod test_sim;

@@ -22,6 +22,7 @@ use fleetdeck::model::store::Change;
 use fleetdeck::ui::svg::to_text;
 use fleetdeck::ui::table::Line;
 use fleetdeck::ui::views;
+use fleetdeck::view::subject::Subject;
 use serde_json::Value;
 
 const NOW: &str = "2024-01-01T12:00:00Z";
@@ -680,7 +681,10 @@ fn row_ids(state: &State) -> Vec<String> {
         .arrange(&entry.filter, entry.sort)
         .iter()
         .filter_map(|l| match l {
-            Line::Row(i) => Some(model.rows[*i].id.clone()),
+            Line::Row(i) => match &model.rows[*i].subject {
+                Subject::Kube(k) => Some(format!("{}/{}/{}", k.cluster, k.namespace, k.name)),
+                other => Some(format!("{other:?}")),
+            },
             Line::Group(..) => None,
         })
         .collect()
@@ -734,8 +738,8 @@ fn every_row_has_one_cell_per_column_with_and_without_the_cluster_column() {
                 assert_eq!(
                     model.cells(i).len(),
                     ids.len(),
-                    "{view:?} row {} under {ids:?}",
-                    row.id
+                    "{view:?} row {:?} under {ids:?}",
+                    row.subject
                 );
             }
         }

@@ -12,28 +12,40 @@ use crate::app::state::State;
 use crate::config::keymap::Mode;
 use crate::model::cluster::ClusterData;
 use crate::model::kong::KongVia;
-use crate::ui::views;
 use crate::ui::views::common::workload_of;
 
-/// The object behind the selected row.
+/// The object behind the selected row, as the screen shows it: the row
+/// under the cursor in the view-model, never one re-read from text.
 pub fn selected(state: &State) -> Result<Subject, String> {
-    let entry = state.entry();
-    let model = views::build(state, entry);
-    let lines = model.arrange(&entry.filter, entry.sort);
-    let row = model.selected_row(&lines, entry).ok_or("no row selected")?;
-    if entry.kind() == crate::app::nav::ViewKind::Findings {
-        // Row ids are `INDEX/CODE/OBJECT`: act on the first object that can be opened.
-        return row
-            .id
-            .split('/')
-            .next()
-            .and_then(|i| i.parse::<usize>().ok())
-            .and_then(|i| state.findings.list.get(i))
-            .and_then(|f| f.objects.iter().find_map(subject::of_object))
-            .ok_or_else(|| "nothing to act on in this finding".to_owned());
+    if state.arranged.borrow().key != state.arrangement_key() {
+        drop(crate::ui::arrange(state));
     }
-    subject::of_row(entry.kind(), &state.scope_of(entry), &row.id)
-        .ok_or_else(|| "nothing to act on in this row".to_owned())
+    let entry = state.entry();
+    let subject = {
+        let mut a = state.arranged.borrow_mut();
+        a.locate(entry.selected.as_ref(), entry.cursor)
+            .and_then(|l| a.row_at(l))
+            .map(|r| r.subject.clone())
+            .ok_or("no row selected")?
+    };
+    match subject {
+        // Act on the first object of the finding that can be opened.
+        Subject::Finding { code, object } => state
+            .findings
+            .list
+            .iter()
+            .find(|f| {
+                f.code == code
+                    && f.primary()
+                        .map(crate::diagnose::ObjectRef::label)
+                        .unwrap_or_default()
+                        == object
+            })
+            .and_then(|f| f.objects.iter().find_map(subject::of_object))
+            .ok_or_else(|| "nothing to act on in this finding".to_owned()),
+        Subject::Gateway(_) => Err("nothing to act on in this row".to_owned()),
+        s => Ok(s),
+    }
 }
 
 fn cluster<'a>(state: &'a State, name: &str) -> Result<&'a ClusterData, String> {

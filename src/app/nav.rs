@@ -4,7 +4,8 @@
 use std::cell::Cell;
 
 use crate::kinds::{Kind, KindView};
-use crate::ui::columns::ColumnId;
+use crate::view::arranged::ColumnId;
+use crate::view::subject::Subject;
 
 /// A screen of the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -268,8 +269,8 @@ impl Target {
 pub struct NavEntry {
     pub view: ViewKind,
     pub scope: Scope,
-    /// Row id of the selection, so it survives rows moving.
-    pub selected: Option<String>,
+    /// The selected row's object, so the selection survives rows moving.
+    pub selected: Option<Subject>,
     /// Fallback position when the selected row went away.
     pub cursor: usize,
     /// First visible line; written back by the UI after it scrolls.

@@ -2,10 +2,13 @@
 
 use jiff::Timestamp;
 
-use super::nav::{Nav, NavEntry, Scope, ViewKind};
+use std::cell::RefCell;
+
+use super::nav::{Nav, NavEntry, Scope, Target, ViewKind};
 use crate::config::keymap::{Keymap, Mode};
 use crate::config::theme::Theme;
 use crate::model::fleet::Fleet;
+use crate::view::arranged::Arranged;
 
 pub struct State {
     pub fleet: Fleet,
@@ -32,6 +35,12 @@ pub struct State {
     pub findings_stale: bool,
     /// Scale modal, describe and log panes, and the effects they queue.
     pub act: crate::actions::ActState,
+    /// Bumped on every change to what views show (source data, findings):
+    /// the arrangement below is kept while it stays the same.
+    pub data_version: u64,
+    /// The top view's arranged rows (the view-model), brought up to date
+    /// when a frame is drawn; keys move the selection in it.
+    pub arranged: RefCell<Arranged<Target>>,
 }
 
 impl State {
@@ -53,6 +62,8 @@ impl State {
             findings: crate::diagnose::Findings::default(),
             findings_stale: false,
             act: crate::actions::ActState::default(),
+            data_version: 0,
+            arranged: RefCell::new(Arranged::default()),
         }
     }
 
@@ -61,6 +72,7 @@ impl State {
         if self.findings_stale {
             self.findings = crate::diagnose::diagnose(&self.fleet, self.now);
             self.findings_stale = false;
+            self.data_version += 1;
         }
     }
 
@@ -82,6 +94,19 @@ impl State {
             s.namespace = self.namespace_scope.clone();
         }
         s
+    }
+
+    /// What the top view's arrangement depends on besides the data: view,
+    /// scope, filter and sort.
+    pub fn arrangement_key(&self) -> String {
+        let entry = self.entry();
+        format!(
+            "{:?}|{:?}|{}|{:?}",
+            entry.kind(),
+            self.scope_of(entry),
+            entry.filter,
+            entry.sort
+        )
     }
 
     pub fn flash(&mut self, msg: impl Into<String>) {

@@ -9,9 +9,7 @@ use super::nav::{NavEntry, Scope, Target, ViewKind};
 use super::state::State;
 use crate::config::keymap::{Action, Key, Mode};
 use crate::model::fleet::SourceUpdate;
-use crate::ui::columns::ColumnId;
-use crate::ui::table::Line;
-use crate::ui::views;
+use crate::view::arranged::ColumnId;
 
 // Source updates dominate the traffic; boxing them would allocate per event.
 #[allow(clippy::large_enum_variant)]
@@ -33,6 +31,7 @@ pub fn update(state: &mut State, event: Event) -> bool {
         Event::Source(u) => {
             state.fleet.apply(u, state.now);
             state.findings_stale = true;
+            state.data_version += 1;
             true
         }
         Event::Key(k) if k.kind != KeyEventKind::Release => {
@@ -238,11 +237,8 @@ fn normal_action(state: &mut State, a: Action) {
             open_view(state, tabs[next]);
         }
         Action::SortNext | Action::SortPrev => {
-            let ids: Vec<ColumnId> = views::build(state, state.entry())
-                .columns
-                .iter()
-                .map(|c| c.id)
-                .collect();
+            ensure_arranged(state);
+            let ids: Vec<ColumnId> = state.arranged.borrow().columns.clone();
             let e = state.entry_mut();
             // A sort on a column this view no longer shows starts over.
             let cur = e.sort.and_then(|(id, _)| ids.iter().position(|c| *c == id));
@@ -259,10 +255,8 @@ fn normal_action(state: &mut State, a: Action) {
             }
         }
         Action::SortReverse => {
-            let first = views::build(state, state.entry())
-                .columns
-                .first()
-                .map(|c| c.id);
+            ensure_arranged(state);
+            let first = state.arranged.borrow().columns.first().copied();
             let e = state.entry_mut();
             e.sort = match e.sort {
                 Some((c, d)) => Some((c, !d)),
@@ -305,49 +299,40 @@ fn normal_action(state: &mut State, a: Action) {
     }
 }
 
-/// Moves the selection by `delta` rows (group headers are skipped).
-fn move_by(state: &mut State, delta: i64) {
-    let model = views::build(state, state.entry());
-    let entry = state.entry();
-    let lines = model.arrange(&entry.filter, entry.sort);
-    let rows: Vec<usize> = lines
-        .iter()
-        .filter_map(|l| match l {
-            Line::Row(i) => Some(*i),
-            Line::Group(..) => None,
-        })
-        .collect();
-    if rows.is_empty() {
-        return;
+/// Makes sure the top view has an arrangement to move in. One made at an
+/// older data version is kept: a key acts on what the screen shows.
+fn ensure_arranged(state: &State) {
+    if state.arranged.borrow().key != state.arrangement_key() {
+        drop(crate::ui::arrange(state));
     }
-    let current = model
-        .selected_row(&lines, entry)
-        .and_then(|r| rows.iter().position(|&i| model.rows[i].id == r.id))
-        .unwrap_or(0);
-    let target = (current as i64)
-        .saturating_add(delta)
-        .clamp(0, rows.len() as i64 - 1) as usize;
-    let id = model.rows[rows[target]].id.clone();
-    let line = lines
-        .iter()
-        .position(|l| *l == Line::Row(rows[target]))
-        .unwrap_or(0);
-    // The model borrows the state it was built from.
-    drop(model);
-    let e = state.entry_mut();
-    e.selected = Some(id);
-    e.cursor = line;
 }
 
+/// Moves the selection by `delta` rows (group headers are skipped), in the
+/// view-model: no row is built, only the lines passed over are read.
+fn move_by(state: &mut State, delta: i64) {
+    ensure_arranged(state);
+    let entry = state.nav.top();
+    let moved = state
+        .arranged
+        .borrow_mut()
+        .step(entry.selected.as_ref(), entry.cursor, delta);
+    if let Some(sel) = moved {
+        let e = state.entry_mut();
+        e.selected = Some(sel.subject);
+        e.cursor = sel.line;
+    }
+}
+
+/// `enter`: where the selected row leads.
 fn drill(state: &mut State) {
-    let model = views::build(state, state.entry());
-    let entry = state.entry();
-    let lines = model.arrange(&entry.filter, entry.sort);
-    let Some(row) = model.selected_row(&lines, entry) else {
-        return;
+    ensure_arranged(state);
+    let entry = state.nav.top();
+    let target = {
+        let mut a = state.arranged.borrow_mut();
+        a.locate(entry.selected.as_ref(), entry.cursor)
+            .and_then(|l| a.row_at(l))
+            .and_then(|r| r.target.clone())
     };
-    let target = row.target.clone();
-    drop(model);
     match target {
         Some(t) => {
             if let Target::Namespace { name, .. } = &t {

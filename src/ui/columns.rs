@@ -14,8 +14,7 @@ use ratatui::layout::Constraint;
 
 use crate::ui::table::{Cell, TableModel, TableRow, natural};
 
-/// A column's stable name (`"name"`, `"restarts"`), kept in the sort state.
-pub type ColumnId = &'static str;
+pub use crate::view::arranged::ColumnId;
 
 /// How wide a column is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

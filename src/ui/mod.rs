@@ -17,6 +17,9 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::app::state::State;
 use crate::config::keymap::Mode;
 use crate::config::theme::Role;
+use crate::ui::columns::ColumnId;
+use crate::ui::table::TableModel;
+use crate::view::arranged::{Arranged, RowRef};
 
 /// Findings show their evidence chain; other views a few lines of detail.
 fn detail_lines(view: crate::app::nav::ViewKind) -> usize {
@@ -27,13 +30,50 @@ fn detail_lines(view: crate::app::nav::ViewKind) -> usize {
     }
 }
 
+/// Brings the view-model of the top view up to date: arranges its rows
+/// again only when the data version or the arrangement changed, or when
+/// the rows it holds are not the model's (a view whose rows changed
+/// without a data change). Returns the model the rows were read from.
+pub fn arrange<'a>(state: &'a State) -> TableModel<'a> {
+    let entry = state.entry();
+    let model = views::build(state, entry);
+    let columns: Vec<ColumnId> = model.columns.iter().map(|c| c.id).collect();
+    let key = state.arrangement_key();
+    let mut arranged = state.arranged.borrow_mut();
+    let same_rows = arranged.rows.len() == model.rows.len()
+        && arranged
+            .rows
+            .iter()
+            .zip(&model.rows)
+            .take(64)
+            .all(|(a, m)| a.subject == m.subject);
+    if !arranged.is_for(&key, state.data_version) || !same_rows {
+        let lines = model.arrange(&entry.filter, entry.sort);
+        let rows = model
+            .rows
+            .iter()
+            .map(|r| RowRef {
+                subject: r.subject.clone(),
+                target: r.target.clone(),
+            })
+            .collect();
+        *arranged = Arranged::new(key, state.data_version, columns, lines, rows);
+    }
+    model
+}
+
 /// Draws one frame.
 pub fn draw(f: &mut Frame, state: &State) {
     let entry = state.entry();
-    let model = views::build(state, entry);
-    let lines = model.arrange(&entry.filter, entry.sort);
-    let detail = model
-        .selected_row(&lines, entry)
+    let model = arrange(state);
+    let mut arranged = state.arranged.borrow_mut();
+    let selected = arranged.locate(entry.selected.as_ref(), entry.cursor);
+    let lines = &arranged.lines;
+    let detail = selected
+        .and_then(|l| match lines.get(l) {
+            Some(table::Line::Row(i)) => model.rows.get(*i),
+            _ => None,
+        })
         .map(|r| r.detail.clone())
         .unwrap_or_default();
     let detail_height = if detail.is_empty() {
@@ -52,10 +92,7 @@ pub fn draw(f: &mut Frame, state: &State) {
     bars::top(f, top, state);
     bars::tabs(f, tabs, state);
     let scope = state.scope_of(entry).describe();
-    let count = lines
-        .iter()
-        .filter(|l| matches!(l, table::Line::Row(_)))
-        .count();
+    let count = arranged.row_count_shown();
     let title = table::title_spans(
         &state.theme,
         entry.kind().title(),
@@ -63,8 +100,8 @@ pub fn draw(f: &mut Frame, state: &State) {
         count,
         &entry.filter,
     );
-    table::render(f, body, &state.theme, &model, &lines, entry, title);
-    markers::paint(f, body, state, &model, &lines, entry);
+    table::render(f, body, &state.theme, &model, lines, selected, entry, title);
+    markers::paint(f, body, state, &arranged, entry);
     if !detail.is_empty() {
         let text: Vec<Line> = detail
             .iter()

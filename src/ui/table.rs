@@ -11,6 +11,7 @@ use crate::app::filter::fuzzy_match_cells;
 use crate::app::nav::{NavEntry, Target};
 use crate::config::theme::{Role, Theme};
 use crate::ui::columns::{Cells, ColumnId, SortKey, Spec};
+use crate::view::subject::Subject;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
@@ -39,8 +40,8 @@ pub fn num(n: i64, role: Role) -> Cell {
 /// What a row is besides its cells: identity, group, where `enter` leads, detail.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableRow {
-    /// Stable identity, to keep the selection when rows move.
-    pub id: String,
+    /// The object the row shows: the selection is held by it, actions act on it.
+    pub subject: Subject,
     pub group: usize,
     pub target: Option<Target>,
     /// Shown under the table for the selected row (messages, conditions…).
@@ -56,14 +57,11 @@ pub struct TableModel<'a> {
     /// What to say when there are no rows (and why, if a source is failing).
     pub empty: String,
     cells: Box<dyn Cells + 'a>,
+    /// How many rows' cells were made: what a frame costs beyond the rows.
+    made: std::cell::Cell<usize>,
 }
 
-/// What is drawn on one line of the table body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Line {
-    Group(usize, usize),
-    Row(usize),
-}
+pub use crate::view::arranged::Line;
 
 impl<'a> TableModel<'a> {
     pub fn new(
@@ -79,14 +77,21 @@ impl<'a> TableModel<'a> {
             rows,
             empty,
             cells,
+            made: std::cell::Cell::new(0),
         }
     }
 
     /// Row `row`'s cells, one per column.
     pub fn cells(&self, row: usize) -> Vec<Cell> {
+        self.made.set(self.made.get() + 1);
         (0..self.columns.len())
             .filter_map(|c| self.cells.cell(row, c))
             .collect()
+    }
+
+    /// How many times a row's cells were made since the model was built.
+    pub fn cells_made(&self) -> usize {
+        self.made.get()
     }
 
     /// Position of the column with this id among the visible ones.
@@ -141,10 +146,10 @@ impl<'a> TableModel<'a> {
 
     /// Index into `lines` of the selected row: by id, else the nearest row to `cursor`.
     pub fn selected_line(&self, lines: &[Line], entry: &NavEntry) -> Option<usize> {
-        if let Some(id) = &entry.selected
+        if let Some(s) = &entry.selected
             && let Some(pos) = lines
                 .iter()
-                .position(|l| matches!(l, Line::Row(i) if self.rows[*i].id == *id))
+                .position(|l| matches!(l, Line::Row(i) if self.rows[*i].subject == *s))
         {
             return Some(pos);
         }
@@ -198,18 +203,20 @@ pub fn natural(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// Draws the table in `area` with a titled border; returns nothing, but
-/// remembers the scroll offset in the entry.
+/// Draws the table in `area` with a titled border, `selected` being the
+/// selected line; remembers the scroll offset in the entry. Only the lines
+/// that fit are handed to the widget, so cells are made for them alone.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     f: &mut Frame,
     area: Rect,
     theme: &Theme,
     model: &TableModel,
     lines: &[Line],
+    selected: Option<usize>,
     entry: &NavEntry,
     title: TextLine<'_>,
 ) {
-    let selected = model.selected_line(lines, entry);
     let header = TuiRow::new(model.columns.iter().map(|c| {
         let mark = match entry.sort {
             Some((id, false)) if id == c.id => "↑",
@@ -219,23 +226,6 @@ pub fn render(
         TuiCell::from(format!("{}{mark}", c.title))
     }))
     .style(theme.style(Role::Header));
-    let window = drawn_window(lines.len(), entry.offset.get(), selected, area.height);
-    let body: Vec<TuiRow> = lines
-        .iter()
-        .enumerate()
-        .map(|(pos, l)| match l {
-            // Painted across the full width afterwards.
-            Line::Group(..) => TuiRow::new(Vec::<TuiCell>::new()).style(theme.style(Role::Group)),
-            // Off screen whatever the table scrolls to: a blank row of the same height.
-            Line::Row(_) if !window.contains(&pos) => TuiRow::default(),
-            Line::Row(i) => TuiRow::new(
-                model
-                    .cells(*i)
-                    .into_iter()
-                    .map(|c| TuiCell::from(Span::styled(c.text, theme.style(c.role)))),
-            ),
-        })
-        .collect();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Role::Border))
@@ -259,33 +249,53 @@ pub fn render(
         f.render_widget(t, area);
         return;
     }
+    // Borders and the header take three lines.
+    let height = usize::from(area.height.saturating_sub(3));
+    let window = scrolled(lines.len(), entry.offset.get(), selected, height);
+    let body: Vec<TuiRow> = lines[window.clone()]
+        .iter()
+        .map(|l| match l {
+            // Painted across the full width afterwards.
+            Line::Group(..) => TuiRow::new(Vec::<TuiCell>::new()).style(theme.style(Role::Group)),
+            Line::Row(i) => TuiRow::new(
+                model
+                    .cells(*i)
+                    .into_iter()
+                    .map(|c| TuiCell::from(Span::styled(c.text, theme.style(c.role)))),
+            ),
+        })
+        .collect();
     let table = Table::new(body, widths)
         .header(header)
         .block(block)
         .column_spacing(1)
         .row_highlight_style(theme.style(Role::Selected));
     let mut state = TableState::default()
-        .with_offset(entry.offset.get())
-        .with_selected(selected);
+        .with_offset(0)
+        .with_selected(selected.and_then(|s| s.checked_sub(window.start)));
     f.render_stateful_widget(table, area, &mut state);
-    entry.offset.set(state.offset());
-    paint_group_titles(f, area, theme, model, lines, state.offset());
+    entry.offset.set(window.start);
+    paint_group_titles(f, area, theme, model, lines, window.start);
 }
 
-/// Lines the table can show this frame: it keeps `offset` unless the
-/// selection is above it or more than a screen below, and shows at most
-/// `height` lines from there. Cells are made only for these.
-fn drawn_window(
+/// The lines shown this frame, scrolled as little as keeps the selection
+/// in view: the offset is kept unless the selection is above it or below
+/// the last line that fits (one line per row, as the widget would).
+fn scrolled(
     len: usize,
     offset: usize,
     selected: Option<usize>,
-    height: u16,
+    height: usize,
 ) -> std::ops::Range<usize> {
-    let h = usize::from(height);
-    let sel = selected.unwrap_or(offset);
-    let lo = offset.min(sel).min(len.saturating_sub(1)).saturating_sub(h);
-    let hi = offset.max(sel).saturating_add(2 * h).min(len);
-    lo..hi
+    let mut start = offset.min(len.saturating_sub(1));
+    if let Some(sel) = selected.map(|s| s.min(len.saturating_sub(1))) {
+        if sel >= start + height {
+            start = (sel + 1).saturating_sub(height);
+        } else if sel < start {
+            start = sel;
+        }
+    }
+    start..(start + height).min(len)
 }
 
 /// A table cell cannot span columns, so group titles are painted over their
@@ -409,7 +419,7 @@ mod tests {
         let mut b = Builder::new(visible(TestColumn::Cluster, multi));
         for it in items {
             let meta = TableRow {
-                id: it.name.into(),
+                subject: Subject::kube(it.cluster, "Pod", "", it.name),
                 group: it.group,
                 target: None,
                 detail: vec![],
@@ -432,7 +442,10 @@ mod tests {
         lines
             .iter()
             .filter_map(|l| match l {
-                Line::Row(i) => Some(m.rows[*i].id.clone()),
+                Line::Row(i) => match &m.rows[*i].subject {
+                    Subject::Kube(k) => Some(k.name.clone()),
+                    _ => None,
+                },
                 Line::Group(..) => None,
             })
             .collect()
@@ -516,18 +529,52 @@ mod tests {
     }
 
     #[test]
-    fn the_drawn_window_covers_every_line_the_table_can_show() {
-        // Offset kept, selection inside: lines offset..offset+height must be made.
-        let w = drawn_window(100, 40, Some(45), 10);
-        assert!(w.start <= 40 && w.end >= 50 && w.end - w.start < 100);
-        // Selection far below the offset: the table scrolls to show it.
-        let w = drawn_window(100, 0, Some(90), 10);
-        assert!(w.start <= 81 && w.end >= 91);
-        // Selection above the offset.
-        let w = drawn_window(100, 60, Some(5), 10);
-        assert!(w.start <= 5 && w.end >= 15);
-        // Offset past the end (rows went away): the last lines.
-        let w = drawn_window(5, 50, None, 10);
-        assert_eq!(w, 0..5);
+    fn a_frame_makes_cells_for_the_visible_lines_only() {
+        // 100,000 rows, the selection in the middle, a 30-line terminal.
+        let m = model(
+            false,
+            (0..100_000).map(|_| item(1, "a", "pod", 60)).collect(),
+        );
+        let lines = m.arrange("", None);
+        assert_eq!(
+            m.cells_made(),
+            0,
+            "arranging without a filter makes no cell"
+        );
+        let entry = NavEntry::default();
+        let backend = ratatui::backend::TestBackend::new(80, 30);
+        let mut terminal = ratatui::Terminal::new(backend).expect("test terminal");
+        terminal
+            .draw(|f| {
+                render(
+                    f,
+                    f.area(),
+                    &Theme::builtin("default").expect("theme"),
+                    &m,
+                    &lines,
+                    Some(50_000),
+                    &entry,
+                    TextLine::from("t"),
+                )
+            })
+            .expect("draw");
+        // 30 lines minus borders and header: 27 rows at most, whatever the row count.
+        assert!(m.cells_made() <= 27, "{} rows' cells made", m.cells_made());
+        assert!(m.cells_made() > 0);
+        // The selection is on screen: the window scrolled to it.
+        assert_eq!(entry.offset.get(), 50_000 - 26);
+    }
+
+    #[test]
+    fn the_window_scrolls_only_to_keep_the_selection_in_view() {
+        // Offset kept while the selection is inside.
+        assert_eq!(scrolled(100, 40, Some(45), 10), 40..50);
+        // Selection below: it becomes the last line shown.
+        assert_eq!(scrolled(100, 0, Some(90), 10), 81..91);
+        // Selection above: it becomes the first.
+        assert_eq!(scrolled(100, 60, Some(5), 10), 5..15);
+        // Offset past the end (rows went away): the last line.
+        assert_eq!(scrolled(5, 50, None, 10), 4..5);
+        assert_eq!(scrolled(5, 0, None, 10), 0..5);
     }
 }

@@ -26,6 +26,10 @@ pub fn describe(
     };
     let title = match subject {
         Subject::Kube(k) => return Err(format!("{} is described from the API", k.label())),
+        Subject::Gateway(g) => return Err(format!("gateway {g}: describe one of its nodes")),
+        Subject::Finding { code, .. } => {
+            return Err(format!("finding {code}: describe one of its objects"));
+        }
         Subject::Cluster(name) => page.cluster(name)?,
         Subject::KongNode { gateway, node } => page.kong_node_with_upstreams(gateway, node)?,
         Subject::KongUpstream {

@@ -13,6 +13,7 @@ use crate::model::aws::{
 use crate::model::fleet::AwsRegion;
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::subject::Subject;
 
 const REGIONS: usize = 0;
 const EKS: usize = 1;
@@ -199,9 +200,9 @@ fn active(status: &str) -> Role {
 }
 
 /// A row with nothing below it when selected.
-fn meta(id: String, group: usize, target: Option<Target>) -> TableRow {
+fn meta(subject: Subject, group: usize, target: Option<Target>) -> TableRow {
     TableRow {
-        id,
+        subject,
         group,
         target,
         detail: vec![],
@@ -219,7 +220,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         }
         let reg = r.region.as_str();
         table.push(
-            meta(format!("region/{reg}"), REGIONS, None),
+            meta(Subject::AwsRegion(reg.to_owned()), REGIONS, None),
             AwsFacts::Region(r, state.now),
         );
         if eks_ok {
@@ -231,20 +232,39 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     .find(|k| k.rsplit('/').next() == Some(&c.name))
                     .map(|k| Target::Cluster(k.clone()));
                 table.push(
-                    meta(format!("eks/{reg}/{}", c.name), EKS, target),
+                    meta(
+                        Subject::EksCluster {
+                            region: reg.to_owned(),
+                            name: c.name.clone(),
+                        },
+                        EKS,
+                        target,
+                    ),
                     AwsFacts::Eks(reg, c),
                 );
             }
             for p in &r.rows.profiles {
                 table.push(
-                    meta(format!("fp/{reg}/{}/{}", p.cluster, p.name), PROFILES, None),
+                    meta(
+                        Subject::FargateProfile {
+                            region: reg.to_owned(),
+                            cluster: p.cluster.clone(),
+                            name: p.name.clone(),
+                        },
+                        PROFILES,
+                        None,
+                    ),
                     AwsFacts::Profile(reg, p),
                 );
             }
             for g in &r.rows.nodegroups {
                 table.push(
                     meta(
-                        format!("ng/{reg}/{}/{}", g.cluster, g.name),
+                        Subject::Nodegroup {
+                            region: reg.to_owned(),
+                            cluster: g.cluster.clone(),
+                            name: g.name.clone(),
+                        },
                         NODEGROUPS,
                         None,
                     ),
@@ -259,7 +279,14 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             .filter(|c| want_cluster(&c.name) && scope.task.is_none())
         {
             table.push(
-                meta(format!("ecs/{reg}/{}", c.name), ECS, None),
+                meta(
+                    Subject::EcsCluster {
+                        region: reg.to_owned(),
+                        name: c.name.clone(),
+                    },
+                    ECS,
+                    None,
+                ),
                 AwsFacts::Ecs(reg, c),
             );
         }
@@ -271,7 +298,11 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         {
             table.push(
                 meta(
-                    format!("svc/{reg}/{}/{}", s.cluster, s.name),
+                    Subject::EcsService {
+                        region: reg.to_owned(),
+                        cluster: s.cluster.clone(),
+                        name: s.name.clone(),
+                    },
                     SERVICES,
                     None,
                 ),
@@ -282,7 +313,15 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             want_cluster(&t.cluster) && scope.task.as_ref().is_none_or(|id| *id == t.id)
         }) {
             table.push(
-                meta(format!("task/{reg}/{}/{}", t.cluster, t.id), TASKS, None),
+                meta(
+                    Subject::EcsTask {
+                        region: reg.to_owned(),
+                        cluster: t.cluster.clone(),
+                        id: t.id.clone(),
+                    },
+                    TASKS,
+                    None,
+                ),
                 AwsFacts::Task(reg, t),
             );
         }

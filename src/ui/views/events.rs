@@ -12,6 +12,7 @@ use crate::model::event::EventRow;
 use crate::model::format::age;
 use crate::ui::columns::{Builder, Column, SortKey, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::subject::Subject;
 
 fn target(cluster: &str, e: &EventRow) -> Option<Target> {
     match e.object_kind.as_str() {
@@ -132,7 +133,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             now: state.now,
         };
         let meta = TableRow {
-            id: format!("{cluster}/{}/{}", e.namespace, e.name),
+            subject: Subject::kube(cluster, "Event", &e.namespace, &e.name),
             group: 0,
             target: target(cluster, e),
             detail: vec![(

@@ -7,6 +7,7 @@ use crate::config::theme::Role;
 use crate::diagnose::{Finding, ObjectRef, Severity};
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::subject::Subject;
 
 pub fn role(s: Severity) -> Role {
     match s {
@@ -121,7 +122,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 .is_none_or(|c| *c == o.cluster || o.cluster.is_empty())
         })
     };
-    for (i, f) in state.findings.list.iter().enumerate() {
+    for f in &state.findings.list {
         if !about_scope(&f) {
             continue;
         }
@@ -135,7 +136,10 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             detail.push((format!("fix: {}", f.fix), Role::Ok));
         }
         let meta = TableRow {
-            id: format!("{i}/{}/{object}", f.code),
+            subject: Subject::Finding {
+                code: f.code.to_string(),
+                object: object.clone(),
+            },
             group: 0,
             target: f.primary().and_then(target),
             detail,

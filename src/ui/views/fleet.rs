@@ -6,6 +6,7 @@ use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::subject::Subject;
 
 const GROUP_K8S: usize = 0;
 const GROUP_ECS: usize = 1;
@@ -208,7 +209,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             gateways: gateway_cell(gws.iter().flat_map(|g| g.nodes.values())),
         };
         let meta = TableRow {
-            id: format!("k8s/{}", c.name),
+            subject: Subject::Cluster(c.name.clone()),
             group: GROUP_K8S,
             target: Some(Target::Cluster(c.name.clone())),
             detail,
@@ -222,7 +223,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         if region.rows.ecs.is_empty() {
             if let Some(e) = region.state.error() {
                 let meta = TableRow {
-                    id: format!("aws/{}", region.region),
+                    subject: Subject::AwsRegion(region.region.clone()),
                     group: GROUP_ECS,
                     target: Some(Target::Region(region.region.clone())),
                     detail: vec![(format!("{} — {}", e.short(), e.message()), Role::Critical)],
@@ -294,7 +295,10 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 gateways: gateway_cell(gws.iter().flat_map(|g| g.nodes.values())),
             };
             let meta = TableRow {
-                id: format!("ecs/{}/{}", region.region, ecs.name),
+                subject: Subject::EcsCluster {
+                    region: region.region.clone(),
+                    name: ecs.name.clone(),
+                },
                 group: GROUP_ECS,
                 target: Some(Target::EcsCluster {
                     region: region.region.clone(),

@@ -8,6 +8,7 @@ use crate::config::theme::Role;
 use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongNode, KongVia, hash_drift};
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::subject::Subject;
 
 /// One Kong node of a gateway, or why the gateway shows none.
 pub enum GatewayFacts<'a> {
@@ -179,7 +180,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 .map(|e| format!("{}: {}", e.short(), e.message()))
                 .unwrap_or_else(|| "no Kong nodes found (check the selector / admin_urls)".into());
             let meta = TableRow {
-                id: format!("{}/-", g.name),
+                subject: Subject::Gateway(g.name.clone()),
                 group,
                 target: None,
                 detail: vec![],
@@ -204,7 +205,10 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 detail.push((format!("admin {u}"), Role::Muted));
             }
             let meta = TableRow {
-                id: format!("{}/{}", g.name, n.name),
+                subject: Subject::KongNode {
+                    gateway: g.name.clone(),
+                    node: n.name.clone(),
+                },
                 group,
                 target: Some(Target::Gateway(g.name.clone())),
                 detail,

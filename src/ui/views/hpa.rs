@@ -10,6 +10,7 @@ use crate::config::theme::Role;
 use crate::model::hpa::HpaRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::subject::Subject;
 
 /// An HPA in its cluster.
 pub struct HpaFacts<'a> {
@@ -130,7 +131,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 ));
             }
             let meta = TableRow {
-                id: format!("{}/{}/{}", c.name, h.namespace, h.name),
+                subject: Subject::kube(&c.name, "HorizontalPodAutoscaler", &h.namespace, &h.name),
                 group: 0,
                 target: Some(Target::Workload {
                     cluster: c.name.clone(),

@@ -11,6 +11,7 @@ use crate::kinds::Kind;
 use crate::model::ingress::IngressRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::subject::Subject;
 
 fn or_star(v: &[String]) -> String {
     if v.is_empty() {
@@ -131,7 +132,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 })
                 .collect();
             let meta = TableRow {
-                id: format!("{}/{}/{}", c.name, i.namespace, i.name),
+                subject: Subject::kube(&c.name, "Ingress", &i.namespace, &i.name),
                 group: 0,
                 target: i.backends.first().map(|(svc, _)| Target::Named {
                     view: ViewKind::Kind(Kind::Services),

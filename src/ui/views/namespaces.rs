@@ -11,6 +11,7 @@ use crate::kinds::Kind;
 use crate::model::namespace::NamespaceRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::subject::Subject;
 
 /// A namespace in its cluster, with how many pods run in it.
 pub struct NamespaceFacts<'a> {
@@ -74,7 +75,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     for c in clusters(state, &scope) {
         for n in c.stores.namespaces.iter() {
             let meta = TableRow {
-                id: format!("{}//{}", c.name, n.name),
+                subject: Subject::kube(&c.name, "Namespace", "", &n.name),
                 group: 0,
                 target: Some(Target::Namespace {
                     cluster: c.name.clone(),

@@ -14,6 +14,7 @@ use crate::model::node::{NodeKind, NodeRow};
 use crate::model::pod::PodRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::subject::Subject;
 
 /// A node with what runs on it: size and pool by kind, its pods.
 pub struct NodeFacts<'a> {
@@ -164,7 +165,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 detail.push(("Fargate: the node's cpu/memory are the host's; the pod is billed for CapacityProvisioned".into(), Role::Muted));
             }
             let meta = TableRow {
-                id: format!("{}/{}", c.name, n.name),
+                subject: Subject::kube(&c.name, "Node", "", &n.name),
                 group,
                 target: Some(Target::PodsOnNode {
                     cluster: c.name.clone(),

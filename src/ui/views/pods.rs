@@ -11,6 +11,7 @@ use crate::model::cluster::ClusterData;
 use crate::model::pod::{PodHealth, PodRow};
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::subject::Subject;
 
 /// A pod with what its columns need joined to it once.
 pub struct PodFacts<'a> {
@@ -163,7 +164,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             }
             detail.push((facts.join(" · "), Role::Muted));
             let meta = TableRow {
-                id: format!("{}/{}/{}", c.name, p.namespace, p.name),
+                subject: Subject::kube(&c.name, "Pod", &p.namespace, &p.name),
                 group: 0,
                 target: p.node.as_ref().map(|n| Target::Node {
                     cluster: c.name.clone(),

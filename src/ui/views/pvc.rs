@@ -10,6 +10,7 @@ use crate::model::pod::{PodHealth, PodRow};
 use crate::model::pvc::{PvcRow, StorageClassRow};
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::subject::Subject;
 
 /// A claim with its storage class and the pod that consumes it.
 pub struct PvcFacts<'a> {
@@ -163,7 +164,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 }
             }
             let meta = TableRow {
-                id: format!("{}/{}/{}", c.name, p.namespace, p.name),
+                subject: Subject::kube(&c.name, "PersistentVolumeClaim", &p.namespace, &p.name),
                 group: 0,
                 target: consumer.map(|pod| Target::Pod {
                     cluster: c.name.clone(),

@@ -12,6 +12,7 @@ use crate::kinds::Kind;
 use crate::model::service::ServiceRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::subject::Subject;
 
 /// `(gateway, upstream, balancer health)` of every in-cluster Kong upstream
 /// routing to `namespace/name` on `cluster`.
@@ -163,7 +164,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 ));
             }
             let meta = TableRow {
-                id: format!("{}/{}/{}", c.name, s.namespace, s.name),
+                subject: Subject::kube(&c.name, "Service", &s.namespace, &s.name),
                 group: 0,
                 target: routes.first().map(|(g, u, _)| Target::Upstream {
                     gateway: (*g).to_owned(),

@@ -7,6 +7,7 @@ use crate::config::theme::Role;
 use crate::model::kong::KongTarget;
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::subject::Subject;
 
 /// A target as one Kong node sees it, and what is behind its IP.
 pub struct TargetFacts<'a> {
@@ -107,7 +108,12 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     .unwrap_or(&t.target);
                 let (behind, role, target) = behind(state, g.cluster.as_deref(), ip);
                 let meta = TableRow {
-                    id: format!("{}@{}", t.target, n.name),
+                    subject: Subject::KongTarget {
+                        gateway: g.name.clone(),
+                        node: n.name.clone(),
+                        upstream: upstream.clone(),
+                        target: t.target.clone(),
+                    },
                     group: 0,
                     target,
                     detail: vec![],

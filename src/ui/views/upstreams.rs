@@ -9,6 +9,7 @@ use crate::config::theme::Role;
 use crate::model::kong::KongUpstream;
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::subject::Subject;
 
 /// One upstream on one Kong node.
 pub enum UpstreamFacts<'a> {
@@ -145,7 +146,11 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             for n in g.nodes.values() {
                 let Some(u) = n.upstreams.iter().find(|u| u.name == name) else {
                     let meta = TableRow {
-                        id: format!("{name}@{}", n.name),
+                        subject: Subject::KongUpstream {
+                            gateway: g.name.clone(),
+                            node: n.name.clone(),
+                            upstream: name.to_owned(),
+                        },
                         group: 0,
                         target: None,
                         detail: vec![(
@@ -182,7 +187,11 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     detail.push((text.clone(), role));
                 }
                 let meta = TableRow {
-                    id: format!("{name}@{}", n.name),
+                    subject: Subject::KongUpstream {
+                        gateway: g.name.clone(),
+                        node: n.name.clone(),
+                        upstream: name.to_owned(),
+                    },
                     group: 0,
                     target: Some(Target::Upstream {
                         gateway: g.name.clone(),

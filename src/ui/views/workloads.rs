@@ -11,6 +11,7 @@ use crate::model::hpa::HpaRow;
 use crate::model::workload::WorkloadRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::subject::Subject;
 
 /// A workload and the HPA that scales it, if any.
 pub struct WorkloadFacts<'a> {
@@ -145,7 +146,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 detail.push((metrics.join(" · "), Role::Text));
             }
             let meta = TableRow {
-                id: format!("{}/{}/{}/{}", c.name, w.kind.label(), w.namespace, w.name),
+                subject: Subject::kube(&c.name, w.kind.label(), &w.namespace, &w.name),
                 group: 0,
                 target: Some(Target::Workload {
                     cluster: c.name.clone(),

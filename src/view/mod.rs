@@ -1,0 +1,7 @@
+//! The view-model layer between the model and the screen: each open view's
+//! rows, identified by typed subjects, arranged (scope, filter, sort) once
+//! per data version and kept until the data or the arrangement changes.
+//! The app owns it; keys move an index in it; ui draws from it.
+
+pub mod arranged;
+pub mod subject;
