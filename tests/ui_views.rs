@@ -772,3 +772,56 @@ fn sort_by_name_stays_on_name_when_the_cluster_column_appears() {
     assert_eq!(state.entry().sort, Some(("namespace", false)));
     assert_ne!(row_ids(&state), all);
 }
+
+/// The pods on screen, top to bottom, as `namespace/name` of the subject.
+fn pod_subject(state: &State) -> Option<String> {
+    match fleetdeck::actions::open::selected(state) {
+        Ok(Subject::Kube(k)) => Some(format!("{}/{}", k.namespace, k.name)),
+        _ => None,
+    }
+}
+
+#[test]
+fn keys_move_in_the_view_model_and_act_on_the_row_that_was_shown() {
+    let mut state = fleet_state();
+    press(&mut state, ":pods\n");
+    let first = screen(&state);
+    let builds = state.view_builds.get();
+    press(&mut state, "j");
+    let second = pod_subject(&state).expect("a pod under the cursor");
+    assert_eq!(
+        state.view_builds.get(),
+        builds,
+        "a key press builds no view"
+    );
+    // The pod above the selection goes away while the key frame is drawn:
+    // the key frame shows what was on screen, with the cursor moved.
+    press(&mut state, "k");
+    let Ok(Subject::Kube(top)) = fleetdeck::actions::open::selected(&state) else {
+        panic!("the first row is a pod");
+    };
+    press(&mut state, "j");
+    let (cluster, ns, name) = (top.cluster, top.namespace.as_str(), top.name.as_str());
+    update(
+        &mut state,
+        Event::Source(SourceUpdate::Kube {
+            cluster,
+            update: KubeUpdate::Pods(Change::Delete((ns.into(), name.into()))),
+        }),
+    );
+    state.key_frame.set(true);
+    let kept = screen(&state);
+    state.key_frame.set(false);
+    assert_eq!(
+        state.view_builds.get(),
+        builds,
+        "the key frame drew kept cells"
+    );
+    assert_ne!(kept, first, "the cursor moved on screen");
+    assert_eq!(pod_subject(&state).as_deref(), Some(second.as_str()));
+    // The next data frame drops the deleted pod; the cursor stays on its pod.
+    let fresh = screen(&state);
+    assert!(state.view_builds.get() > builds);
+    assert!(!fresh.contains(&format!(" {name} ")), "{name} is gone");
+    assert_eq!(pod_subject(&state).as_deref(), Some(second.as_str()));
+}

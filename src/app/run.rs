@@ -128,9 +128,17 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
         }
         pending = false;
         last_draw = Instant::now();
-        if let Err(e) = frames.frame(state.fleet.settled(), || {
+        // A frame answering keys draws what the screen shows with the
+        // selection moved; new data follows within FRAME_GAP.
+        state.key_frame.set(keyed);
+        let drawn = frames.frame(state.fleet.settled(), || {
             guard.terminal.draw(|f| crate::ui::draw(f, &state))
-        }) {
+        });
+        state.key_frame.set(false);
+        if keyed && state.data_version != state.arranged.borrow().version {
+            pending = true;
+        }
+        if let Err(e) = drawn {
             break Err(e.into());
         }
     };

@@ -2,13 +2,14 @@
 
 use jiff::Timestamp;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use super::nav::{Nav, NavEntry, Scope, Target, ViewKind};
 use crate::config::keymap::{Keymap, Mode};
 use crate::config::theme::Theme;
 use crate::model::fleet::Fleet;
 use crate::view::arranged::Arranged;
+use crate::view::band::Band;
 
 pub struct State {
     pub fleet: Fleet,
@@ -41,6 +42,14 @@ pub struct State {
     /// The top view's arranged rows (the view-model), brought up to date
     /// when a frame is drawn; keys move the selection in it.
     pub arranged: RefCell<Arranged<Target>>,
+    /// The cells around the window, kept from the last build of the view.
+    pub band: RefCell<Band>,
+    /// The frame being drawn answers a key: it may show the data the
+    /// screen already shows rather than wait for the view to be rebuilt.
+    pub key_frame: Cell<bool>,
+    /// How many times the top view was built from the fleet: what frames
+    /// and keys cost beyond the window (tests read it).
+    pub view_builds: Cell<u64>,
 }
 
 impl State {
@@ -64,6 +73,9 @@ impl State {
             act: crate::actions::ActState::default(),
             data_version: 0,
             arranged: RefCell::new(Arranged::default()),
+            band: RefCell::new(Band::default()),
+            key_frame: Cell::new(false),
+            view_builds: Cell::new(0),
         }
     }
 

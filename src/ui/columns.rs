@@ -16,15 +16,7 @@ use crate::ui::table::{Cell, TableModel, TableRow, natural};
 
 pub use crate::view::arranged::ColumnId;
 
-/// How wide a column is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Width {
-    Fixed(u16),
-    /// Takes the width the others leave.
-    Fill,
-    /// At least this wide, more when there is room.
-    Min(u16),
-}
+pub use crate::view::band::{Spec, Width};
 
 impl Width {
     pub fn constraint(self) -> Constraint {
@@ -32,32 +24,6 @@ impl Width {
             Width::Fixed(n) => Constraint::Length(n),
             Width::Fill => Constraint::Fill(1),
             Width::Min(n) => Constraint::Min(n),
-        }
-    }
-}
-
-/// What a column says about itself: one line per column in a view's table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Spec {
-    pub id: ColumnId,
-    pub title: &'static str,
-    pub width: Width,
-}
-
-impl Spec {
-    pub const fn fixed(id: ColumnId, title: &'static str, width: u16) -> Spec {
-        Spec {
-            id,
-            title,
-            width: Width::Fixed(width),
-        }
-    }
-
-    pub const fn fill(id: ColumnId, title: &'static str) -> Spec {
-        Spec {
-            id,
-            title,
-            width: Width::Fill,
         }
     }
 }

@@ -11,15 +11,10 @@ use crate::app::filter::fuzzy_match_cells;
 use crate::app::nav::{NavEntry, Target};
 use crate::config::theme::{Role, Theme};
 use crate::ui::columns::{Cells, ColumnId, SortKey, Spec};
+use crate::view::band::Band;
 use crate::view::subject::Subject;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
-    pub text: String,
-    pub role: Role,
-    /// Numeric sort key (counts, ages) when the text does not sort right.
-    pub sort: Option<i64>,
-}
+pub use crate::view::band::Cell;
 
 pub fn cell(text: impl Into<String>, role: Role) -> Cell {
     Cell {
@@ -167,6 +162,52 @@ impl<'a> TableModel<'a> {
     }
 }
 
+/// What the table is drawn from: a freshly built model, or the band of
+/// cells kept from the last build.
+pub trait Source {
+    fn columns(&self) -> &[Spec];
+    fn groups(&self) -> &[String];
+    fn empty(&self) -> &str;
+    /// The cells of row `row`, drawn on line `line`.
+    fn row_cells(&self, row: usize, line: usize) -> Vec<Cell>;
+}
+
+impl Source for TableModel<'_> {
+    fn columns(&self) -> &[Spec] {
+        &self.columns
+    }
+
+    fn groups(&self) -> &[String] {
+        &self.groups
+    }
+
+    fn empty(&self) -> &str {
+        &self.empty
+    }
+
+    fn row_cells(&self, row: usize, _line: usize) -> Vec<Cell> {
+        self.cells(row)
+    }
+}
+
+impl Source for Band {
+    fn columns(&self) -> &[Spec] {
+        &self.columns
+    }
+
+    fn groups(&self) -> &[String] {
+        &self.groups
+    }
+
+    fn empty(&self) -> &str {
+        &self.empty
+    }
+
+    fn row_cells(&self, _row: usize, line: usize) -> Vec<Cell> {
+        self.line(line).map(|(c, _)| c.clone()).unwrap_or_default()
+    }
+}
+
 /// Text in natural order: `pod-10` follows `pod-9`, case aside.
 pub fn natural(a: &str, b: &str) -> std::cmp::Ordering {
     let (mut ai, mut bi) = (a.chars().peekable(), b.chars().peekable());
@@ -211,13 +252,13 @@ pub fn render(
     f: &mut Frame,
     area: Rect,
     theme: &Theme,
-    model: &TableModel,
+    model: &dyn Source,
     lines: &[Line],
     selected: Option<usize>,
     entry: &NavEntry,
     title: TextLine<'_>,
 ) {
-    let header = TuiRow::new(model.columns.iter().map(|c| {
+    let header = TuiRow::new(model.columns().iter().map(|c| {
         let mark = match entry.sort {
             Some((id, false)) if id == c.id => "↑",
             Some((id, true)) if id == c.id => "↓",
@@ -230,10 +271,14 @@ pub fn render(
         .borders(Borders::ALL)
         .border_style(theme.style(Role::Border))
         .title(title);
-    let widths: Vec<Constraint> = model.columns.iter().map(|c| c.width.constraint()).collect();
+    let widths: Vec<Constraint> = model
+        .columns()
+        .iter()
+        .map(|c| c.width.constraint())
+        .collect();
     if lines.is_empty() {
         let msg = if entry.filter.is_empty() {
-            model.empty.clone()
+            model.empty().to_owned()
         } else {
             format!("no rows match /{}", entry.filter)
         };
@@ -254,12 +299,13 @@ pub fn render(
     let window = scrolled(lines.len(), entry.offset.get(), selected, height);
     let body: Vec<TuiRow> = lines[window.clone()]
         .iter()
-        .map(|l| match l {
+        .zip(window.clone())
+        .map(|(l, line)| match l {
             // Painted across the full width afterwards.
             Line::Group(..) => TuiRow::new(Vec::<TuiCell>::new()).style(theme.style(Role::Group)),
             Line::Row(i) => TuiRow::new(
                 model
-                    .cells(*i)
+                    .row_cells(*i, line)
                     .into_iter()
                     .map(|c| TuiCell::from(Span::styled(c.text, theme.style(c.role)))),
             ),
@@ -281,7 +327,7 @@ pub fn render(
 /// The lines shown this frame, scrolled as little as keeps the selection
 /// in view: the offset is kept unless the selection is above it or below
 /// the last line that fits (one line per row, as the widget would).
-fn scrolled(
+pub fn scrolled(
     len: usize,
     offset: usize,
     selected: Option<usize>,
@@ -304,7 +350,7 @@ fn paint_group_titles(
     f: &mut Frame,
     area: Rect,
     theme: &Theme,
-    model: &TableModel,
+    model: &dyn Source,
     lines: &[Line],
     offset: usize,
 ) {
@@ -323,7 +369,11 @@ fn paint_group_titles(
     {
         if let Line::Group(g, n) = line {
             let y = inner.y + row as u16;
-            let title = model.groups.get(*g).map(String::as_str).unwrap_or_default();
+            let title = model
+                .groups()
+                .get(*g)
+                .map(String::as_str)
+                .unwrap_or_default();
             let text = format!("▸ {title} ({n})");
             let buf = f.buffer_mut();
             buf.set_style(

@@ -4,4 +4,5 @@
 //! The app owns it; keys move an index in it; ui draws from it.
 
 pub mod arranged;
+pub mod band;
 pub mod subject;

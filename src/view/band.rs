@@ -1,0 +1,88 @@
+//! The cells of the lines around the window of the top view, kept with the
+//! data version, arrangement and second they were made at: a key that moves
+//! the selection inside them is drawn without building the view again.
+
+use std::ops::Range;
+
+use crate::config::theme::Role;
+use crate::view::arranged::ColumnId;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub text: String,
+    pub role: Role,
+    /// Numeric sort key (counts, ages) when the text does not sort right.
+    pub sort: Option<i64>,
+}
+
+/// How wide a column is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    Fixed(u16),
+    /// Takes the width the others leave.
+    Fill,
+    /// At least this wide, more when there is room.
+    Min(u16),
+}
+
+/// What a column says about itself: one line per column in a view's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    pub id: ColumnId,
+    pub title: &'static str,
+    pub width: Width,
+}
+
+impl Spec {
+    pub const fn fixed(id: ColumnId, title: &'static str, width: u16) -> Spec {
+        Spec {
+            id,
+            title,
+            width: Width::Fixed(width),
+        }
+    }
+
+    pub const fn fill(id: ColumnId, title: &'static str) -> Spec {
+        Spec {
+            id,
+            title,
+            width: Width::Fill,
+        }
+    }
+}
+
+/// A line's cells and the detail lines shown when it is selected.
+pub type BandLine = (Vec<Cell>, Vec<(String, Role)>);
+
+/// Cells made for lines `range` of an arrangement, and what the table
+/// needs besides them.
+#[derive(Debug, Clone, Default)]
+pub struct Band {
+    /// The arrangement key and data version the cells belong to.
+    pub key: String,
+    pub version: u64,
+    /// The clock second they were made at (ages change with it).
+    pub second: i64,
+    pub columns: Vec<Spec>,
+    pub groups: Vec<String>,
+    pub empty: String,
+    pub range: Range<usize>,
+    /// Per line in `range`: its cells and detail lines (empty for group headers).
+    pub rows: Vec<BandLine>,
+}
+
+impl Band {
+    /// Whether the band can draw `window` for this arrangement, version and second.
+    pub fn covers(&self, key: &str, version: u64, second: i64, window: &Range<usize>) -> bool {
+        self.key == key
+            && self.version == version
+            && self.second == second
+            && self.range.start <= window.start
+            && window.end <= self.range.end
+    }
+
+    /// The cells and detail of line `line`, if the band holds it.
+    pub fn line(&self, line: usize) -> Option<&BandLine> {
+        self.rows.get(line.checked_sub(self.range.start)?)
+    }
+}
