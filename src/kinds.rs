@@ -90,6 +90,9 @@ macro_rules! kinds {
         pub enum Kind { $($variant,)* }
 
         /// Row changes for one kind, sent by that kind's watcher.
+        // Each update is moved once into its store: boxing the larger rows
+        // (pods) would cost an allocation per watch event for nothing.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone)]
         pub enum KubeUpdate { $($variant(Change<$row>),)* }
 

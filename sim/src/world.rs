@@ -119,7 +119,8 @@ pub struct Fleet {
 }
 
 impl Fleet {
-    pub fn new(clusters: Vec<SharedCluster>, aws: SharedAws) -> Self {
+    /// A fleet whose simulated time starts at `started` (when it was built).
+    pub fn new(clusters: Vec<SharedCluster>, aws: SharedAws, started: jiff::Timestamp) -> Self {
         let n = clusters.len();
         Fleet {
             clusters,
@@ -130,7 +131,7 @@ impl Fleet {
             virtual_kubelets: Vec::new(),
             loads: vec![BTreeMap::new(); n],
             churn: vec![None; n],
-            started: jiff::Timestamp::now(),
+            started,
             settled: AtomicBool::new(false),
             last_tick: Mutex::new(None),
         }
