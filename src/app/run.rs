@@ -40,6 +40,16 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Keys typed before raw mode sat in a cooked tty, which turned Enter (CR)
+/// into a line feed; crossterm reads that LF as Ctrl+J. It was an Enter.
+fn enter_from_line_feed(k: term::KeyEvent) -> term::KeyEvent {
+    if k.code == term::KeyCode::Char('j') && k.modifiers == term::KeyModifiers::CONTROL {
+        term::KeyEvent::new(term::KeyCode::Enter, term::KeyModifiers::NONE)
+    } else {
+        k
+    }
+}
+
 /// Reads terminal input on a plain thread (crossterm's read blocks) and
 /// forwards it; stops when asked or when the loop is gone.
 fn spawn_input(
@@ -54,7 +64,7 @@ fn spawn_input(
                 Err(_) => return,
             }
             let ev = match term::read() {
-                Ok(TermEvent::Key(k)) => Event::Key(k),
+                Ok(TermEvent::Key(k)) => Event::Key(enter_from_line_feed(k)),
                 Ok(TermEvent::Resize(..)) => Event::Resize,
                 Ok(_) => continue,
                 Err(_) => return,
