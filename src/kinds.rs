@@ -96,6 +96,13 @@ macro_rules! kinds {
         #[derive(Debug, Clone)]
         pub enum KubeUpdate { $($variant(Change<$row>),)* }
 
+        impl KubeUpdate {
+            /// A full relist: the kind's watch has (re)synced.
+            pub fn is_reset(&self) -> bool {
+                match self { $(KubeUpdate::$variant(c) => matches!(c, Change::Reset(_)),)* }
+            }
+        }
+
         /// The rows of every watched kind of one cluster.
         #[derive(Debug, Clone, Default)]
         pub struct Stores { $(pub $field: Store<$row>,)* }

@@ -94,6 +94,17 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
             .map_err(|e| SimError::Scenario(e.to_string()))?,
     );
 
+    // A black hole replaces the listener itself, so it is known before serving.
+    for tf in fault_specs
+        .iter()
+        .filter(|tf| tf.fault == FaultSpec::Blackhole)
+    {
+        for c in &fleet.clusters {
+            if tf.context.as_ref().is_none_or(|ctx| *ctx == c.name) {
+                c.faults.apply(&tf.fault);
+            }
+        }
+    }
     let mut entries = Vec::new();
     for cluster in &fleet.clusters {
         let served = server::serve_cluster(cluster.clone()).await?;

@@ -20,6 +20,7 @@ pub async fn run(
 ) -> (String, Vec<String>, u8) {
     let (tx, mut rx) = mpsc::channel(4096);
     let expected = Expected::of(&plan);
+    let started = std::time::Instant::now();
     let mut tasks = sources::spawn_all(plan, tx);
     sync(&mut state, &mut rx, &expected, limit).await;
     tasks.abort_all();
@@ -33,8 +34,8 @@ pub async fn run(
         .collect();
     for cluster in silent {
         let error = crate::model::status::SourceError::Unreachable(format!(
-            "no answer within {}s",
-            limit.as_secs()
+            "no answer within {:.1}s",
+            started.elapsed().as_secs_f64()
         ));
         state.fleet.apply(
             crate::model::fleet::SourceUpdate::ClusterError { cluster, error },

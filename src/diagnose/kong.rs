@@ -13,11 +13,25 @@ use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongNode, KongUpstream};
 pub fn rule(s: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     for g in s.fleet.gateways.values() {
+        if cluster_blind(s, g) {
+            // Its nodes are polled through that cluster's API server: their
+            // failures are the cluster's, already said once as the cluster's.
+            continue;
+        }
         nodes(g, &mut out);
         balancers(s, g, &mut out);
     }
     ecs_services(s, &mut out);
     out
+}
+
+/// Whether the gateway's nodes are reached through a cluster we cannot
+/// currently talk to (unauthorized or unreachable).
+fn cluster_blind(s: &Snapshot, g: &Gateway) -> bool {
+    g.cluster
+        .as_ref()
+        .and_then(|c| s.fleet.clusters.get(c))
+        .is_some_and(|c| c.connection.error().is_some())
 }
 
 pub fn node_ref(g: &Gateway, n: &KongNode) -> ObjectRef {
