@@ -113,12 +113,13 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
                 context,
                 namespace,
                 selector,
+                admin_port,
             } => GatewayToml {
                 name: name.clone(),
                 context: Some(context.clone()),
                 namespace: Some(namespace.clone()),
                 selector: Some(selector.clone()),
-                admin_port: Some(8001),
+                admin_port: *admin_port,
                 ..Default::default()
             },
             GatewaySpec::Ecs {

@@ -17,6 +17,7 @@ pub async fn run(
     kubeconfig: Option<Kubeconfig>,
     namespace: Option<String>,
     gateways: Vec<GatewayConfig>,
+    discover_kong: bool,
     tx: Tx,
 ) {
     let Some(kubeconfig) = kubeconfig else {
@@ -78,6 +79,13 @@ pub async fn run(
     for gw in gateways {
         tasks.spawn(super::kong::run_pods(
             gw,
+            client.clone(),
+            context.clone(),
+            tx.clone(),
+        ));
+    }
+    if discover_kong {
+        tasks.spawn(super::kong::run_discovered(
             client.clone(),
             context.clone(),
             tx.clone(),

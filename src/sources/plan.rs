@@ -12,6 +12,8 @@ pub struct Plan {
     pub contexts: Vec<String>,
     pub namespace: Option<String>,
     pub gateways: Vec<GatewayConfig>,
+    /// No gateway configured: find Kong in every watched cluster.
+    pub discover_kong: bool,
     pub aws: Option<AwsConfig>,
 }
 
@@ -70,6 +72,7 @@ impl Plan {
             contexts,
             namespace: args.namespace.clone(),
             gateways: cfg.gateways.clone(),
+            discover_kong: cfg.gateways.is_empty(),
             aws: aws.filter(|a| !a.regions.is_empty()),
         })
     }
