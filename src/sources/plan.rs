@@ -37,6 +37,7 @@ impl Plan {
             // No kubeconfig at all is fine: an ECS/AWS-only fleet.
             None => Kubeconfig::read().ok(),
         };
+        let kubeconfig = kubeconfig.map(never_interactive);
         let known: Vec<String> = kubeconfig
             .as_ref()
             .map(|k| k.contexts.iter().map(|c| c.name.clone()).collect())
@@ -76,6 +77,17 @@ impl Plan {
             aws: aws.filter(|a| !a.regions.is_empty()),
         })
     }
+}
+
+/// Exec credential plugins run non-interactive: stdin piped, stderr captured
+/// (kube inherits both otherwise, and the plugin would write over the TUI).
+fn never_interactive(mut k: Kubeconfig) -> Kubeconfig {
+    for named in &mut k.auth_infos {
+        if let Some(exec) = named.auth_info.as_mut().and_then(|a| a.exec.as_mut()) {
+            exec.interactive_mode = Some(kube::config::ExecInteractiveMode::Never);
+        }
+    }
+    k
 }
 
 #[cfg(test)]
