@@ -17,7 +17,19 @@ const ARN: &str = "arn:aws:eks:eu-west-1:123456789012:cluster/healthy-eks";
 fn diagnose(sim: &Sim, kubeconfig: &Path) -> (i32, String, String) {
     let home = sim.dir.path().join("empty-home");
     std::fs::create_dir_all(&home).expect("empty home");
+    // No config file: the region comes from the ARN; the SDK's own env points
+    // it at the sim's AWS endpoint with the sim's test credentials.
+    let cfg = fleetdeck::config::fleet::FleetConfig::load(&sim.config()).expect("sim config");
+    let aws = cfg.aws.expect("sim aws");
     let out = Command::new(env!("CARGO_BIN_EXE_fleetdeck"))
+        .env("AWS_ENDPOINT_URL", aws.endpoint_url.unwrap_or_default())
+        .env("AWS_ACCESS_KEY_ID", aws.access_key_id.unwrap_or_default())
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            aws.secret_access_key.unwrap_or_default(),
+        )
+        .env_remove("AWS_PROFILE")
+        .env("HOME", &home)
         .arg("diagnose")
         .arg("--kubeconfig")
         .arg(kubeconfig)

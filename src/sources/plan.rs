@@ -68,6 +68,22 @@ impl Plan {
         if let Some(p) = &args.profile {
             aws.get_or_insert_with(AwsConfig::default).profile = Some(p.clone());
         }
+        if aws.as_ref().is_none_or(|a| a.regions.is_empty()) {
+            let mut regions = kubeconfig
+                .as_ref()
+                .map(|k| eks_regions(k, &contexts))
+                .unwrap_or_default();
+            if regions.is_empty() {
+                regions.extend(
+                    ["AWS_REGION", "AWS_DEFAULT_REGION"]
+                        .iter()
+                        .find_map(|v| std::env::var(v).ok().filter(|r| !r.is_empty())),
+                );
+            }
+            if !regions.is_empty() {
+                aws.get_or_insert_with(AwsConfig::default).regions = regions;
+            }
+        }
         Ok(Plan {
             kubeconfig,
             contexts,
@@ -77,6 +93,41 @@ impl Plan {
             aws: aws.filter(|a| !a.regions.is_empty()),
         })
     }
+}
+
+/// The AWS regions of the watched EKS clusters, as the kubeconfig that
+/// `aws eks update-kubeconfig` wrote says them: the cluster's ARN
+/// (`arn:aws:eks:REGION:…`), else the exec plugin's `--region` argument.
+fn eks_regions(k: &Kubeconfig, contexts: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for ctx in k.contexts.iter().filter(|c| contexts.contains(&c.name)) {
+        let Some(c) = &ctx.context else { continue };
+        let from_arn = |name: &str| {
+            let mut parts = name.split(':');
+            (parts.next() == Some("arn") && parts.nth(1) == Some("eks"))
+                .then(|| parts.next().map(str::to_owned))
+                .flatten()
+                .filter(|r| !r.is_empty())
+        };
+        let from_exec = || {
+            let user = k
+                .auth_infos
+                .iter()
+                .find(|a| Some(&a.name) == c.user.as_ref())?;
+            let args = user.auth_info.as_ref()?.exec.as_ref()?.args.as_ref()?;
+            let i = args.iter().position(|a| a == "--region")?;
+            args.get(i + 1).cloned()
+        };
+        let region = from_arn(&c.cluster)
+            .or_else(|| from_arn(&ctx.name))
+            .or_else(from_exec);
+        if let Some(r) = region
+            && !out.contains(&r)
+        {
+            out.push(r);
+        }
+    }
+    out
 }
 
 /// Exec credential plugins run non-interactive: stdin piped, stderr captured
@@ -193,6 +244,61 @@ mod tests {
             "{msg}"
         );
         assert!(!msg.contains('\n'), "{msg}");
+    }
+
+    #[test]
+    fn regions_come_from_eks_arns_and_the_exec_plugins_region() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kubeconfig");
+        let arn = |r: &str, n: &str| format!("arn:aws:eks:{r}:123456789012:cluster/{n}");
+        let (a, b) = (arn("eu-west-1", "a"), arn("us-east-2", "b"));
+        let text = format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: {a}\ncontexts:\n\
+             - name: {a}\n  context: {{cluster: '{a}', user: '{a}'}}\n\
+             - name: {b}\n  context: {{cluster: '{b}', user: '{b}'}}\n\
+             - name: plain\n  context: {{cluster: plain, user: plain}}\n\
+             clusters:\n\
+             - name: {a}\n  cluster: {{server: 'https://a.example'}}\n\
+             - name: {b}\n  cluster: {{server: 'https://b.example'}}\n\
+             - name: plain\n  cluster: {{server: 'https://p.example'}}\n\
+             users:\n\
+             - name: {a}\n  user: {{token: t}}\n\
+             - name: {b}\n  user: {{token: t}}\n\
+             - name: plain\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws\n      args: [--region, ap-south-1, eks, get-token, --cluster-name, p]\n"
+        );
+        std::fs::write(&path, text).expect("write kubeconfig");
+        let none = FleetConfig::default();
+        let regions = |args: &ConnectionArgs, cfg: &FleetConfig| {
+            Plan::resolve(args, cfg)
+                .expect("resolves")
+                .aws
+                .map(|a| a.regions)
+                .unwrap_or_default()
+        };
+        // The current context only, then every context (ARN, ARN, exec --region).
+        assert_eq!(regions(&args(&path), &none), ["eu-west-1"]);
+        let all = ConnectionArgs {
+            all_contexts: true,
+            ..args(&path)
+        };
+        assert_eq!(
+            regions(&all, &none),
+            ["eu-west-1", "us-east-2", "ap-south-1"]
+        );
+        // The flag and the config still win.
+        let flag = ConnectionArgs {
+            regions: strings(&["us-west-2"]),
+            ..all.clone()
+        };
+        assert_eq!(regions(&flag, &none), ["us-west-2"]);
+        let cfg = FleetConfig {
+            aws: Some(AwsConfig {
+                regions: strings(&["eu-central-1"]),
+                ..AwsConfig::default()
+            }),
+            ..FleetConfig::default()
+        };
+        assert_eq!(regions(&all, &cfg), ["eu-central-1"]);
     }
 
     #[test]
