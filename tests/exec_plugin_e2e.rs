@@ -123,3 +123,69 @@ fn exec_plugin_works_fails_with_its_stderr_and_never_writes_to_our_screen() {
         "{err}"
     );
 }
+
+/// `fleetdeck diagnose` with only the environment given; (code, stdout, stderr).
+fn diagnose_env(home: &Path, kubeconfig: Option<&Path>) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fleetdeck"));
+    cmd.arg("diagnose")
+        .arg("--log-file")
+        .arg(home.join("d.log"))
+        .env_remove("FLEETDECK_CONFIG")
+        .env_remove("KUBECONFIG")
+        .env("XDG_CONFIG_HOME", home)
+        .env("HOME", home);
+    if let Some(k) = kubeconfig {
+        cmd.env("KUBECONFIG", k);
+    }
+    let out = cmd.output().expect("run fleetdeck diagnose");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_missing_or_malformed_kubeconfig_or_no_current_context_is_one_line_and_exit_3() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path();
+    let missing = home.join("nope");
+    let (code, out, err) = diagnose_env(home, Some(&missing));
+    assert_eq!(code, 3, "{out}{err}");
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("fleetdeck: kubeconfig $KUBECONFIG="),
+        "{err}"
+    );
+    let bad = home.join("bad");
+    std::fs::write(&bad, "contexts: [\n  {name: \n").expect("write");
+    let (code, _, err) = diagnose_env(home, Some(&bad));
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.lines()
+            .last()
+            .unwrap_or_default()
+            .contains("$KUBECONFIG="),
+        "{err}"
+    );
+    let no_current = home.join("no-current");
+    std::fs::write(
+        &no_current,
+        "apiVersion: v1\nkind: Config\ncontexts:\n- name: a\n  context: {cluster: a, user: a}\nclusters:\n- name: a\n  cluster: {server: 'https://a.example'}\nusers:\n- name: a\n  user: {token: t}\n",
+    )
+    .expect("write");
+    let (code, _, err) = diagnose_env(home, Some(&no_current));
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains(
+            "fleetdeck: the kubeconfig has no current-context: pick one with --context (known: a)"
+        ),
+        "{err}"
+    );
+    // A malformed ~/.kube/config is said too, not taken as "no cluster".
+    std::fs::create_dir_all(home.join(".kube")).expect("mkdir");
+    std::fs::write(home.join(".kube/config"), "contexts: [\n").expect("write");
+    let (code, _, err) = diagnose_env(home, None);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains(".kube/config: "), "{err}");
+}

@@ -23,6 +23,8 @@ pub enum PlanError {
     Kubeconfig { path: String, message: String },
     #[error("context {0:?} is not in the kubeconfig (known: {1})")]
     UnknownContext(String, String),
+    #[error("the kubeconfig has no current-context: pick one with --context (known: {0})")]
+    NoCurrentContext(String),
 }
 
 impl Plan {
@@ -34,8 +36,7 @@ impl Plan {
                 path: p.display().to_string(),
                 message: crate::errors::one_line(&e),
             })?),
-            // No kubeconfig at all is fine: an ECS/AWS-only fleet.
-            None => Kubeconfig::read().ok(),
+            None => default_kubeconfig()?,
         };
         let kubeconfig = kubeconfig.map(never_interactive);
         let known: Vec<String> = kubeconfig
@@ -55,6 +56,9 @@ impl Plan {
                 .into_iter()
                 .collect()
         };
+        if contexts.is_empty() && !known.is_empty() {
+            return Err(PlanError::NoCurrentContext(known.join(", ")));
+        }
         for c in &contexts {
             if !known.contains(c) {
                 return Err(PlanError::UnknownContext(c.clone(), known.join(", ")));
@@ -84,15 +88,59 @@ impl Plan {
                 aws.get_or_insert_with(AwsConfig::default).regions = regions;
             }
         }
+        let namespace = args
+            .namespace
+            .clone()
+            .or_else(|| context_namespace(&kubeconfig, &contexts));
         Ok(Plan {
             kubeconfig,
             contexts,
-            namespace: args.namespace.clone(),
+            namespace,
             gateways: cfg.gateways.clone(),
             discover_kong: cfg.gateways.is_empty(),
             aws: aws.filter(|a| !a.regions.is_empty()),
         })
     }
+}
+
+/// `$KUBECONFIG` when set (a missing or malformed file is an error, as for
+/// kubectl), else `~/.kube/config` when it exists; none at all is fine (an
+/// ECS/AWS-only fleet).
+fn default_kubeconfig() -> Result<Option<Kubeconfig>, PlanError> {
+    if let Some(v) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        return Kubeconfig::read()
+            .map(Some)
+            .map_err(|e| PlanError::Kubeconfig {
+                path: format!("$KUBECONFIG={}", v.to_string_lossy()),
+                message: crate::errors::one_line(&e),
+            });
+    }
+    let Some(home) = std::env::var_os("HOME") else {
+        return Ok(None);
+    };
+    let path = std::path::Path::new(&home).join(".kube/config");
+    if !path.exists() {
+        return Ok(None);
+    }
+    Kubeconfig::read_from(&path)
+        .map(Some)
+        .map_err(|e| PlanError::Kubeconfig {
+            path: path.display().to_string(),
+            message: crate::errors::one_line(&e),
+        })
+}
+
+/// The namespace the one watched context sets, as kubectl's default scope.
+fn context_namespace(k: &Option<Kubeconfig>, contexts: &[String]) -> Option<String> {
+    let [only] = contexts else { return None };
+    k.as_ref()?
+        .contexts
+        .iter()
+        .find(|c| &c.name == only)?
+        .context
+        .as_ref()?
+        .namespace
+        .clone()
 }
 
 /// The AWS regions of the watched EKS clusters, as the kubeconfig that
@@ -244,6 +292,31 @@ mod tests {
             "{msg}"
         );
         assert!(!msg.contains('\n'), "{msg}");
+    }
+
+    #[test]
+    fn the_watched_contexts_namespace_is_the_default_scope() {
+        let (_dir, path) = kubeconfig();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let text = text.replace(
+            "{cluster: b, user: b}",
+            "{cluster: b, user: b, namespace: shop}",
+        );
+        std::fs::write(&path, text).expect("write");
+        let none = FleetConfig::default();
+        let ns = |a: &ConnectionArgs| Plan::resolve(a, &none).expect("resolves").namespace;
+        assert_eq!(ns(&args(&path)).as_deref(), Some("shop"));
+        let flag = ConnectionArgs {
+            namespace: Some("web".into()),
+            ..args(&path)
+        };
+        assert_eq!(ns(&flag).as_deref(), Some("web"));
+        // Several contexts: no single namespace applies to all.
+        let all = ConnectionArgs {
+            all_contexts: true,
+            ..args(&path)
+        };
+        assert_eq!(ns(&all), None);
     }
 
     #[test]
