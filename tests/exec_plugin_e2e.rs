@@ -189,3 +189,24 @@ fn a_missing_or_malformed_kubeconfig_or_no_current_context_is_one_line_and_exit_
     assert_eq!(code, 3, "{err}");
     assert!(err.contains(".kube/config: "), "{err}");
 }
+
+#[test]
+fn diagnose_that_could_watch_nothing_exits_3() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path();
+    let dead = home.join("dead");
+    // Port 1 on loopback: refused at once, nothing else configured.
+    std::fs::write(
+        &dead,
+        "apiVersion: v1\nkind: Config\ncurrent-context: a\ncontexts:\n- name: a\n  context: {cluster: a, user: a}\nclusters:\n- name: a\n  cluster: {server: 'https://127.0.0.1:1'}\nusers:\n- name: a\n  user: {token: t}\n",
+    )
+    .expect("write");
+    let (code, out, err) = diagnose_env(home, Some(&dead));
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(
+        err.contains(
+            "fleetdeck: nothing could be watched (no cluster, Kong node or AWS region answered)"
+        ),
+        "{err}"
+    );
+}
