@@ -66,6 +66,9 @@ pub enum GatewaySpec {
         context: String,
         namespace: String,
         selector: String,
+        /// A plain-HTTP admin port the pod proxy reaches; `None` lets the
+        /// client read the listener from the pod's env (the chart default).
+        admin_port: Option<u16>,
     },
     /// Kong nodes on ECS, each with its own admin listener.
     Ecs {

@@ -17,6 +17,7 @@ pub async fn run(
     kubeconfig: Option<Kubeconfig>,
     namespace: Option<String>,
     gateways: Vec<GatewayConfig>,
+    discover_kong: bool,
     tx: Tx,
 ) {
     let Some(kubeconfig) = kubeconfig else {
@@ -33,6 +34,18 @@ pub async fn run(
         context: Some(context.clone()),
         ..Default::default()
     };
+    let exec_command = kubeconfig
+        .contexts
+        .iter()
+        .find(|c| c.name == context)
+        .and_then(|c| c.context.as_ref())
+        .and_then(|c| {
+            kubeconfig
+                .auth_infos
+                .iter()
+                .find(|a| Some(&a.name) == c.user.as_ref())
+        })
+        .and_then(|a| a.auth_info.as_ref()?.exec.as_ref()?.command.clone());
     let config = match Config::from_custom_kubeconfig(kubeconfig, &options).await {
         Ok(mut c) => {
             // Short: a black-holed endpoint is unreachable in seconds, not minutes.
@@ -69,7 +82,7 @@ pub async fn run(
     let client = match Client::try_from(config) {
         Ok(c) => c,
         Err(e) => {
-            let error = super::errors::from_kube(&e);
+            let error = super::errors::from_client_build(&e, exec_command.as_deref());
             let _ = tx
                 .send(SourceUpdate::ClusterError {
                     cluster: context,
@@ -85,6 +98,13 @@ pub async fn run(
     for gw in gateways {
         tasks.spawn(super::kong::run_pods(
             gw,
+            client.clone(),
+            context.clone(),
+            tx.clone(),
+        ));
+    }
+    if discover_kong {
+        tasks.spawn(super::kong::run_discovered(
             client.clone(),
             context.clone(),
             tx.clone(),

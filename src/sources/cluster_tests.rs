@@ -28,6 +28,7 @@ async fn first<T>(
         Some(kubeconfig),
         None,
         Vec::new(),
+        false,
         tx,
     ));
     let found = tokio::time::timeout(Duration::from_secs(20), async {
