@@ -102,6 +102,8 @@ fn fleet() -> Fleet {
                 fargate_unsupported: vec![],
                 compute_type: None,
                 missing_cpu_request: false,
+                last_failure: crash.then_some(jiff::Timestamp::UNIX_EPOCH),
+                ready_changed: Some(jiff::Timestamp::UNIX_EPOCH),
             }
         })
         .collect();

@@ -112,7 +112,8 @@ pub struct SimArgs {
     #[arg(long = "param", value_name = "K=V")]
     pub params: Vec<String>,
     /// Fault to inject (see README "Faults"), e.g. `drop-watches@30`, `5xx=0.1`, `latency=200ms`,
-    /// `token-expiry=60`, `forbid=pods`, `kong-timeout=NODE`, `kong-garbage=NODE`, `gone-next-watch`; repeatable.
+    /// `token-expiry=60`, `forbid=pods`, `kong-timeout=NODE`, `kong-garbage=NODE`, `gone-next-watch`,
+    /// `partition=10..40`, `outage=10..40`, `blackhole`; repeatable.
     #[arg(long = "fault", value_name = "FAULT")]
     pub faults: Vec<String>,
 }

@@ -90,8 +90,18 @@ macro_rules! kinds {
         pub enum Kind { $($variant,)* }
 
         /// Row changes for one kind, sent by that kind's watcher.
+        // Each update is moved once into its store: boxing the larger rows
+        // (pods) would cost an allocation per watch event for nothing.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone)]
         pub enum KubeUpdate { $($variant(Change<$row>),)* }
+
+        impl KubeUpdate {
+            /// A full relist: the kind's watch has (re)synced.
+            pub fn is_reset(&self) -> bool {
+                match self { $(KubeUpdate::$variant(c) => matches!(c, Change::Reset(_)),)* }
+            }
+        }
 
         /// The rows of every watched kind of one cluster.
         #[derive(Debug, Clone, Default)]

@@ -1,7 +1,10 @@
 //! Cross-check of the simulated AWS endpoint against moto, a widely used AWS
 //! emulator: the same objects are created in moto (through the Rust SDK) and
 //! in a sim world, then read back through `aws-sdk-eks`/`aws-sdk-ecs` from
-//! both. Both must parse, and every field fleetdeck reads must be there.
+//! both. Both answers go through the app's own row builders (`model::aws`)
+//! and the rows must be equal, so a field the sim serves wrong for fleetdeck
+//! fails here; what moto cannot report as AWS does is masked and checked on
+//! the sim alone.
 //!
 //! moto comes from `tests/requirements.txt`, installed into `.venv` by
 //! `./scripts/test`; `FLEETDECK_MOTO_SERVER` may name another `moto_server`.
@@ -16,6 +19,9 @@ use aws_sdk_ecs::types::{
     NetworkConfiguration, NetworkMode,
 };
 use aws_sdk_eks::types::{CapacityTypes, FargateProfileSelector, NodegroupScalingConfig};
+use fleetdeck::model::aws::{
+    self, EcsClusterRow, EcsServiceRow, EcsTaskRow, EksClusterRow, FargateProfileRow, NodegroupRow,
+};
 use fleetdeck_sim::aws::{
     AwsWorld, EcsCluster, EcsService, EksCluster, FargateProfile, Nodegroup, router,
 };
@@ -272,7 +278,10 @@ fn sim_world() -> AwsWorld {
     world.add_ecs_cluster(
         REGION,
         EcsCluster::new("apis").with_service(
-            EcsService::fargate("orders", TASK_DEF, 2, t0).with_image("orders:latest"),
+            EcsService::fargate("orders", TASK_DEF, 2, t0)
+                .with_image("orders:latest")
+                // As seeded in moto: the container defines no healthCheck.
+                .without_health_check(),
         ),
     );
     let mut state = 7u64;
@@ -289,15 +298,13 @@ fn has<T>(who: &str, field: &str, value: Option<T>) -> T {
     value.unwrap_or_else(|| panic!("{who}: {field} is missing"))
 }
 
-type NodegroupSeen = (String, String, String, Vec<String>, (i32, i32, i32));
-type ProfileSeen = (String, String, Vec<(String, Vec<(String, String)>)>);
-
-/// The EKS fields fleetdeck reads, as one endpoint reports them.
+/// EKS as fleetdeck sees it: the app's own rows (`model::aws`) built from
+/// one endpoint's answers, so a field the app reads wrong fails here.
 #[derive(Debug, PartialEq)]
 struct EksSeen {
-    cluster: (String, String, String),
-    nodegroups: Vec<NodegroupSeen>,
-    profiles: Vec<ProfileSeen>,
+    cluster: EksClusterRow,
+    nodegroups: Vec<NodegroupRow>,
+    profiles: Vec<FargateProfileRow>,
 }
 
 async fn read_eks(who: &str, eks: &aws_sdk_eks::Client) -> EksSeen {
@@ -311,15 +318,13 @@ async fn read_eks(who: &str, eks: &aws_sdk_eks::Client) -> EksSeen {
         format!("arn:aws:eks:{REGION}:{ACCOUNT}:cluster/edge"),
         "{who}"
     );
-    assert!(
-        has(who, "cluster.endpoint", c.endpoint()).starts_with("https://"),
-        "{who}"
-    );
     has(who, "cluster.createdAt", c.created_at());
-    let cluster = (
-        has(who, "cluster.name", c.name()).to_owned(),
-        has(who, "cluster.version", c.version()).to_owned(),
-        has(who, "cluster.status", c.status()).as_str().to_owned(),
+    let mut cluster = aws::eks_cluster(REGION, c);
+    // Each endpoint names its own host; that it is an https URL is what matters.
+    let endpoint = cluster.endpoint.take();
+    assert!(
+        has(who, "cluster.endpoint", endpoint.as_deref()).starts_with("https://"),
+        "{who}"
     );
 
     // One name per page, to walk nextToken.
@@ -348,22 +353,8 @@ async fn read_eks(who: &str, eks: &aws_sdk_eks::Client) -> EksSeen {
             )),
             "{who}: {arn}"
         );
-        let sizes = has(who, "nodegroup.scalingConfig", ng.scaling_config());
-        nodegroups.push((
-            has(who, "nodegroup.name", ng.nodegroup_name()).to_owned(),
-            has(who, "nodegroup.status", ng.status())
-                .as_str()
-                .to_owned(),
-            has(who, "nodegroup.capacityType", ng.capacity_type())
-                .as_str()
-                .to_owned(),
-            ng.instance_types().to_vec(),
-            (
-                has(who, "minSize", sizes.min_size()),
-                has(who, "desiredSize", sizes.desired_size()),
-                has(who, "maxSize", sizes.max_size()),
-            ),
-        ));
+        has(who, "nodegroup.scalingConfig", ng.scaling_config());
+        nodegroups.push(aws::nodegroup(REGION, ng));
     }
 
     let names = eks
@@ -389,30 +380,7 @@ async fn read_eks(who: &str, eks: &aws_sdk_eks::Client) -> EksSeen {
             )),
             "{who}: {arn}"
         );
-        let selectors = fp
-            .selectors()
-            .iter()
-            .map(|s| {
-                let mut labels: Vec<_> = s
-                    .labels()
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                labels.sort();
-                (
-                    has(who, "selector.namespace", s.namespace()).to_owned(),
-                    labels,
-                )
-            })
-            .collect();
-        profiles.push((
-            has(who, "fargateProfile.name", fp.fargate_profile_name()).to_owned(),
-            has(who, "fargateProfile.status", fp.status())
-                .as_str()
-                .to_owned(),
-            selectors,
-        ));
+        profiles.push(aws::fargate_profile(REGION, fp));
     }
     EksSeen {
         cluster,
@@ -421,14 +389,13 @@ async fn read_eks(who: &str, eks: &aws_sdk_eks::Client) -> EksSeen {
     }
 }
 
-type TaskSeen = (String, String, String, String, bool);
-
-/// The ECS fields fleetdeck reads, as one endpoint reports them.
+/// ECS as fleetdeck sees it (the app's rows), less what moto cannot report
+/// the way ECS does: those parts are in [`EcsExtras`] and checked on the sim.
 #[derive(Debug, PartialEq)]
 struct EcsSeen {
-    cluster: (String, String),
-    service: (String, String, i32, i32, i32, String, usize),
-    tasks: Vec<TaskSeen>,
+    cluster: EcsClusterRow,
+    service: EcsServiceRow,
+    tasks: Vec<EcsTaskRow>,
 }
 
 /// What moto leaves out (it keeps no service events, task zones or cluster
@@ -453,15 +420,11 @@ async fn read_ecs(who: &str, ecs: &aws_sdk_ecs::Client) -> (EcsSeen, EcsExtras) 
         .send()
         .await
         .unwrap();
-    let c = &out.clusters()[0];
+    let mut cluster = aws::ecs_cluster(REGION, &out.clusters()[0]);
     let counts = (
-        c.active_services_count(),
-        c.running_tasks_count(),
-        c.pending_tasks_count(),
-    );
-    let cluster = (
-        has(who, "clusterName", c.cluster_name()).to_owned(),
-        has(who, "cluster.status", c.status()).to_owned(),
+        std::mem::take(&mut cluster.services),
+        std::mem::take(&mut cluster.running_tasks),
+        std::mem::take(&mut cluster.pending_tasks),
     );
 
     let arns = ecs.list_services().cluster("apis").send().await.unwrap();
@@ -475,25 +438,14 @@ async fn read_ecs(who: &str, ecs: &aws_sdk_ecs::Client) -> (EcsSeen, EcsExtras) 
         .unwrap();
     let s = &out.services()[0];
     assert!(!s.deployments().is_empty(), "{who}: deployments");
-    let primary = &s.deployments()[0];
-    has(who, "deployment.id", primary.id());
-    has(who, "deployment.status", primary.status());
-    let service = (
-        has(who, "serviceName", s.service_name()).to_owned(),
-        has(who, "service.status", s.status()).to_owned(),
-        s.desired_count(),
-        s.running_count(),
-        s.pending_count(),
-        has(who, "service.launchType", s.launch_type())
-            .as_str()
-            .to_owned(),
-        s.deployments().len(),
-    );
+    has(who, "deployment.id", s.deployments()[0].id());
     let events = s
         .events()
         .iter()
         .map(|e| has(who, "event.message", e.message()).to_owned())
         .collect();
+    let mut service = aws::ecs_service(REGION, "apis", s);
+    service.last_event = None;
 
     let arns = ecs
         .list_tasks()
@@ -516,27 +468,18 @@ async fn read_ecs(who: &str, ecs: &aws_sdk_ecs::Client) -> (EcsSeen, EcsExtras) 
             arn.starts_with(&format!("arn:aws:ecs:{REGION}:{ACCOUNT}:task/")),
             "{who}: {arn}"
         );
-        let eni = t
-            .attachments()
-            .iter()
-            .find(|a| a.r#type() == Some("ElasticNetworkInterface"));
-        let ip = has(who, "ENI attachment", eni)
-            .details()
-            .iter()
-            .find(|d| d.name() == Some("privateIPv4Address"))
-            .and_then(|d| d.value());
         zones.extend(t.availability_zone().map(str::to_owned));
-        tasks.push((
-            has(who, "lastStatus", t.last_status()).to_owned(),
-            has(who, "desiredStatus", t.desired_status()).to_owned(),
-            has(who, "group", t.group()).to_owned(),
-            has(who, "task.launchType", t.launch_type())
-                .as_str()
-                .to_owned(),
-            has(who, "privateIPv4Address", ip).starts_with("10."),
-        ));
+        let mut row = aws::ecs_task(REGION, "apis", t);
+        // Ids and addresses are each endpoint's own; their shape is what matters.
+        assert!(!std::mem::take(&mut row.id).is_empty(), "{who}: task id");
+        let ip = row.ip.take();
+        assert!(
+            has(who, "privateIPv4Address", ip.as_deref()).starts_with("10."),
+            "{who}: {ip:?}"
+        );
+        tasks.push(row);
     }
-    tasks.sort();
+    tasks.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
     (
         EcsSeen {
             cluster,

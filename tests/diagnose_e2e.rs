@@ -231,8 +231,6 @@ fn demo_yields_its_set() {
 }
 
 #[test]
-#[ignore = "fails: in demo, FD-POD-IMAGE-PULL and FD-KONG-STALE-TARGET come and go \
-            between runs after the set first held (seen on runs 1 and 2 of 3)"]
 fn demo_holds_its_set_on_every_run() {
     demo_set(STEADY_RUNS);
 }

@@ -50,6 +50,8 @@ async fn start() -> Api {
         &kc,
         kubeconfig::render(&[kubeconfig::Entry {
             context: "test-ctx".into(),
+            arn: "arn:aws:eks:eu-west-1:123456789012:cluster/test-ctx".into(),
+            region: "eu-west-1".into(),
             server: served.url.clone(),
             ca_pem: served.ca_pem.clone(),
             token: "s3cret-token".into(),

@@ -17,7 +17,7 @@ use fleetdeck::model::aws::{
 };
 use fleetdeck::model::cluster::{Kind, KubeUpdate};
 use fleetdeck::model::fleet::SourceUpdate;
-use fleetdeck::model::kong::{KongDb, KongNode, KongTarget, KongUpstream, KongVia};
+use fleetdeck::model::kong::{KongDb, KongNode, KongTarget, KongUpstream, KongVia, PodAccess};
 use fleetdeck::model::store::Change;
 use fleetdeck::ui::svg::to_text;
 use fleetdeck::ui::table::Line;
@@ -47,6 +47,10 @@ fn kong_node(name: &str, ip: &str, targets: Vec<KongTarget>) -> KongNode {
             cluster: "terrax-fargate".into(),
             namespace: "kong".into(),
             pod: name.into(),
+            access: PodAccess::Proxy {
+                port: 8001,
+                tls: false,
+            },
         },
     );
     n.reachable = Ok(());

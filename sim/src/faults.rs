@@ -1,13 +1,17 @@
 //! Faults a run can inject into a simulated cluster's API server:
 //! dropped watches, 410 on the next watch, a 5xx rate, added latency, token
 //! expiry, 403 on one resource kind, 404 on one resource kind (a server
-//! that does not serve it). (Kong node faults live with Kong.)
+//! that does not serve it), a network partition or an outage over a time
+//! window, and a black hole. (Kong node faults live with Kong.)
 //!
 //! Spec syntax (`fleetdeck sim --fault SPEC`, repeatable), optionally
 //! prefixed `CONTEXT/` to hit one cluster only:
 //! `drop-watches@SECS` (every SECS seconds), `gone-next-watch`, `5xx=RATE`
 //! (0..1), `latency=MS`, `token-expiry=SECS`, `forbid=PLURAL`, `unserve=PLURAL`,
-//! `kong-timeout=NODE`, `kong-garbage=NODE`.
+//! `kong-timeout=NODE`, `kong-garbage=NODE`, `partition[=START..[END]]`
+//! (every connection held open, nothing passes), `outage=START..[END]`
+//! (every connection reset), `blackhole` (SYNs unanswered from the start).
+//! START and END are seconds after the sim starts; no END: for good.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -28,6 +32,29 @@ pub enum FaultSpec {
     Unserve(String),
     KongTimeout(String),
     KongGarbage(String),
+    /// Connections stay open and pass nothing, in both directions.
+    Partition(Window),
+    /// Every connection is reset, new ones too.
+    Outage(Window),
+    /// The listener never completes a TCP handshake.
+    Blackhole,
+}
+
+/// A span of the run, in seconds after the fault is applied; no end: for good.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub start: Duration,
+    pub end: Option<Duration>,
+}
+
+/// What the network lets through right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Up,
+    /// Partitioned: bytes neither arrive nor leave; connections stay open.
+    Silent,
+    /// Outage: connections are reset.
+    Down,
 }
 
 /// A fault spec with the cluster it targets (`None`: every cluster).
@@ -60,8 +87,32 @@ pub fn parse(spec: &str) -> Result<TargetedFault, FaultParseError> {
             .ok()
             .filter(|n| *n >= 0.0)
     };
+    let window = |v: &str| -> Option<Window> {
+        let (a, b) = v.split_once("..")?;
+        let start = Duration::from_secs_f64(number(a)?);
+        let end = match b {
+            "" => None,
+            b => Some(Duration::from_secs_f64(number(b)?)).filter(|e| *e > start),
+        };
+        (b.is_empty() || end.is_some()).then_some(Window { start, end })
+    };
     let fault = if body == "gone-next-watch" {
         FaultSpec::GoneNextWatch
+    } else if body == "blackhole" {
+        FaultSpec::Blackhole
+    } else if body == "partition" {
+        FaultSpec::Partition(Window {
+            start: Duration::ZERO,
+            end: None,
+        })
+    } else if let Some(v) = body.strip_prefix("partition=") {
+        FaultSpec::Partition(
+            window(v).ok_or_else(|| err("expected START..[END] seconds, e.g. partition=10..40"))?,
+        )
+    } else if let Some(v) = body.strip_prefix("outage=") {
+        FaultSpec::Outage(
+            window(v).ok_or_else(|| err("expected START..[END] seconds, e.g. outage=10..40"))?,
+        )
     } else if let Some(v) = body.strip_prefix("drop-watches@") {
         FaultSpec::DropWatchesEvery(Duration::from_secs_f64(
             number(v)
@@ -92,7 +143,7 @@ pub fn parse(spec: &str) -> Result<TargetedFault, FaultParseError> {
         FaultSpec::KongGarbage(v.to_owned())
     } else {
         return Err(err(
-            "unknown fault; expected drop-watches@SECS, gone-next-watch, 5xx=RATE, latency=MS, token-expiry=SECS, forbid=PLURAL, unserve=PLURAL, kong-timeout=NODE or kong-garbage=NODE",
+            "unknown fault; expected drop-watches@SECS, gone-next-watch, 5xx=RATE, latency=MS, token-expiry=SECS, forbid=PLURAL, unserve=PLURAL, kong-timeout=NODE, kong-garbage=NODE, partition[=START..[END]], outage=START..[END] or blackhole",
         ));
     };
     Ok(TargetedFault { context, fault })
@@ -114,6 +165,16 @@ struct State {
     forbidden: HashSet<String>,
     unserved: HashSet<String>,
     requests: u64,
+    /// Absolute partition and outage spans: (start, end).
+    partitions: Vec<(Instant, Option<Instant>)>,
+    outages: Vec<(Instant, Option<Instant>)>,
+    blackhole: bool,
+}
+
+fn within(spans: &[(Instant, Option<Instant>)], now: Instant) -> bool {
+    spans
+        .iter()
+        .any(|(start, end)| now >= *start && end.is_none_or(|e| now < e))
 }
 
 impl Default for Faults {
@@ -148,8 +209,41 @@ impl Faults {
                 drop(s);
                 self.drop_watches();
             }
+            FaultSpec::Partition(w) | FaultSpec::Outage(w) => {
+                let now = Instant::now();
+                let span = (now + w.start, w.end.map(|e| now + e));
+                match fault {
+                    FaultSpec::Partition(_) => s.partitions.push(span),
+                    _ => s.outages.push(span),
+                }
+            }
+            FaultSpec::Blackhole => s.blackhole = true,
             FaultSpec::KongTimeout(_) | FaultSpec::KongGarbage(_) => {}
         }
+    }
+
+    /// What the network passes right now; an outage wins over a partition.
+    pub fn link(&self) -> Link {
+        let s = self.state();
+        let now = Instant::now();
+        if within(&s.outages, now) {
+            Link::Down
+        } else if within(&s.partitions, now) {
+            Link::Silent
+        } else {
+            Link::Up
+        }
+    }
+
+    /// Whether any partition or outage is scheduled (connections must then
+    /// re-check the link on a timer, as nothing else would wake them).
+    pub fn has_link_faults(&self) -> bool {
+        let s = self.state();
+        !s.partitions.is_empty() || !s.outages.is_empty()
+    }
+
+    pub fn blackholed(&self) -> bool {
+        self.state().blackhole
     }
 
     pub fn drop_watches(&self) {
@@ -216,6 +310,26 @@ mod tests {
             Ok(FaultSpec::Latency(Duration::from_millis(250)))
         );
         assert!(parse("5xx=3").is_err());
+        assert_eq!(
+            parse("partition=10..40").map(|t| t.fault),
+            Ok(FaultSpec::Partition(Window {
+                start: Duration::from_secs(10),
+                end: Some(Duration::from_secs(40))
+            }))
+        );
+        assert_eq!(
+            parse("outage=5..").map(|t| t.fault),
+            Ok(FaultSpec::Outage(Window {
+                start: Duration::from_secs(5),
+                end: None
+            }))
+        );
+        assert!(parse("outage=40..10").is_err());
+        assert!(parse("outage=").is_err());
+        assert_eq!(
+            parse("blackhole").map(|t| t.fault),
+            Ok(FaultSpec::Blackhole)
+        );
         assert!(
             parse("explode")
                 .expect_err("unknown")
@@ -233,5 +347,29 @@ mod tests {
         assert!(!f.take_gone());
         f.apply(&FaultSpec::GoneNextWatch);
         assert!(f.take_gone() && !f.take_gone());
+    }
+
+    #[test]
+    fn the_link_follows_the_windows() {
+        let f = Faults::default();
+        assert_eq!(f.link(), Link::Up);
+        assert!(!f.has_link_faults());
+        f.apply(&FaultSpec::Partition(Window {
+            start: Duration::ZERO,
+            end: None,
+        }));
+        assert_eq!(f.link(), Link::Silent);
+        f.apply(&FaultSpec::Outage(Window {
+            start: Duration::ZERO,
+            end: Some(Duration::from_secs(3600)),
+        }));
+        assert_eq!(f.link(), Link::Down);
+        let later = Faults::default();
+        later.apply(&FaultSpec::Outage(Window {
+            start: Duration::from_secs(3600),
+            end: None,
+        }));
+        assert_eq!(later.link(), Link::Up);
+        assert!(later.has_link_faults());
     }
 }

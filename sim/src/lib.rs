@@ -19,6 +19,7 @@ mod fleet_toml;
 pub mod headless;
 pub mod kong;
 pub mod kubeconfig;
+pub mod link;
 mod resources;
 mod rng;
 mod run;

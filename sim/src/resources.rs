@@ -119,6 +119,13 @@ pub static RESOURCES: &[ApiResource] = &[
                 verbs: &["get"],
             },
             Subresource {
+                name: "portforward",
+                group: "",
+                version: "v1",
+                kind: "PodPortForwardOptions",
+                verbs: &["create", "get"],
+            },
+            Subresource {
                 name: "proxy",
                 group: "",
                 version: "v1",

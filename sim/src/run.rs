@@ -94,10 +94,29 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
             .map_err(|e| SimError::Scenario(e.to_string()))?,
     );
 
+    // A black hole replaces the listener itself, so it is known before serving.
+    for tf in fault_specs
+        .iter()
+        .filter(|tf| tf.fault == FaultSpec::Blackhole)
+    {
+        for c in &fleet.clusters {
+            if tf.context.as_ref().is_none_or(|ctx| *ctx == c.name) {
+                c.faults.apply(&tf.fault);
+            }
+        }
+    }
+    let account = fleet
+        .aws
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .account_id
+        .clone();
     let mut entries = Vec::new();
     for cluster in &fleet.clusters {
         let served = server::serve_cluster(cluster.clone()).await?;
         entries.push(Entry {
+            arn: aws::ids::eks_cluster_arn(&cluster.region, &account, &cluster.name),
+            region: cluster.region.clone(),
             context: cluster.name.clone(),
             server: served.url,
             ca_pem: served.ca_pem,
@@ -113,12 +132,13 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
                 context,
                 namespace,
                 selector,
+                admin_port,
             } => GatewayToml {
                 name: name.clone(),
                 context: Some(context.clone()),
                 namespace: Some(namespace.clone()),
                 selector: Some(selector.clone()),
-                admin_port: Some(8001),
+                admin_port: *admin_port,
                 ..Default::default()
             },
             GatewaySpec::Ecs {
@@ -158,6 +178,19 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
     let config_path = opts.state_dir.join("fleetdeck.toml");
     std::fs::write(&kubeconfig_path, kubeconfig::render(&entries)).map_err(state_err)?;
     std::fs::write(&config_path, config.render()).map_err(state_err)?;
+    let script = opts.state_dir.join("aws-eks-token");
+    std::fs::write(&script, kubeconfig::token_script(&entries)).map_err(state_err)?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+            .map_err(state_err)?;
+    }
+    let script = std::fs::canonicalize(&script).map_err(state_err)?;
+    std::fs::write(
+        opts.state_dir.join("kubeconfig-eks"),
+        kubeconfig::render_eks(&entries, &script.display().to_string()),
+    )
+    .map_err(state_err)?;
 
     let (stop, stopped) = tokio::sync::watch::channel(false);
     for tf in &fault_specs {

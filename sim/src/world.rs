@@ -66,6 +66,9 @@ pub enum GatewaySpec {
         context: String,
         namespace: String,
         selector: String,
+        /// A plain-HTTP admin port the pod proxy reaches; `None` lets the
+        /// client read the listener from the pod's env (the chart default).
+        admin_port: Option<u16>,
     },
     /// Kong nodes on ECS, each with its own admin listener.
     Ecs {
@@ -119,7 +122,8 @@ pub struct Fleet {
 }
 
 impl Fleet {
-    pub fn new(clusters: Vec<SharedCluster>, aws: SharedAws) -> Self {
+    /// A fleet whose simulated time starts at `started` (when it was built).
+    pub fn new(clusters: Vec<SharedCluster>, aws: SharedAws, started: jiff::Timestamp) -> Self {
         let n = clusters.len();
         Fleet {
             clusters,
@@ -130,7 +134,7 @@ impl Fleet {
             virtual_kubelets: Vec::new(),
             loads: vec![BTreeMap::new(); n],
             churn: vec![None; n],
-            started: jiff::Timestamp::now(),
+            started,
             settled: AtomicBool::new(false),
             last_tick: Mutex::new(None),
         }

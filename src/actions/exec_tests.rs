@@ -36,6 +36,7 @@ async fn readonly_executor_refuses_a_scale_and_the_cluster_keeps_its_replicas() 
         contexts: vec![CONTEXT.to_owned()],
         namespace: None,
         gateways: Vec::new(),
+        discover_kong: false,
         aws: None,
     };
     let deployments: Api<Deployment> =

@@ -281,6 +281,7 @@ pub fn logs(state: &mut State) {
                     cluster,
                     namespace,
                     pod,
+                    ..
                 }) => (cluster, namespace, None, BTreeSet::from([pod])),
                 _ => {
                     return state.flash(format!(

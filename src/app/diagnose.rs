@@ -20,6 +20,7 @@ pub async fn run(
 ) -> (String, Vec<String>, u8) {
     let (tx, mut rx) = mpsc::channel(4096);
     let expected = Expected::of(&plan);
+    let started = std::time::Instant::now();
     let mut tasks = sources::spawn_all(plan, tx);
     sync(&mut state, &mut rx, &expected, limit).await;
     tasks.abort_all();
@@ -33,8 +34,8 @@ pub async fn run(
         .collect();
     for cluster in silent {
         let error = crate::model::status::SourceError::Unreachable(format!(
-            "no answer within {}s",
-            limit.as_secs()
+            "no answer within {:.1}s",
+            started.elapsed().as_secs_f64()
         ));
         state.fleet.apply(
             crate::model::fleet::SourceUpdate::ClusterError { cluster, error },
@@ -44,7 +45,7 @@ pub async fn run(
     let now = jiff::Timestamp::now();
     let findings = diagnose::diagnose(&state.fleet, now);
     let unreached = report::unreached(&state.fleet);
-    let stderr = unreached
+    let mut stderr: Vec<String> = unreached
         .iter()
         .map(|u| {
             format!(
@@ -53,9 +54,31 @@ pub async fn run(
             )
         })
         .collect();
+    // Nothing reached at all: no diagnosis was made, so none is reported clean.
+    let fleet = &state.fleet;
+    let watched_something = fleet
+        .clusters
+        .values()
+        .any(|c| c.connection.error().is_none())
+        || fleet
+            .gateways
+            .values()
+            .any(|g| g.nodes.values().any(|n| n.reachable.is_ok()))
+        || fleet.aws.values().any(|r| r.state.error().is_none());
+    if !watched_something {
+        stderr.push(
+            "fleetdeck: nothing could be watched (no cluster, Kong node or AWS region answered)"
+                .to_owned(),
+        );
+    }
     let out = match output {
         OutputFormat::Json => report::json(&findings, &unreached, now),
         OutputFormat::Text => report::text(&findings),
     };
-    (out, stderr, findings.exit_code())
+    let code = if watched_something {
+        findings.exit_code()
+    } else {
+        3
+    };
+    (out, stderr, code)
 }

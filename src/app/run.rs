@@ -1,5 +1,7 @@
 //! The interactive loop: sources and keys in, one draw per batch out. The
-//! terminal is restored on every exit path (guard + ratatui's panic hook).
+//! terminal is restored on every exit path (guard + ratatui's panic hook,
+//! which also covers a panic in a spawned task; SIGTERM, SIGINT, SIGHUP and
+//! SIGQUIT end the loop, restore it and exit with 128 + the signal).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -38,6 +40,16 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Keys typed before raw mode sat in a cooked tty, which turned Enter (CR)
+/// into a line feed; crossterm reads that LF as Ctrl+J. It was an Enter.
+fn enter_from_line_feed(k: term::KeyEvent) -> term::KeyEvent {
+    if k.code == term::KeyCode::Char('j') && k.modifiers == term::KeyModifiers::CONTROL {
+        term::KeyEvent::new(term::KeyCode::Enter, term::KeyModifiers::NONE)
+    } else {
+        k
+    }
+}
+
 /// Reads terminal input on a plain thread (crossterm's read blocks) and
 /// forwards it; stops when asked or when the loop is gone.
 fn spawn_input(
@@ -52,7 +64,7 @@ fn spawn_input(
                 Err(_) => return,
             }
             let ev = match term::read() {
-                Ok(TermEvent::Key(k)) => Event::Key(k),
+                Ok(TermEvent::Key(k)) => Event::Key(enter_from_line_feed(k)),
                 Ok(TermEvent::Resize(..)) => Event::Resize,
                 Ok(_) => continue,
                 Err(_) => return,
@@ -64,7 +76,42 @@ fn spawn_input(
     })
 }
 
+/// The termination signals, as one stream of signal numbers.
+struct Signals(Vec<(i32, tokio::signal::unix::Signal)>);
+
+impl Signals {
+    fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let kinds = [
+            SignalKind::terminate(),
+            SignalKind::interrupt(),
+            SignalKind::hangup(),
+            SignalKind::quit(),
+        ];
+        let mut all = Vec::new();
+        for k in kinds {
+            all.push((k.as_raw_value(), signal(k)?));
+        }
+        Ok(Signals(all))
+    }
+
+    /// The number of the next signal received.
+    async fn recv(&mut self) -> i32 {
+        let waits = self.0.iter_mut().map(|(n, s)| {
+            let n = *n;
+            Box::pin(async move {
+                s.recv().await;
+                n
+            })
+        });
+        futures::future::select_all(waits).await.0
+    }
+}
+
 pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
+    // Before the terminal changes: a signal must never find it half set up unhandled.
+    let mut signals = Signals::install()?;
+    let mut signalled = None;
     let (tx, mut rx) = mpsc::channel(MAX_BATCH);
     // Bounded: a flood of log lines slows the streams, never grows memory.
     let (act_tx, mut act_rx) = mpsc::channel(256);
@@ -96,6 +143,10 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
             Some(a) = act_rx.recv() => Some(Event::Action(a)),
             _ = tick.tick() => Some(Event::Tick(jiff::Timestamp::now())),
             _ = tokio::time::sleep_until((last_draw + FRAME_GAP).into()), if pending => None,
+            n = signals.recv() => {
+                signalled = Some(n);
+                break Ok(());
+            }
         };
         let mut dirty = event.is_some_and(|e| update(&mut state, e));
         // Keys first, then a bounded batch of source updates.
@@ -146,5 +197,10 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
     sources.abort_all();
     drop(guard);
     let _ = input.join();
+    if let Some(n) = signalled {
+        // The terminal is restored (guard dropped above); exit as the shell expects.
+        tracing::info!("exiting on signal {n}");
+        std::process::exit(128 + n);
+    }
     result
 }

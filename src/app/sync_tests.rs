@@ -31,6 +31,7 @@ fn expecting(cluster: &str) -> Expected {
         contexts: vec![cluster.to_owned()],
         namespace: None,
         gateways: Vec::new(),
+        discover_kong: false,
         aws: None,
     })
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::model::aws::{AwsRegionRows, FargateProfileRow, NodegroupRow};
 use crate::model::cluster::{Kind, KubeUpdate};
 use crate::model::fleet::{Fleet, SourceUpdate};
-use crate::model::kong::{KongDb, KongNode, KongTarget, KongUpstream, KongVia};
+use crate::model::kong::{KongDb, KongNode, KongTarget, KongUpstream, KongVia, PodAccess};
 use crate::model::status::SourceState;
 use crate::model::store::Change;
 
@@ -149,6 +149,10 @@ pub fn kong_node(
             cluster: c.into(),
             namespace: "kong".into(),
             pod: name.into(),
+            access: PodAccess::Proxy {
+                port: 8001,
+                tls: false,
+            },
         },
         None => KongVia::Url(format!("http://{name}:8001")),
     };

@@ -13,11 +13,25 @@ use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongNode, KongUpstream};
 pub fn rule(s: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     for g in s.fleet.gateways.values() {
+        if cluster_blind(s, g) {
+            // Its nodes are polled through that cluster's API server: their
+            // failures are the cluster's, already said once as the cluster's.
+            continue;
+        }
         nodes(g, &mut out);
         balancers(s, g, &mut out);
     }
     ecs_services(s, &mut out);
     out
+}
+
+/// Whether the gateway's nodes are reached through a cluster we cannot
+/// currently talk to (unauthorized or unreachable).
+fn cluster_blind(s: &Snapshot, g: &Gateway) -> bool {
+    g.cluster
+        .as_ref()
+        .and_then(|c| s.fleet.clusters.get(c))
+        .is_some_and(|c| c.connection.error().is_some())
 }
 
 pub fn node_ref(g: &Gateway, n: &KongNode) -> ObjectRef {
@@ -230,6 +244,7 @@ fn balancers(s: &Snapshot, g: &Gateway, out: &mut Vec<Finding>) {
                     .iter()
                     .filter(|t| t.weight > 0 && t.target.parse::<std::net::SocketAddr>().is_ok())
                     .filter(|t| !set.contains(target_ip(&t.target)))
+                    .filter(|t| !lagging(s, g, n, target_ip(&t.target)))
                     .map(|t| t.target.as_str())
                     .collect(),
                 Live::Unknown => Vec::new(),
@@ -245,6 +260,27 @@ fn balancers(s: &Snapshot, g: &Gateway, out: &mut Vec<Finding>) {
             out.push(stale_finding(g, n, u, &stale, &live));
         }
     }
+}
+
+/// Kong's controller syncs every few seconds, and the node's poll and the
+/// endpoints are read at different instants: a target whose pod changed
+/// readiness within this many seconds of the poll is a lag, not stale.
+pub const STALE_GRACE: i64 = 30;
+
+/// Whether `ip` is a pod of the gateway's cluster whose readiness changed
+/// too close to `n`'s poll for Kong to have followed it yet.
+fn lagging(s: &Snapshot, g: &Gateway, n: &KongNode, ip: &str) -> bool {
+    let Some(c) = g.cluster.as_deref().and_then(|name| s.cluster(name)) else {
+        return false;
+    };
+    let polled = n.polled.unwrap_or(s.now).as_second();
+    c.data
+        .stores
+        .pods
+        .iter()
+        .filter(|p| p.ip.as_deref() == Some(ip))
+        .filter_map(|p| p.ready_changed)
+        .any(|t| t.as_second() > polled - STALE_GRACE)
 }
 
 fn no_peer_finding(
@@ -548,6 +584,62 @@ mod tests {
         let r = diagnose(&ecs_fleet(&stale, "HEALTHY"), now());
         assert_eq!(codes(&r), vec!["FD-KONG-STALE-TARGET"]);
         assert!(r.list[0].evidence[0].fact.contains("10.1.0.99:8080"));
+    }
+
+    /// A KIC gateway whose node balances to checkout-1, which went unready
+    /// at `unready_at` and so left the service's ready endpoints.
+    fn kic_fleet(unready_at: &str) -> crate::model::fleet::Fleet {
+        let pod = set(
+            set(
+                pod("shop", "checkout-1"),
+                "/status/containerStatuses/0/ready",
+                serde_json::json!(false),
+            ),
+            "/status/conditions",
+            serde_json::json!([{"type": "Ready", "status": "False",
+                                "lastTransitionTime": unready_at}]),
+        );
+        let items = [
+            serde_json::json!({"kind": "Service", "metadata": {"namespace": "shop", "name": "checkout"},
+                   "spec": {"selector": {"app": "checkout-1"}, "ports": [{"port": 80}]}}),
+            serde_json::json!({"kind": "EndpointSlice",
+                   "metadata": {"namespace": "shop", "name": "checkout-abc",
+                                "labels": {"kubernetes.io/service-name": "checkout"}},
+                   "addressType": "IPv4",
+                   "endpoints": [{"addresses": ["10.0.1.50"], "conditions": {"ready": false},
+                                  "targetRef": {"kind": "Pod", "name": "checkout-1"}}]}),
+            pod,
+        ];
+        let mut f = fleet("prod", &items);
+        let targets = [
+            ("10.0.1.50:8080", 100, "HEALTHCHECKS_OFF"),
+            ("10.0.1.51:8080", 100, "HEALTHCHECKS_OFF"),
+        ];
+        let up = upstream("checkout.shop.80.svc", "HEALTHY", &targets);
+        let node = kong_node("prod/kong", Some("prod"), "kong-1", vec![up]);
+        gateway(&mut f, "prod/kong", Some("prod"), None, vec![node]);
+        f
+    }
+
+    #[test]
+    fn stale_target_waits_out_the_controllers_lag() {
+        let stale = |r: &super::super::Findings| -> Vec<String> {
+            r.list
+                .iter()
+                .filter(|f| f.code == "FD-KONG-STALE-TARGET")
+                .flat_map(|f| f.evidence.iter().map(|l| l.fact.clone()))
+                .collect()
+        };
+        // Unready 5 s before the poll: Kong may not have synced yet; the
+        // target of no pod at all is stale all the same.
+        let r = diagnose(&kic_fleet("2024-01-01T11:59:55Z"), now());
+        assert_eq!(stale(&r), vec!["stale targets: 10.0.1.51:8080"]);
+        // Unready for ten minutes: Kong should long have dropped it.
+        let r = diagnose(&kic_fleet(OLD), now());
+        assert_eq!(
+            stale(&r),
+            vec!["stale targets: 10.0.1.50:8080, 10.0.1.51:8080"]
+        );
     }
 
     #[test]

@@ -13,6 +13,11 @@ use crate::model::pod::{PodHealth, PodRow};
 /// Fargate provisioning take a minute or two).
 pub const SLOW_GRACE: i64 = 300;
 
+/// A container that failed this recently and restarted is still crash
+/// looping: between crashes it reads Running, and the kubelet's back-off
+/// caps at 5 minutes, so a loop fails at least this often.
+pub const CRASH_WINDOW: i64 = 600;
+
 fn trouble(s: &Snapshot, p: &PodRow) -> Option<Code> {
     let st = p.status.as_str();
     if st.contains("CrashLoopBackOff") {
@@ -28,6 +33,9 @@ fn trouble(s: &Snapshot, p: &PodRow) -> Option<Code> {
         || (p.last_termination.as_deref() == Some("OOMKilled") && p.health != PodHealth::Ok)
     {
         return Some(Code::PodOomKilled);
+    }
+    if p.restarts > 0 && p.last_failure.is_some() && s.age(p.last_failure) < CRASH_WINDOW {
+        return Some(Code::PodCrashLoop);
     }
     let old = s.age(p.created) >= SLOW_GRACE;
     if p.phase == "Pending" && p.node.is_none() && old {
@@ -171,6 +179,34 @@ mod tests {
         );
         assert_eq!(codes(&r), vec!["FD-POD-CRASHLOOP"]);
         assert!(r.list[0].cause.contains("code 3"), "{}", r.list[0].cause);
+    }
+
+    #[test]
+    fn crashloop_holds_between_crashes() {
+        let failed_at = |secs_ago: i64| {
+            let at = now() - jiff::SignedDuration::from_secs(secs_ago);
+            let p = set(
+                pod("shop", "payments-1"),
+                "/status/containerStatuses/0/restartCount",
+                json!(2),
+            );
+            set(
+                p,
+                "/status/containerStatuses/0/lastState",
+                json!({"terminated": {"reason": "Error", "exitCode": 1,
+                       "finishedAt": at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()}}),
+            )
+        };
+        // Running again 20 s after a crash: the loop goes on.
+        let r = diagnose(&fleet("c", &[failed_at(20)]), now());
+        assert_eq!(codes(&r), vec!["FD-POD-CRASHLOOP"]);
+        assert!(r.list[0].cause.contains("code 1"), "{}", r.list[0].cause);
+        // Up for an hour since its last crash: it recovered.
+        assert!(
+            diagnose(&fleet("c", &[failed_at(3600)]), now())
+                .list
+                .is_empty()
+        );
     }
 
     #[test]

@@ -77,6 +77,22 @@ impl ClusterData {
         self.kinds.insert(kind, state);
     }
 
+    /// A 401 on any call is the cluster's credentials, not one kind's: the
+    /// whole cluster is unauthorized at once, whatever call noticed first.
+    pub fn kind_failed(&mut self, error: Option<&SourceError>, now: Timestamp) {
+        if let Some(e @ SourceError::Unauthorized(_)) = error {
+            self.connection = self.connection.after_error(e.clone(), now);
+        }
+    }
+
+    /// A kind just listed in full: the connection and credentials work, so a
+    /// connection error recorded earlier no longer holds.
+    pub fn resynced(&mut self, resync: bool) {
+        if resync && self.connection.error().is_some() {
+            self.connection = SourceState::Live;
+        }
+    }
+
     pub fn kind_error(&mut self, kind: Kind, error: SourceError, now: Timestamp) {
         let next = self
             .kinds
@@ -122,6 +138,28 @@ mod tests {
         c.kind_error(Kind::Pods, SourceError::Forbidden("no".into()), now);
         assert!(matches!(c.overall(), SourceState::Stale { .. }));
         assert_eq!(c.forbidden_kinds(), vec!["pods"]);
+    }
+
+    #[test]
+    fn a_401_on_one_kind_is_the_whole_cluster_until_a_resync() {
+        let mut c = ClusterData::new("c");
+        c.connection = SourceState::Live;
+        let now = Timestamp::UNIX_EPOCH;
+        c.kind_failed(Some(&SourceError::Unreachable("reset".into())), now);
+        assert_eq!(
+            c.connection,
+            SourceState::Live,
+            "one kind's network error is that kind's"
+        );
+        c.kind_failed(Some(&SourceError::Unauthorized("401".into())), now);
+        assert!(matches!(
+            c.overall().error(),
+            Some(SourceError::Unauthorized(_))
+        ));
+        c.resynced(false);
+        assert!(c.connection.error().is_some(), "an event is not a resync");
+        c.resynced(true);
+        assert_eq!(c.connection, SourceState::Live);
     }
 
     #[test]

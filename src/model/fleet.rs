@@ -116,24 +116,30 @@ impl Fleet {
             }
             SourceUpdate::Kube { cluster, update } => {
                 let c = self.cluster_mut(&cluster);
+                let resync = update.is_reset();
                 let kind = c.stores.apply(update);
                 if !matches!(c.kinds.get(&kind), Some(SourceState::Live)) {
                     c.set_kind_state(kind, SourceState::Live);
                 }
+                c.resynced(resync);
             }
             SourceUpdate::KindState {
                 cluster,
                 kind,
                 state,
             } => {
-                self.cluster_mut(&cluster).set_kind_state(kind, state);
+                let c = self.cluster_mut(&cluster);
+                c.set_kind_state(kind, state.clone());
+                c.kind_failed(state.error(), now);
             }
             SourceUpdate::KindError {
                 cluster,
                 kind,
                 error,
             } => {
-                self.cluster_mut(&cluster).kind_error(kind, error, now);
+                let c = self.cluster_mut(&cluster);
+                c.kind_error(kind, error.clone(), now);
+                c.kind_failed(Some(&error), now);
             }
             SourceUpdate::GatewayAdded {
                 gateway,

@@ -9,14 +9,51 @@ use super::text::sanitize;
 /// How a Kong node is reached.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum KongVia {
-    /// Through the API server's pod proxy.
+    /// A Kong pod, through the API server (see [`PodAccess`]).
     Pod {
         cluster: String,
         namespace: String,
         pod: String,
+        access: PodAccess,
     },
     /// A direct admin URL (Kong on ECS, external).
     Url(String),
+}
+
+/// Which API server path reaches a Kong pod's admin listener.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PodAccess {
+    /// The pod proxy to `port` (the listener binds the pod IP or 0.0.0.0).
+    Proxy { port: u16, tls: bool },
+    /// A port-forward into the pod (the listener binds localhost only); a TLS
+    /// listener's self-signed certificate is accepted there and only there.
+    PortForward { port: u16, tls: bool },
+}
+
+impl PodAccess {
+    /// Short label for tables.
+    pub fn label(&self) -> &'static str {
+        match self {
+            PodAccess::Proxy { .. } => "pod proxy",
+            PodAccess::PortForward { .. } => "port-fwd",
+        }
+    }
+
+    /// One line for the describe pane.
+    pub fn describe(&self) -> String {
+        match self {
+            PodAccess::Proxy { port, tls: false } => format!("pod proxy to port {port} (HTTP)"),
+            PodAccess::Proxy { port, tls: true } => {
+                format!("pod proxy to port {port} (HTTPS, verified by the API server)")
+            }
+            PodAccess::PortForward { port, tls: false } => {
+                format!("port-forward to localhost:{port} (HTTP)")
+            }
+            PodAccess::PortForward { port, tls: true } => format!(
+                "port-forward to localhost:{port} (TLS; the admin's self-signed certificate is accepted for this localhost listener only)"
+            ),
+        }
+    }
 }
 
 /// What `/status` says about the node's configuration source.

@@ -62,6 +62,11 @@ pub struct PodRow {
     pub compute_type: Option<String>,
     /// Some container has no CPU request (an HPA on CPU utilization cannot work).
     pub missing_cpu_request: bool,
+    /// When a container last ended with a non-zero exit: a crash loop between
+    /// its crashes reads Running, and this keeps it visible.
+    pub last_failure: Option<Timestamp>,
+    /// When the Ready condition last changed (endpoints follow it).
+    pub ready_changed: Option<Timestamp>,
 }
 
 impl Row for PodRow {
@@ -98,6 +103,20 @@ impl From<&Pod> for PodRow {
             let last = c.last_state.as_ref().and_then(|s| s.terminated.as_ref());
             state.or(last).map(|t| t.exit_code)
         });
+        let last_failure = statuses
+            .iter()
+            .flat_map(|c| {
+                let state = c.state.as_ref().and_then(|s| s.terminated.as_ref());
+                let last = c.last_state.as_ref().and_then(|s| s.terminated.as_ref());
+                state.into_iter().chain(last)
+            })
+            .filter(|t| t.exit_code != 0)
+            .filter_map(|t| t.finished_at.as_ref().map(|f| f.0))
+            .max();
+        let ready_changed = status
+            .and_then(|s| s.conditions.as_ref())
+            .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+            .and_then(|c| c.last_transition_time.as_ref().map(|t| t.0));
         let (status_text, health, message) = reason(pod, &phase, statuses, init_statuses);
         let labels = pod.metadata.labels.as_ref();
         let annotations = pod.metadata.annotations.as_ref();
@@ -157,6 +176,8 @@ impl From<&Pod> for PodRow {
                         .is_none()
                 })
             }),
+            last_failure,
+            ready_changed,
         }
     }
 }

@@ -91,9 +91,14 @@ impl SourceState {
         match self {
             SourceState::Syncing => "syncing".into(),
             SourceState::Live => "live".into(),
-            SourceState::Stale { since, .. } => {
+            SourceState::Stale { since, error } => {
                 let secs = now.as_second().saturating_sub(since.as_second());
-                format!("stale {}", super::format::duration(secs))
+                let age = super::format::duration(secs);
+                match error {
+                    // Credentials, not the network: say which, with the data's age.
+                    SourceError::Unauthorized(_) => format!("unauthorized, stale {age}"),
+                    _ => format!("stale {age}"),
+                }
             }
             SourceState::Failed { error, .. } => error.short().into(),
         }

@@ -1,7 +1,7 @@
 //! One cluster: build its client from the kubeconfig context, check the
 //! connection, and start a watcher per kind. Clusters run independently.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
@@ -17,6 +17,7 @@ pub async fn run(
     kubeconfig: Option<Kubeconfig>,
     namespace: Option<String>,
     gateways: Vec<GatewayConfig>,
+    discover_kong: bool,
     tx: Tx,
 ) {
     let Some(kubeconfig) = kubeconfig else {
@@ -33,8 +34,27 @@ pub async fn run(
         context: Some(context.clone()),
         ..Default::default()
     };
+    let exec_command = kubeconfig
+        .contexts
+        .iter()
+        .find(|c| c.name == context)
+        .and_then(|c| c.context.as_ref())
+        .and_then(|c| {
+            kubeconfig
+                .auth_infos
+                .iter()
+                .find(|a| Some(&a.name) == c.user.as_ref())
+        })
+        .and_then(|a| a.auth_info.as_ref()?.exec.as_ref()?.command.clone());
     let config = match Config::from_custom_kubeconfig(kubeconfig, &options).await {
-        Ok(c) => c,
+        Ok(mut c) => {
+            // Short: a black-holed endpoint is unreachable in seconds, not minutes.
+            c.connect_timeout = Some(CONNECT_TIMEOUT);
+            // Bounded silence: a watch that passes nothing (not even the
+            // server's timeout or a bookmark) is dead, not quiet.
+            c.read_timeout = Some(super::watch::IDLE_TIMEOUT);
+            c
+        }
         Err(e) => {
             let error = SourceError::Other(crate::errors::root_cause(&e));
             let _ = tx
@@ -62,7 +82,7 @@ pub async fn run(
     let client = match Client::try_from(config) {
         Ok(c) => c,
         Err(e) => {
-            let error = super::errors::from_kube(&e);
+            let error = super::errors::from_client_build(&e, exec_command.as_deref());
             let _ = tx
                 .send(SourceUpdate::ClusterError {
                     cluster: context,
@@ -83,16 +103,29 @@ pub async fn run(
             tx.clone(),
         ));
     }
+    if discover_kong {
+        tasks.spawn(super::kong::run_discovered(
+            client.clone(),
+            context.clone(),
+            tx.clone(),
+        ));
+    }
     while tasks.join_next().await.is_some() {}
 }
+
+/// TCP + TLS handshake bound for every call to the API server.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Bound on a `/version` answer (connect included).
+const VERSION_TIMEOUT: Duration = Duration::from_secs(4);
 
 /// `/version` until it answers: the cluster's version and the first sign of
 /// "unreachable" or "unauthorized", independent of any watcher's backoff.
 async fn version_loop(client: Client, cluster: String, tx: Tx) {
     let mut delay = Duration::from_secs(2);
     loop {
-        let result =
-            tokio::time::timeout(Duration::from_secs(10), client.apiserver_version()).await;
+        let started = Instant::now();
+        let result = tokio::time::timeout(VERSION_TIMEOUT, client.apiserver_version()).await;
+        let elapsed = started.elapsed().as_secs_f64();
         let update = match result {
             Ok(Ok(info)) => SourceUpdate::ClusterConnected {
                 cluster: cluster.clone(),
@@ -100,11 +133,11 @@ async fn version_loop(client: Client, cluster: String, tx: Tx) {
             },
             Ok(Err(e)) => SourceUpdate::ClusterError {
                 cluster: cluster.clone(),
-                error: super::errors::from_kube(&e),
+                error: with_elapsed(super::errors::from_kube(&e), elapsed),
             },
             Err(_) => SourceUpdate::ClusterError {
                 cluster: cluster.clone(),
-                error: SourceError::Unreachable("timed out after 10s".into()),
+                error: SourceError::Unreachable(format!("no answer within {elapsed:.1}s")),
             },
         };
         let connected = matches!(update, SourceUpdate::ClusterConnected { .. });
@@ -113,6 +146,14 @@ async fn version_loop(client: Client, cluster: String, tx: Tx) {
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(30));
+    }
+}
+
+/// An unreachable cluster's message says how long we actually waited.
+fn with_elapsed(error: SourceError, secs: f64) -> SourceError {
+    match error {
+        SourceError::Unreachable(m) => SourceError::Unreachable(format!("{m} (after {secs:.1}s)")),
+        other => other,
     }
 }
 

@@ -28,6 +28,7 @@ async fn first<T>(
         Some(kubeconfig),
         None,
         Vec::new(),
+        false,
         tx,
     ));
     let found = tokio::time::timeout(Duration::from_secs(20), async {
@@ -100,11 +101,11 @@ async fn a_forbidden_kind_is_forbidden_and_the_others_still_arrive() {
     let mut deployments = false;
     first(sim.kubeconfig.clone(), CONTEXT, |u| {
         match u {
-            SourceUpdate::KindError {
+            SourceUpdate::KindState {
                 kind: Kind::Pods,
-                error,
+                state,
                 ..
-            } => forbidden = Some(error.clone()),
+            } => forbidden = state.error().cloned(),
             SourceUpdate::Kube {
                 update: KubeUpdate::Deployments(Change::Reset(rows)),
                 ..

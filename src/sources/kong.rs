@@ -1,8 +1,11 @@
 //! Kong gateways: each node polled on its own (health is per node). In-cluster
-//! Kong pods are found by a pod watch and reached through the API server's pod
-//! proxy; ECS-hosted or external Kong through its admin URLs.
+//! Kong pods are found by a pod watch (a configured gateway's selector, or the
+//! chart's labels when no gateway is configured) and reached as their admin
+//! listener allows (see `kong_access`); ECS-hosted or external Kong through
+//! its admin URLs.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -12,9 +15,10 @@ use kube::{Api, Client};
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
+use super::kong_access;
 use super::{SourceUpdate, Tx};
 use crate::config::fleet::GatewayConfig;
-use crate::model::kong::{self, KongNode, KongUpstream, KongVia};
+use crate::model::kong::{self, KongNode, KongUpstream, KongVia, PodAccess};
 use crate::model::status::{SourceError, SourceState};
 
 const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -31,7 +35,17 @@ enum Admin {
         namespace: String,
         pod: String,
         port: u16,
+        tls: bool,
         token: Option<String>,
+    },
+    /// A localhost listener, through a port-forward kept open between requests.
+    PortForward {
+        api: Api<Pod>,
+        pod: String,
+        port: u16,
+        tls: bool,
+        token: Option<String>,
+        conn: Arc<tokio::sync::Mutex<Option<hyper::client::conn::http1::SendRequest<String>>>>,
     },
     Direct {
         http: reqwest::Client,
@@ -52,12 +66,14 @@ impl Admin {
                     namespace,
                     pod,
                     port,
+                    tls,
                     token,
                 } => {
                     let req =
                         kube::core::Request::new(format!("/api/v1/namespaces/{namespace}/pods"));
+                    let scheme = if *tls { "https:" } else { "" };
                     let mut req = req
-                        .get_subresource(&format!("proxy{path}"), &format!("{pod}:{port}"))
+                        .get_subresource(&format!("proxy{path}"), &format!("{scheme}{pod}:{port}"))
                         .map_err(|e| e.to_string())?;
                     if let Some(t) = token
                         && let Ok(v) = t.parse()
@@ -74,6 +90,45 @@ impl Admin {
                         .collect_bytes()
                         .await
                         .map_err(|e| crate::errors::root_cause(&e))?;
+                    Ok((status, body.to_vec()))
+                }
+                Admin::PortForward {
+                    api,
+                    pod,
+                    port,
+                    tls,
+                    token,
+                    conn,
+                } => {
+                    let mut guard = conn.lock().await;
+                    if guard.as_ref().is_none_or(|s| s.is_closed()) {
+                        *guard = Some(kong_access::connect(api, pod, *port, *tls).await?);
+                    }
+                    let Some(sender) = guard.as_mut() else {
+                        return Err("port-forward: no connection".to_owned());
+                    };
+                    let mut req = hyper::Request::get(path).header("host", "localhost");
+                    if let Some(t) = token {
+                        req = req.header("kong-admin-token", t.as_str());
+                    }
+                    let req = req.body(String::new()).map_err(|e| e.to_string())?;
+                    let sent = match sender.ready().await {
+                        Ok(()) => sender.send_request(req).await,
+                        Err(e) => Err(e),
+                    };
+                    let res = match sent {
+                        Ok(r) => r,
+                        Err(e) => {
+                            // A broken forward is reopened on the next request.
+                            *guard = None;
+                            return Err(crate::errors::root_cause(&e));
+                        }
+                    };
+                    let status = res.status().as_u16();
+                    let body = http_body_util::BodyExt::collect(res.into_body())
+                        .await
+                        .map_err(|e| crate::errors::root_cause(&e))?
+                        .to_bytes();
                     Ok((status, body.to_vec()))
                 }
                 Admin::Direct { http, base, token } => {
@@ -233,12 +288,11 @@ pub async fn run_pods(gw: GatewayConfig, client: Client, cluster: String, tx: Tx
         gw: gw.clone(),
         client: client.clone(),
         cluster,
-        namespace: gw.namespace.clone().unwrap_or_else(|| "kong".into()),
-        port: gw.admin_port.unwrap_or(8001),
         tx: tx.clone(),
         pollers: BTreeMap::new(),
     };
-    let api: Api<Pod> = Api::namespaced(client, &pods.namespace);
+    let namespace = gw.namespace.clone().unwrap_or_else(|| "kong".into());
+    let api: Api<Pod> = Api::namespaced(client, &namespace);
     let mut config = watcher::Config::default();
     if let Some(sel) = &gw.selector {
         config = config.labels(sel);
@@ -284,13 +338,102 @@ pub async fn run_pods(gw: GatewayConfig, client: Client, cluster: String, tx: Tx
     }
 }
 
-/// The pollers of one pod-proxy gateway, one per Kong pod.
+/// With no gateway configured: every Kong pod of the cluster, found by the
+/// official chart's labels and its Kong container, one gateway per release
+/// (`CONTEXT/RELEASE`), each pod reached as its admin listener allows.
+pub async fn run_discovered(client: Client, cluster: String, tx: Tx) {
+    let api: Api<Pod> = Api::all(client.clone());
+    let config = watcher::Config::default().labels(kong_access::DISCOVERY_SELECTOR);
+    let stream = watcher(api, config).default_backoff();
+    futures::pin_mut!(stream);
+    let mut groups: BTreeMap<String, PodPollers> = BTreeMap::new();
+    let mut listed: Vec<(String, String)> = Vec::new();
+    let mut live = false;
+    while let Some(event) = stream.next().await {
+        match event {
+            Ok(watcher::Event::Init) => listed.clear(),
+            Ok(watcher::Event::InitApply(pod) | watcher::Event::Apply(pod)) => {
+                if !kong_access::is_kong(&pod) {
+                    continue;
+                }
+                let release = kong_access::release_of(&pod);
+                let name = format!("{cluster}/{release}");
+                if !groups.contains_key(&release) {
+                    let gw = GatewayConfig {
+                        name,
+                        context: Some(cluster.clone()),
+                        namespace: pod.metadata.namespace.clone(),
+                        selector: None,
+                        admin_port: None,
+                        admin_urls: Vec::new(),
+                        ecs_service: None,
+                        admin_token: None,
+                    };
+                    let _ = tx
+                        .send(SourceUpdate::GatewayAdded {
+                            gateway: gw.name.clone(),
+                            cluster: Some(cluster.clone()),
+                            ecs_service: None,
+                        })
+                        .await;
+                    let pollers = PodPollers {
+                        gw,
+                        client: client.clone(),
+                        cluster: cluster.clone(),
+                        tx: tx.clone(),
+                        pollers: BTreeMap::new(),
+                    };
+                    if live {
+                        pollers.state(SourceState::Live).await;
+                    }
+                    groups.insert(release.clone(), pollers);
+                }
+                listed.extend(pod.metadata.name.clone().map(|n| (release.clone(), n)));
+                if let Some(g) = groups.get_mut(&release) {
+                    g.upsert(&pod).await;
+                }
+            }
+            Ok(watcher::Event::InitDone) => {
+                live = true;
+                for (release, g) in groups.iter_mut() {
+                    let gone: Vec<String> = g
+                        .pollers
+                        .keys()
+                        .filter(|k| !listed.iter().any(|(r, n)| r == release && n == *k))
+                        .cloned()
+                        .collect();
+                    for name in gone {
+                        g.remove(&name).await;
+                    }
+                    g.state(SourceState::Live).await;
+                }
+            }
+            Ok(watcher::Event::Delete(pod)) => {
+                let release = kong_access::release_of(&pod);
+                if let (Some(g), Some(name)) = (groups.get_mut(&release), &pod.metadata.name) {
+                    g.remove(name).await;
+                }
+            }
+            Err(e) => {
+                if let Some(error) = super::errors::from_watcher(&e) {
+                    for g in groups.values() {
+                        g.state(SourceState::Failed {
+                            since: jiff::Timestamp::now(),
+                            error: error.clone(),
+                        })
+                        .await;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The pollers of one in-cluster gateway, one per Kong pod.
 struct PodPollers {
     gw: GatewayConfig,
     client: Client,
     cluster: String,
-    namespace: String,
-    port: u16,
     tx: Tx,
     pollers: BTreeMap<String, (Option<String>, JoinHandle<()>)>,
 }
@@ -316,17 +459,34 @@ impl PodPollers {
         if let Some((_, h)) = self.pollers.remove(&name) {
             h.abort();
         }
-        let admin = Admin::PodProxy {
-            client: self.client.clone(),
-            namespace: self.namespace.clone(),
-            pod: name.clone(),
-            port: self.port,
-            token: self.gw.admin_token.clone(),
+        let namespace = pod.metadata.namespace.clone().unwrap_or_default();
+        let Some(access) = kong_access::access_for(pod, self.gw.admin_port) else {
+            return;
+        };
+        let token = self.gw.admin_token.clone();
+        let admin = match access {
+            PodAccess::Proxy { port, tls } => Admin::PodProxy {
+                client: self.client.clone(),
+                namespace: namespace.clone(),
+                pod: name.clone(),
+                port,
+                tls,
+                token,
+            },
+            PodAccess::PortForward { port, tls } => Admin::PortForward {
+                api: Api::namespaced(self.client.clone(), &namespace),
+                pod: name.clone(),
+                port,
+                tls,
+                token,
+                conn: Arc::default(),
+            },
         };
         let via = KongVia::Pod {
             cluster: self.cluster.clone(),
-            namespace: self.namespace.clone(),
+            namespace,
             pod: name.clone(),
+            access,
         };
         let mut node = KongNode::new(&self.gw.name, &name, via);
         node.ip = ip.clone();

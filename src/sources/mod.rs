@@ -8,6 +8,7 @@ pub mod cluster;
 mod cluster_tests;
 pub mod errors;
 pub mod kong;
+pub mod kong_access;
 pub mod plan;
 pub mod watch;
 
@@ -28,6 +29,7 @@ pub fn spawn_all(plan: Plan, tx: Tx) -> JoinSet<()> {
         contexts,
         namespace,
         gateways,
+        discover_kong,
         aws,
     } = plan;
     for context in contexts.iter().cloned() {
@@ -41,6 +43,7 @@ pub fn spawn_all(plan: Plan, tx: Tx) -> JoinSet<()> {
             kubeconfig.clone(),
             namespace.clone(),
             mine,
+            discover_kong,
             tx.clone(),
         ));
     }

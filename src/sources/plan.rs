@@ -12,6 +12,8 @@ pub struct Plan {
     pub contexts: Vec<String>,
     pub namespace: Option<String>,
     pub gateways: Vec<GatewayConfig>,
+    /// No gateway configured: find Kong in every watched cluster.
+    pub discover_kong: bool,
     pub aws: Option<AwsConfig>,
 }
 
@@ -21,6 +23,8 @@ pub enum PlanError {
     Kubeconfig { path: String, message: String },
     #[error("context {0:?} is not in the kubeconfig (known: {1})")]
     UnknownContext(String, String),
+    #[error("the kubeconfig has no current-context: pick one with --context (known: {0})")]
+    NoCurrentContext(String),
 }
 
 impl Plan {
@@ -32,9 +36,9 @@ impl Plan {
                 path: p.display().to_string(),
                 message: crate::errors::one_line(&e),
             })?),
-            // No kubeconfig at all is fine: an ECS/AWS-only fleet.
-            None => Kubeconfig::read().ok(),
+            None => default_kubeconfig()?,
         };
+        let kubeconfig = kubeconfig.map(never_interactive);
         let known: Vec<String> = kubeconfig
             .as_ref()
             .map(|k| k.contexts.iter().map(|c| c.name.clone()).collect())
@@ -52,6 +56,9 @@ impl Plan {
                 .into_iter()
                 .collect()
         };
+        if contexts.is_empty() && !known.is_empty() {
+            return Err(PlanError::NoCurrentContext(known.join(", ")));
+        }
         for c in &contexts {
             if !known.contains(c) {
                 return Err(PlanError::UnknownContext(c.clone(), known.join(", ")));
@@ -65,14 +72,121 @@ impl Plan {
         if let Some(p) = &args.profile {
             aws.get_or_insert_with(AwsConfig::default).profile = Some(p.clone());
         }
+        if aws.as_ref().is_none_or(|a| a.regions.is_empty()) {
+            let mut regions = kubeconfig
+                .as_ref()
+                .map(|k| eks_regions(k, &contexts))
+                .unwrap_or_default();
+            if regions.is_empty() {
+                regions.extend(
+                    ["AWS_REGION", "AWS_DEFAULT_REGION"]
+                        .iter()
+                        .find_map(|v| std::env::var(v).ok().filter(|r| !r.is_empty())),
+                );
+            }
+            if !regions.is_empty() {
+                aws.get_or_insert_with(AwsConfig::default).regions = regions;
+            }
+        }
+        let namespace = args
+            .namespace
+            .clone()
+            .or_else(|| context_namespace(&kubeconfig, &contexts));
         Ok(Plan {
             kubeconfig,
             contexts,
-            namespace: args.namespace.clone(),
+            namespace,
             gateways: cfg.gateways.clone(),
+            discover_kong: cfg.gateways.is_empty(),
             aws: aws.filter(|a| !a.regions.is_empty()),
         })
     }
+}
+
+/// `$KUBECONFIG` when set (a missing or malformed file is an error, as for
+/// kubectl), else `~/.kube/config` when it exists; none at all is fine (an
+/// ECS/AWS-only fleet).
+fn default_kubeconfig() -> Result<Option<Kubeconfig>, PlanError> {
+    if let Some(v) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        return Kubeconfig::read()
+            .map(Some)
+            .map_err(|e| PlanError::Kubeconfig {
+                path: format!("$KUBECONFIG={}", v.to_string_lossy()),
+                message: crate::errors::one_line(&e),
+            });
+    }
+    let Some(home) = std::env::var_os("HOME") else {
+        return Ok(None);
+    };
+    let path = std::path::Path::new(&home).join(".kube/config");
+    if !path.exists() {
+        return Ok(None);
+    }
+    Kubeconfig::read_from(&path)
+        .map(Some)
+        .map_err(|e| PlanError::Kubeconfig {
+            path: path.display().to_string(),
+            message: crate::errors::one_line(&e),
+        })
+}
+
+/// The namespace the one watched context sets, as kubectl's default scope.
+fn context_namespace(k: &Option<Kubeconfig>, contexts: &[String]) -> Option<String> {
+    let [only] = contexts else { return None };
+    k.as_ref()?
+        .contexts
+        .iter()
+        .find(|c| &c.name == only)?
+        .context
+        .as_ref()?
+        .namespace
+        .clone()
+}
+
+/// The AWS regions of the watched EKS clusters, as the kubeconfig that
+/// `aws eks update-kubeconfig` wrote says them: the cluster's ARN
+/// (`arn:aws:eks:REGION:…`), else the exec plugin's `--region` argument.
+fn eks_regions(k: &Kubeconfig, contexts: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for ctx in k.contexts.iter().filter(|c| contexts.contains(&c.name)) {
+        let Some(c) = &ctx.context else { continue };
+        let from_arn = |name: &str| {
+            let mut parts = name.split(':');
+            (parts.next() == Some("arn") && parts.nth(1) == Some("eks"))
+                .then(|| parts.next().map(str::to_owned))
+                .flatten()
+                .filter(|r| !r.is_empty())
+        };
+        let from_exec = || {
+            let user = k
+                .auth_infos
+                .iter()
+                .find(|a| Some(&a.name) == c.user.as_ref())?;
+            let args = user.auth_info.as_ref()?.exec.as_ref()?.args.as_ref()?;
+            let i = args.iter().position(|a| a == "--region")?;
+            args.get(i + 1).cloned()
+        };
+        let region = from_arn(&c.cluster)
+            .or_else(|| from_arn(&ctx.name))
+            .or_else(from_exec);
+        if let Some(r) = region
+            && !out.contains(&r)
+        {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Exec credential plugins run non-interactive: stdin piped, stderr captured
+/// (kube inherits both otherwise, and the plugin would write over the TUI).
+fn never_interactive(mut k: Kubeconfig) -> Kubeconfig {
+    for named in &mut k.auth_infos {
+        if let Some(exec) = named.auth_info.as_mut().and_then(|a| a.exec.as_mut()) {
+            exec.interactive_mode = Some(kube::config::ExecInteractiveMode::Never);
+        }
+    }
+    k
 }
 
 #[cfg(test)]
@@ -178,6 +292,86 @@ mod tests {
             "{msg}"
         );
         assert!(!msg.contains('\n'), "{msg}");
+    }
+
+    #[test]
+    fn the_watched_contexts_namespace_is_the_default_scope() {
+        let (_dir, path) = kubeconfig();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let text = text.replace(
+            "{cluster: b, user: b}",
+            "{cluster: b, user: b, namespace: shop}",
+        );
+        std::fs::write(&path, text).expect("write");
+        let none = FleetConfig::default();
+        let ns = |a: &ConnectionArgs| Plan::resolve(a, &none).expect("resolves").namespace;
+        assert_eq!(ns(&args(&path)).as_deref(), Some("shop"));
+        let flag = ConnectionArgs {
+            namespace: Some("web".into()),
+            ..args(&path)
+        };
+        assert_eq!(ns(&flag).as_deref(), Some("web"));
+        // Several contexts: no single namespace applies to all.
+        let all = ConnectionArgs {
+            all_contexts: true,
+            ..args(&path)
+        };
+        assert_eq!(ns(&all), None);
+    }
+
+    #[test]
+    fn regions_come_from_eks_arns_and_the_exec_plugins_region() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kubeconfig");
+        let arn = |r: &str, n: &str| format!("arn:aws:eks:{r}:123456789012:cluster/{n}");
+        let (a, b) = (arn("eu-west-1", "a"), arn("us-east-2", "b"));
+        let text = format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: {a}\ncontexts:\n\
+             - name: {a}\n  context: {{cluster: '{a}', user: '{a}'}}\n\
+             - name: {b}\n  context: {{cluster: '{b}', user: '{b}'}}\n\
+             - name: plain\n  context: {{cluster: plain, user: plain}}\n\
+             clusters:\n\
+             - name: {a}\n  cluster: {{server: 'https://a.example'}}\n\
+             - name: {b}\n  cluster: {{server: 'https://b.example'}}\n\
+             - name: plain\n  cluster: {{server: 'https://p.example'}}\n\
+             users:\n\
+             - name: {a}\n  user: {{token: t}}\n\
+             - name: {b}\n  user: {{token: t}}\n\
+             - name: plain\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws\n      args: [--region, ap-south-1, eks, get-token, --cluster-name, p]\n"
+        );
+        std::fs::write(&path, text).expect("write kubeconfig");
+        let none = FleetConfig::default();
+        let regions = |args: &ConnectionArgs, cfg: &FleetConfig| {
+            Plan::resolve(args, cfg)
+                .expect("resolves")
+                .aws
+                .map(|a| a.regions)
+                .unwrap_or_default()
+        };
+        // The current context only, then every context (ARN, ARN, exec --region).
+        assert_eq!(regions(&args(&path), &none), ["eu-west-1"]);
+        let all = ConnectionArgs {
+            all_contexts: true,
+            ..args(&path)
+        };
+        assert_eq!(
+            regions(&all, &none),
+            ["eu-west-1", "us-east-2", "ap-south-1"]
+        );
+        // The flag and the config still win.
+        let flag = ConnectionArgs {
+            regions: strings(&["us-west-2"]),
+            ..all.clone()
+        };
+        assert_eq!(regions(&flag, &none), ["us-west-2"]);
+        let cfg = FleetConfig {
+            aws: Some(AwsConfig {
+                regions: strings(&["eu-central-1"]),
+                ..AwsConfig::default()
+            }),
+            ..FleetConfig::default()
+        };
+        assert_eq!(regions(&all, &cfg), ["eu-central-1"]);
     }
 
     #[test]

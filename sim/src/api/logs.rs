@@ -5,7 +5,10 @@
 //!
 //! Pod annotations the scenarios set: `sim.fleetdeck.io/log-rate` (lines per
 //! second, default 1) and `sim.fleetdeck.io/hostile-logs` ("true": some
-//! lines carry terminal escape sequences, to prove clients neutralize them).
+//! lines carry terminal escape sequences, to prove clients neutralize them),
+//! `sim.fleetdeck.io/tricky-logs` ("true": every line is numbered `seq=I`,
+//! and some writes are several lines sharing one timestamp, hold invalid
+//! UTF-8, or exceed 64 KiB — what a real kubelet passes through).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +38,7 @@ pub struct LogPlan {
     pub image: String,
     pub hostile: bool,
     pub crashing: bool,
+    pub tricky: bool,
 }
 
 impl LogPlan {
@@ -54,6 +58,41 @@ impl LogPlan {
         } else {
             (secs * self.rate).floor() as u64 + 1
         }
+    }
+
+    /// Write `i` as bytes: one line, or with `tricky` several lines of one
+    /// timestamp (`seq=I.K`), invalid UTF-8, or a line over 64 KiB.
+    pub fn write(&self, i: u64, timestamps: bool) -> Vec<u8> {
+        if !self.tricky {
+            return self.line(i, timestamps).into_bytes();
+        }
+        let prefix = if timestamps {
+            format!("{} ", self.due(i).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        } else {
+            String::new()
+        };
+        let mut out = Vec::new();
+        let mut push = |body: &[u8]| {
+            out.extend_from_slice(prefix.as_bytes());
+            out.extend_from_slice(body);
+            out.push(b'\n');
+        };
+        match i % 4 {
+            // A stack trace written at once: every line has the write's time.
+            1 => {
+                push(format!("seq={i}.0 panic: runtime error: index out of range").as_bytes());
+                push(format!("seq={i}.1 goroutine 1 [running]:").as_bytes());
+                push(format!("seq={i}.2 main.main()").as_bytes());
+            }
+            2 => {
+                let mut body = format!("seq={i} bytes ").into_bytes();
+                body.extend_from_slice(b"\xff\xfe\xc3(");
+                push(&body);
+            }
+            3 if i % 8 == 3 => push(format!("seq={i} {}", "y".repeat(70 * 1024)).as_bytes()),
+            _ => push(format!("seq={i} ok").as_bytes()),
+        }
+        out
     }
 
     pub fn line(&self, i: u64, timestamps: bool) -> String {
@@ -161,6 +200,7 @@ pub fn log_lines(pod: &Value, container: &str, previous: bool) -> Result<LogPlan
         .unwrap_or(1.0);
     let hostile = ann("sim.fleetdeck.io/hostile-logs").as_deref() == Some("true");
     let crashing = ann("sim.fleetdeck.io/behavior").as_deref() == Some("crashloop");
+    let tricky = ann("sim.fleetdeck.io/tricky-logs").as_deref() == Some("true");
     let image = status
         .and_then(|s| s["image"].as_str())
         .unwrap_or_default()
@@ -218,6 +258,7 @@ pub fn log_lines(pod: &Value, container: &str, previous: bool) -> Result<LogPlan
         image,
         hostile,
         crashing,
+        tricky,
     })
 }
 
@@ -295,9 +336,9 @@ fn start(cluster: &Arc<Cluster>, rp: &ResourcePath, params: &Params) -> Result<R
         let mut i = first;
         loop {
             let due = plan.count_by(jiff::Timestamp::now());
-            let mut chunk = String::new();
+            let mut chunk = Vec::new();
             while i < due {
-                chunk.push_str(&plan.line(i, timestamps));
+                chunk.extend_from_slice(&plan.write(i, timestamps));
                 i += 1;
                 if chunk.len() > 64 * 1024 {
                     break;

@@ -1,12 +1,13 @@
 //! The simulated Kubernetes API server: one HTTPS listener per cluster,
 //! bearer-token auth, discovery, get/list/watch with selectors and paging,
 //! server-side Tables, writes and patches, the scale subresource, pod logs
-//! and the pod proxy (to each Kong pod's admin API).
+//! the pod proxy and the pod port-forward (to each Kong pod's admin API).
 
 mod discovery;
 mod list;
 mod logs;
 mod path;
+mod portforward;
 mod proxy;
 mod selectors;
 mod status;
@@ -34,7 +35,13 @@ pub type Params = HashMap<String, String>;
 
 /// The router for one cluster's API server.
 pub fn router(cluster: Arc<Cluster>) -> axum::Router {
-    axum::Router::new().fallback(handle).with_state(cluster)
+    axum::Router::new()
+        .route(
+            "/api/v1/namespaces/{ns}/pods/{name}/portforward",
+            axum::routing::any(portforward::handle),
+        )
+        .fallback(handle)
+        .with_state(cluster)
 }
 
 async fn handle(

@@ -1,5 +1,7 @@
-//! The pod proxy: `/api/v1/namespaces/NS/pods/NAME[:PORT]/proxy/PATH`
-//! reaches the Kong admin API of that pod, as the apiserver would dial it.
+//! The pod proxy: `/api/v1/namespaces/NS/pods/[SCHEME:]NAME[:PORT]/proxy/PATH`
+//! reaches the Kong admin API of that pod, as the apiserver would dial it:
+//! from outside the pod, so only listeners its env binds to a non-loopback
+//! address answer, and a TLS listener only when asked with `https:`.
 
 use std::sync::Arc;
 
@@ -11,6 +13,7 @@ use tower::ServiceExt;
 use super::ApiError;
 use super::path::ResourcePath;
 use crate::cluster::Cluster;
+use crate::kong::listen;
 use crate::resources::rid_of;
 
 pub async fn proxy(
@@ -23,6 +26,11 @@ pub async fn proxy(
 ) -> Response {
     let ns = rp.namespace.clone().unwrap_or_default();
     let raw = rp.name.clone().unwrap_or_default();
+    let (https, raw) = match raw.split_once(':') {
+        Some(("https", rest)) => (true, rest.to_owned()),
+        Some(("http", rest)) => (false, rest.to_owned()),
+        _ => (false, raw),
+    };
     let (name, port) = match raw.split_once(':') {
         Some((n, p)) => (n.to_owned(), p.to_owned()),
         None => (raw.clone(), "80".to_owned()),
@@ -39,9 +47,19 @@ pub async fn proxy(
         .and_then(|v| v.as_str())
         .unwrap_or("")
         .to_owned();
-    let router = cluster
-        .kong_pod(&ns, &name)
-        .filter(|_| port == "8001" || port == "8100" || port == "8444");
+    let listening = listen::pod_listeners(&pod.value())
+        .into_iter()
+        .find(|l| l.port.to_string() == port && !l.loopback());
+    if let Some(l) = &listening
+        && l.ssl != https
+    {
+        // What the apiserver gets back from a TLS port spoken to in plain HTTP.
+        return ApiError::bad_request(format!(
+            "error trying to reach service: {ip}:{port}: the port speaks TLS (use https:{name}:{port})"
+        ))
+        .into_response();
+    }
+    let router = cluster.kong_pod(&ns, &name).filter(|_| listening.is_some());
     let Some(router) = router else {
         return ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

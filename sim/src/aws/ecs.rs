@@ -140,6 +140,9 @@ pub struct EcsService {
     pub image: String,
     pub cpu: String,
     pub memory: String,
+    /// Whether the task definition's container has a `healthCheck`; without
+    /// one ECS reports every task's health as `UNKNOWN`.
+    pub health_check: bool,
     pub deployments: Vec<Deployment>,
     /// Newest first, at most [`MAX_EVENTS`].
     pub events: Vec<ServiceEvent>,
@@ -191,6 +194,7 @@ impl EcsService {
             image: format!("{family}:latest"),
             cpu: "256".to_owned(),
             memory: "512".to_owned(),
+            health_check: true,
             deployments: vec![deployment],
             events: Vec::new(),
             created_at,
@@ -203,6 +207,12 @@ impl EcsService {
 
     pub fn with_image(mut self, image: &str) -> Self {
         self.image = image.to_owned();
+        self
+    }
+
+    /// A task definition whose container defines no `healthCheck`.
+    pub fn without_health_check(mut self) -> Self {
+        self.health_check = false;
         self
     }
 

@@ -49,6 +49,9 @@ pub struct EcsTask {
     pub last_status: TaskStatus,
     pub desired_status: TaskStatus,
     pub health_status: HealthStatus,
+    /// From the task definition: without a container health check the task
+    /// stays `UNKNOWN`, as on ECS.
+    pub health_check: bool,
     pub private_ip: String,
     pub availability_zone: String,
     pub subnet_id: String,
@@ -147,7 +150,8 @@ impl EcsTask {
             }
             TaskStatus::Running => {
                 let healthy_at = self.started_at.map(|s| s + HEALTHY_AFTER);
-                if self.health_status == HealthStatus::Unknown
+                if self.health_check
+                    && self.health_status == HealthStatus::Unknown
                     && healthy_at.is_some_and(|h| now >= h)
                 {
                     self.health_status = HealthStatus::Healthy;

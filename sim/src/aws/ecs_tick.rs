@@ -260,6 +260,7 @@ fn new_task(
         last_status: TaskStatus::Provisioning,
         desired_status: TaskStatus::Running,
         health_status: HealthStatus::Unknown,
+        health_check: service.is_none_or(|s| s.health_check),
         private_ip: ip,
         availability_zone: az.clone(),
         subnet_id: subnet.clone(),

@@ -226,3 +226,25 @@ fn a_service_whose_image_cannot_be_pulled_never_reaches_desired() {
         "(service orders) has reached a steady state."
     );
 }
+
+#[test]
+fn task_health_is_known_only_where_the_task_definition_checks_it() {
+    let health = |w: &AwsWorld| -> Vec<&'static str> {
+        let c = w.ecs_cluster(REGION, "apis").unwrap();
+        c.service_tasks("orders")
+            .map(|t| t.health_status.as_str())
+            .collect()
+    };
+    for (checked, want) in [(true, "HEALTHY"), (false, "UNKNOWN")] {
+        let mut rng = rng();
+        let svc = match checked {
+            true => orders(2),
+            false => orders(2).without_health_check(),
+        };
+        let mut w = world(svc);
+        w.warm_up(t(0), &mut rng);
+        w.tick(t(60), &mut rng);
+        assert_eq!(count(&w, TaskStatus::Running), 2);
+        assert_eq!(health(&w), [want, want], "health check: {checked}");
+    }
+}

@@ -116,6 +116,12 @@ pub fn at(behavior: Behavior, pull: f64, elapsed: f64) -> Snapshot {
         return snap;
     };
     // Runs k = 0, 1, …: start_k, exit_k = start_k + run; start_{k+1} = exit_k + backoff(k+1).
+    // A crash loop dies at start-up, before its readiness probe first passes,
+    // so its pods never join the endpoints (an OOM-killed one serves a while).
+    let ready_at = match behavior {
+        Behavior::CrashLoop => f64::INFINITY,
+        _ => 1.0,
+    };
     let mut start = pulled;
     let mut k = 0u32;
     loop {
@@ -123,10 +129,10 @@ pub fn at(behavior: Behavior, pull: f64, elapsed: f64) -> Snapshot {
         if elapsed < exit {
             snap.state = State::Running {
                 since: start,
-                ready: elapsed >= start + 1.0,
+                ready: elapsed >= start + ready_at,
             };
-            snap.next = Some(if elapsed < start + 1.0 {
-                start + 1.0
+            snap.next = Some(if elapsed < start + ready_at {
+                (start + ready_at).min(exit)
             } else {
                 exit
             });
@@ -166,6 +172,10 @@ fn image_pull(elapsed: f64) -> Snapshot {
     loop {
         let fail = attempt + 1.5;
         if elapsed < fail {
+            // A retry keeps the last pull error as its reason, as the kubelet does.
+            if k > 0 {
+                snap.state = State::ImagePullBackOff;
+            }
             snap.next = Some(fail);
             return snap;
         }
@@ -228,6 +238,12 @@ mod tests {
         let s = at(Behavior::CrashLoop, 1.0, 16.0);
         assert_eq!(s.restarts, 1);
         assert!(matches!(s.state, State::Running { since, .. } if since == 15.0));
+        // Between crashes it runs, but never long enough to be ready.
+        assert!(
+            (150..4000)
+                .map(|t| at(Behavior::CrashLoop, 1.0, f64::from(t) / 10.0).state)
+                .all(|s| !matches!(s, State::Running { ready: true, .. }))
+        );
         let s = at(Behavior::CrashLoop, 1.0, 50.0);
         assert_eq!(
             (s.state, s.restarts),
@@ -248,6 +264,18 @@ mod tests {
         assert_eq!(
             at(Behavior::ImagePull, 1.0, 8.0).state,
             State::ImagePullBackOff
+        );
+        // Once a pull has failed the container never reads as creating again,
+        // not even while a retry pulls.
+        let states: Vec<State> = (30..4000)
+            .map(|t| at(Behavior::ImagePull, 1.0, f64::from(t) / 10.0).state)
+            .collect();
+        assert!(states.contains(&State::ErrImagePull));
+        assert!(
+            states
+                .iter()
+                .all(|s| matches!(s, State::ErrImagePull | State::ImagePullBackOff)),
+            "{states:?}"
         );
     }
 }

@@ -17,6 +17,8 @@
 //! | `router.rs` | routers and layers (faults, headers, RBAC token) |
 //! | `routes_*.rs` | handlers: node/status, entity reads, writes, health |
 //! | `pagination.rs`, `api_error.rs`, `reply.rs` | paging, Kong's error bodies, JSON replies |
+//! | `admin_tls.rs` | the self-signed certificate of a TLS admin listener |
+//! | `listen.rs` | a Kong pod's admin/status listeners read from its env |
 //! | `ids.rs` | deterministic UUIDs and the `configuration_hash` |
 //!
 //! A typical DB-less node fed by KIC:
@@ -31,6 +33,7 @@
 //! # }
 //! ```
 
+pub mod admin_tls;
 mod api_error;
 mod builder;
 mod config;
@@ -39,6 +42,7 @@ mod health;
 mod healthchecks;
 mod ids;
 mod kic;
+pub mod listen;
 mod node;
 mod pagination;
 mod reply;

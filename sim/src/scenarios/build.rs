@@ -305,22 +305,88 @@ pub fn with_claim(claim: &str) -> Value {
 /// A scenario behaviour for every pod of a workload (see the kubelet controller).
 pub const BEHAVIOR: &str = "sim.fleetdeck.io/behavior";
 
-/// Kong pods (DB-less, KIC) in `ns`, labelled app=kong.
-pub fn kong_kic(store: &mut Store, ns: &str, replicas: i32) {
+/// How a scenario's in-cluster Kong exposes its admin API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KongAdmin {
+    /// The official chart's default: `127.0.0.1:8444 http2 ssl`, reachable
+    /// only from inside the pod (port-forward), never through the pod proxy.
+    ChartDefault,
+    /// `0.0.0.0:8001` plain HTTP behind a `kong-admin` Service (the pod proxy works).
+    Exposed,
+}
+
+/// The labels the official chart puts on Kong pods of release `kong`.
+pub const KONG_CHART_LABELS: &[(&str, &str)] = &[
+    ("app.kubernetes.io/name", "kong"),
+    ("app.kubernetes.io/instance", "kong"),
+    ("app.kubernetes.io/component", "app"),
+];
+
+/// The selector the chart's Services use (and a configured gateway may too).
+pub const KONG_CHART_SELECTOR: &str = "app.kubernetes.io/name=kong,app.kubernetes.io/instance=kong";
+
+fn env(pairs: &[(&str, &str)]) -> Value {
+    Value::Array(
+        pairs
+            .iter()
+            .map(|(k, v)| json!({"name": k, "value": v}))
+            .collect(),
+    )
+}
+
+/// Kong pods (DB-less, KIC) in `ns` as the official Helm chart (release
+/// `kong`) renders them: a `proxy` container with Kong's listeners in its env
+/// and an `ingress-controller` container talking to the admin API on localhost.
+pub fn kong_kic(store: &mut Store, ns: &str, replicas: i32, admin: KongAdmin) {
+    use crate::kong::listen::{CHART_ADMIN_LISTEN, CHART_STATUS_LISTEN};
     namespace(store, ns);
-    let mut kong = Workload::new(ns, "kong", replicas, &[("app", "kong")], "kong:3.9.1");
-    kong.containers = vec![
-        container("proxy", "kong:3.9.1", "500m", "512Mi", 8000),
-        container(
-            "ingress-controller",
-            "kong/kubernetes-ingress-controller:3.4.1",
-            "100m",
-            "128Mi",
-            10254,
-        ),
-    ];
+    let mut kong = Workload::new(ns, "kong", replicas, KONG_CHART_LABELS, "kong:3.9.1");
+    let admin_listen = match admin {
+        KongAdmin::ChartDefault => CHART_ADMIN_LISTEN,
+        KongAdmin::Exposed => "0.0.0.0:8001",
+    };
+    let admin_url = match admin {
+        KongAdmin::ChartDefault => "https://localhost:8444",
+        KongAdmin::Exposed => "http://localhost:8001",
+    };
+    let mut proxy = container("proxy", "kong:3.9.1", "500m", "512Mi", 8000);
+    proxy["ports"] = json!([
+        {"name": "proxy", "containerPort": 8000, "protocol": "TCP"},
+        {"name": "proxy-tls", "containerPort": 8443, "protocol": "TCP"},
+        {"name": "status", "containerPort": 8100, "protocol": "TCP"},
+    ]);
+    if admin == KongAdmin::Exposed {
+        proxy["ports"].as_array_mut().into_iter().for_each(|p| {
+            p.push(json!({"name": "admin", "containerPort": 8001, "protocol": "TCP"}))
+        });
+    }
+    proxy["env"] = env(&[
+        ("KONG_ADMIN_LISTEN", admin_listen),
+        ("KONG_STATUS_LISTEN", CHART_STATUS_LISTEN),
+        ("KONG_PROXY_LISTEN", "0.0.0.0:8000, 0.0.0.0:8443 http2 ssl"),
+        ("KONG_DATABASE", "off"),
+        ("KONG_ROLE", "traditional"),
+        ("KONG_NGINX_WORKER_PROCESSES", "2"),
+    ]);
+    let mut controller = container(
+        "ingress-controller",
+        "kong/kubernetes-ingress-controller:3.4.1",
+        "100m",
+        "128Mi",
+        10254,
+    );
+    controller["env"] = env(&[
+        ("CONTROLLER_KONG_ADMIN_URL", admin_url),
+        ("CONTROLLER_KONG_ADMIN_TLS_SKIP_VERIFY", "true"),
+        ("CONTROLLER_PUBLISH_SERVICE", &format!("{ns}/kong-proxy")),
+        ("CONTROLLER_INGRESS_CLASS", "kong"),
+    ]);
+    kong.containers = vec![proxy, controller];
     kong.deployment(store);
-    service(store, ns, "kong-proxy", &[("app", "kong")], 80, 8000, None);
+    service(store, ns, "kong-proxy", KONG_CHART_LABELS, 80, 8000, None);
+    if admin == KongAdmin::Exposed {
+        service(store, ns, "kong-admin", KONG_CHART_LABELS, 8001, 8001, None);
+    }
     put(
         store,
         "networking.k8s.io",

@@ -5,7 +5,8 @@
 //! and Kong on ECS with one node without a healthy peer.
 
 use super::build::{
-    BEHAVIOR, Workload, hpa, kong_kic, kube_system, namespace, pvc, service, with_claim,
+    BEHAVIOR, KONG_CHART_SELECTOR, KongAdmin, Workload, hpa, kong_kic, kube_system, namespace, pvc,
+    service, with_claim,
 };
 use super::{Params, ScenarioError};
 use crate::aws::{FargateProfile, Nodegroup};
@@ -25,7 +26,7 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     {
         let mut s = b.store(eu);
         kube_system(&mut s, false, true);
-        kong_kic(&mut s, "kong", 2);
+        kong_kic(&mut s, "kong", 2, KongAdmin::ChartDefault);
         // The deadlock: MySQL in `default` is claimed by fp-default, its EBS claim waits for it.
         pvc(&mut s, "default", "mysql-data", "gp2", "20Gi");
         let mut mysql = Workload::new("default", "mysql", 1, &[("app", "mysql")], "mysql:8.0.40");
@@ -119,7 +120,7 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     fleet.kic.push(InClusterKong {
         cluster: eu,
         namespace: "kong".into(),
-        label: ("app".into(), "kong".into()),
+        label: ("app.kubernetes.io/name".into(), "kong".into()),
         unhealthy: vec![(1, "hello-api".into())],
         nodes: Default::default(),
     });
@@ -127,7 +128,8 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
         name: "prod-eu/kong".into(),
         context: "prod-eu".into(),
         namespace: "kong".into(),
-        selector: "app=kong".into(),
+        selector: KONG_CHART_SELECTOR.into(),
+        admin_port: None,
     });
     fleet.ecs_kong.push(ecs_kong);
     fleet.gateways.push(ecs_gw);

@@ -18,7 +18,7 @@ pub struct FleetBuilder {
 
 impl FleetBuilder {
     pub fn new(seed: u64) -> Self {
-        let now = jiff::Timestamp::now();
+        let now = clock_start();
         FleetBuilder {
             rng: Rng::new(seed),
             now,
@@ -57,6 +57,16 @@ impl FleetBuilder {
         Fleet::new(
             self.clusters.into_iter().map(Arc::new).collect(),
             self.aws.shared(),
+            self.now,
         )
     }
+}
+
+/// The wall clock now, down to the whole second. Objects keep their times
+/// to the second, so a start with a fraction would make "is it due yet"
+/// depend on the clock's phase instead of on the seed; a real run still
+/// ticks on the wall clock, so ages on screen stay real.
+fn clock_start() -> jiff::Timestamp {
+    let now = jiff::Timestamp::now();
+    jiff::Timestamp::from_second(now.as_second()).unwrap_or(now)
 }

@@ -1,7 +1,10 @@
 //! No fault anywhere: EC2 and Fargate capacity, in-cluster Kong (DB-less)
 //! in front of ready backends, a bound EBS volume, a calm HPA.
 
-use super::build::{BEHAVIOR, Workload, hpa, kong_kic, kube_system, namespace, service};
+use super::build::{
+    BEHAVIOR, KONG_CHART_SELECTOR, KongAdmin, Workload, hpa, kong_kic, kube_system, namespace,
+    service,
+};
 use super::{Params, ScenarioError};
 use crate::aws::{FargateProfile, Nodegroup};
 use crate::world::{Fleet, GatewaySpec, InClusterKong};
@@ -15,7 +18,7 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     });
     let mut s = b.store(c);
     kube_system(&mut s, false, true);
-    kong_kic(&mut s, "kong", 2);
+    kong_kic(&mut s, "kong", 2, KongAdmin::ChartDefault);
     namespace(&mut s, "apps");
     Workload::new(
         "apps",
@@ -52,7 +55,7 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     fleet.kic.push(InClusterKong {
         cluster: c,
         namespace: "kong".into(),
-        label: ("app".into(), "kong".into()),
+        label: ("app.kubernetes.io/name".into(), "kong".into()),
         unhealthy: vec![],
         nodes: Default::default(),
     });
@@ -60,7 +63,8 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
         name: "healthy-eks/kong".into(),
         context: "healthy-eks".into(),
         namespace: "kong".into(),
-        selector: "app=kong".into(),
+        selector: KONG_CHART_SELECTOR.into(),
+        admin_port: None,
     });
     Ok(fleet)
 }

@@ -2,7 +2,7 @@
 //! `hello-api` on Fargate behind it with an HPA at 80% CPU under a load
 //! ramp (new pods, so new Fargate nodes), CoreDNS on Fargate.
 
-use super::build::{Workload, hpa, kong_kic, kube_system, service};
+use super::build::{KONG_CHART_SELECTOR, KongAdmin, Workload, hpa, kong_kic, kube_system, service};
 use super::{Params, ScenarioError};
 use crate::aws::{FargateProfile, Nodegroup};
 use crate::controllers::load::LoadCurve;
@@ -21,7 +21,7 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     });
     let mut s = b.store(c);
     kube_system(&mut s, false, true);
-    kong_kic(&mut s, "kong", 1);
+    kong_kic(&mut s, "kong", 1, KongAdmin::Exposed);
     Workload::new(
         "default",
         "hello-api",
@@ -54,7 +54,7 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     fleet.kic.push(InClusterKong {
         cluster: c,
         namespace: "kong".into(),
-        label: ("app".into(), "kong".into()),
+        label: ("app.kubernetes.io/name".into(), "kong".into()),
         unhealthy: vec![],
         nodes: Default::default(),
     });
@@ -62,7 +62,8 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
         name: "kong-fargate/kong".into(),
         context: "kong-fargate".into(),
         namespace: "kong".into(),
-        selector: "app=kong".into(),
+        selector: KONG_CHART_SELECTOR.into(),
+        admin_port: Some(8001),
     });
     Ok(fleet)
 }

@@ -364,9 +364,6 @@ fn every_scenario_builds_its_seed_and_only_its_seed() {
 }
 
 #[test]
-#[ignore = "fails for demo, global, kong-fargate, virtual-kubelet: one seed runs its first \
-            10 s two ways. Simulated time starts at the wall clock (Fleet::new, FleetBuilder::new) \
-            and objects keep times to the second, so ages depend on the clock's phase (likely cause)"]
 fn every_scenario_runs_its_seed_the_same_way() {
     assert_seeded(10);
 }

@@ -450,7 +450,8 @@ impl Page<'_> {
                 cluster,
                 namespace,
                 pod,
-            } => format!("pod proxy {cluster} {namespace}/{pod}"),
+                access,
+            } => format!("{} of {cluster} {namespace}/{pod}", access.describe()),
             KongVia::Url(u) => format!("admin URL {u}"),
         };
         self.kv(0, "Reached via", via);

@@ -29,7 +29,11 @@ pub struct ClusterCounts {
     /// `None`: not a Kubernetes cluster, so no virtual nodes, HPAs or PVCs.
     virtual_nodes: Option<usize>,
     running: i64,
+    /// Phase Pending: not yet running.
     pending: usize,
+    /// Running but not (yet) ready: its own count, not "pending". `None`:
+    /// an ECS service, whose tasks have no readiness here.
+    not_ready: Option<usize>,
     failed: usize,
     hpa_at_max: Option<usize>,
     pvc_pending: Option<usize>,
@@ -48,6 +52,7 @@ pub enum FleetColumn {
     Virtual,
     Running,
     Pending,
+    NotReady,
     Failed,
     HpaAtMax,
     PvcPending,
@@ -67,6 +72,7 @@ impl Column for FleetColumn {
         FleetColumn::Virtual,
         FleetColumn::Running,
         FleetColumn::Pending,
+        FleetColumn::NotReady,
         FleetColumn::Failed,
         FleetColumn::HpaAtMax,
         FleetColumn::PvcPending,
@@ -85,6 +91,7 @@ impl Column for FleetColumn {
             FleetColumn::Virtual => Spec::fixed("virtual", "VIRT", 4),
             FleetColumn::Running => Spec::fixed("running", "RUNNING", 7),
             FleetColumn::Pending => Spec::fixed("pending", "PENDING", 7),
+            FleetColumn::NotReady => Spec::fixed("not-ready", "NOT-READY", 9),
             FleetColumn::Failed => Spec::fixed("failed", "FAILED", 6),
             FleetColumn::HpaAtMax => Spec::fixed("hpa-at-max", "HPA@MAX", 7),
             FleetColumn::PvcPending => Spec::fixed("pvc-pending", "PVC-PEND", 8),
@@ -119,6 +126,7 @@ impl Column for FleetColumn {
                 .map_or_else(dash, |n| num(n as i64, Role::Virtual)),
             FleetColumn::Running => num(c.running, Role::Ok),
             FleetColumn::Pending => bad_count(c.pending, Role::Warn),
+            FleetColumn::NotReady => c.not_ready.map_or_else(dash, |n| bad_count(n, Role::Warn)),
             FleetColumn::Failed => bad_count(c.failed, Role::Critical),
             FleetColumn::HpaAtMax => c.hpa_at_max.map_or_else(dash, |n| bad_count(n, Role::Warn)),
             FleetColumn::PvcPending => c
@@ -144,7 +152,11 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         let ns_ok = |ns: &str| scope.namespace.as_ref().is_none_or(|n| n == ns);
         let pods = || s.pods.iter().filter(|p| ns_ok(&p.namespace));
         let running = pods().filter(|p| p.health == PodHealth::Ok).count();
-        let pending = pods().filter(|p| p.health == PodHealth::Pending).count();
+        let pending = pods().filter(|p| p.phase == "Pending").count();
+        // Running 0/1 (starting, failing probes, terminating): not pending.
+        let not_ready = pods()
+            .filter(|p| p.phase == "Running" && p.health == PodHealth::Pending)
+            .count();
         let failed = pods().filter(|p| p.health == PodHealth::Failed).count();
         let hpa_max = s
             .hpas
@@ -202,6 +214,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             virtual_nodes: Some(count_nodes(NodeKind::Virtual)),
             running: running as i64,
             pending,
+            not_ready: Some(not_ready),
             failed,
             hpa_at_max: Some(hpa_max),
             pvc_pending: Some(pvc_pending),
@@ -284,6 +297,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 virtual_nodes: None,
                 running: i64::from(ecs.running_tasks),
                 pending: ecs.pending_tasks.max(0) as usize,
+                not_ready: None,
                 failed: unhealthy,
                 hpa_at_max: None,
                 pvc_pending: None,

@@ -79,7 +79,7 @@ impl Column for GatewayColumn {
             GatewayColumn::Node => cell(&n.name, Role::Text),
             GatewayColumn::Via => cell(
                 match &n.via {
-                    KongVia::Pod { .. } => "pod proxy",
+                    KongVia::Pod { access, .. } => access.label(),
                     KongVia::Url(_) => "admin url",
                 },
                 Role::Muted,

@@ -1,0 +1,310 @@
+//! How a Kong pod's admin API is reached, read from the pod itself: which
+//! pods are Kong (the official chart's labels, the proxy container's image and
+//! env), where `KONG_ADMIN_LISTEN` binds, and the port-forwarded connection
+//! (with TLS when the listener says `ssl`) for localhost-only listeners.
+
+use std::sync::Arc;
+
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use k8s_openapi::api::core::v1::{Container, Pod};
+use kube::Api;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+
+use crate::model::kong::PodAccess;
+
+/// The label the official chart (and KIC's) put on Kong pods.
+pub const DISCOVERY_SELECTOR: &str = "app.kubernetes.io/name=kong";
+/// Kong's own default when the env does not set it (kong.conf.default).
+const KONG_DEFAULT_ADMIN_LISTEN: &str = "127.0.0.1:8001, 127.0.0.1:8444 http2 ssl";
+
+/// One `address:port [flags]` entry of a listen setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listener {
+    pub address: String,
+    pub port: u16,
+    pub ssl: bool,
+}
+
+impl Listener {
+    fn loopback(&self) -> bool {
+        matches!(
+            self.address.as_str(),
+            "127.0.0.1" | "localhost" | "[::1]" | "::1"
+        )
+    }
+}
+
+/// Parses `KONG_ADMIN_LISTEN`; `off` and malformed entries yield nothing.
+pub fn parse_listen(setting: &str) -> Vec<Listener> {
+    setting
+        .split(',')
+        .filter_map(|entry| {
+            let mut words = entry.split_whitespace();
+            let (address, port) = words.next()?.rsplit_once(':')?;
+            Some(Listener {
+                address: address.to_owned(),
+                port: port.parse().ok()?,
+                ssl: words.any(|w| w == "ssl"),
+            })
+        })
+        .collect()
+}
+
+fn env<'a>(c: &'a Container, name: &str) -> Option<&'a str> {
+    c.env
+        .as_ref()?
+        .iter()
+        .find(|e| e.name == name)?
+        .value
+        .as_deref()
+}
+
+/// Kong's own container: named `proxy` (the chart), or running a Kong image,
+/// or configured by `KONG_*` listener env — never the ingress controller.
+fn kong_container(pod: &Pod) -> Option<&Container> {
+    let containers = &pod.spec.as_ref()?.containers;
+    let is_kong_image = |c: &Container| {
+        let image = c.image.as_deref().unwrap_or("");
+        let repo = image.rsplit('/').next().unwrap_or(image);
+        (repo.starts_with("kong:") || repo.starts_with("kong-gateway:") || repo == "kong")
+            && !image.contains("ingress-controller")
+    };
+    containers
+        .iter()
+        .find(|c| env(c, "KONG_ADMIN_LISTEN").is_some())
+        .or_else(|| containers.iter().find(|c| is_kong_image(c)))
+        .or_else(|| {
+            containers.iter().find(|c| {
+                c.name == "proxy" && !c.image.as_deref().unwrap_or("").contains("controller")
+            })
+        })
+}
+
+/// Whether a pod runs Kong itself (not only its ingress controller).
+pub fn is_kong(pod: &Pod) -> bool {
+    kong_container(pod).is_some()
+}
+
+/// How to reach this pod's admin API: a configured port through the pod
+/// proxy, else the listener its env declares (the pod proxy where it binds
+/// beyond localhost, a port-forward where it binds localhost only).
+pub fn access_for(pod: &Pod, configured_port: Option<u16>) -> Option<PodAccess> {
+    if let Some(port) = configured_port {
+        return Some(PodAccess::Proxy { port, tls: false });
+    }
+    let setting = kong_container(pod)
+        .and_then(|c| env(c, "KONG_ADMIN_LISTEN"))
+        .unwrap_or(KONG_DEFAULT_ADMIN_LISTEN);
+    let listeners = parse_listen(setting);
+    let outside = listeners
+        .iter()
+        .find(|l| !l.loopback() && !l.ssl)
+        .or_else(|| listeners.iter().find(|l| !l.loopback()));
+    if let Some(l) = outside {
+        return Some(PodAccess::Proxy {
+            port: l.port,
+            tls: l.ssl,
+        });
+    }
+    let inside = listeners
+        .iter()
+        .find(|l| !l.ssl)
+        .or_else(|| listeners.first())?;
+    Some(PodAccess::PortForward {
+        port: inside.port,
+        tls: inside.ssl,
+    })
+}
+
+/// The gateway a discovered pod belongs to: its chart release (instance label).
+pub fn release_of(pod: &Pod) -> String {
+    pod.metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get("app.kubernetes.io/instance"))
+        .cloned()
+        .or_else(|| pod.metadata.namespace.clone())
+        .unwrap_or_else(|| "kong".into())
+}
+
+/// Opens a port-forward to `port` of `pod` and an HTTP/1.1 connection over
+/// it (TLS when `tls`, accepting the admin's self-signed certificate: the
+/// peer is the pod's own localhost, reached through the authenticated API server).
+pub async fn connect(
+    api: &Api<Pod>,
+    pod: &str,
+    port: u16,
+    tls: bool,
+) -> Result<SendRequest<String>, String> {
+    let mut pf = api
+        .portforward(pod, &[port])
+        .await
+        .map_err(|e| format!("port-forward: {}", crate::errors::root_cause(&e)))?;
+    let stream = pf
+        .take_stream(port)
+        .ok_or_else(|| "port-forward: no stream for the port".to_owned())?;
+    let errors = pf.take_error(port);
+    tokio::spawn(async move {
+        let _ = pf.join().await;
+    });
+    let result = if tls {
+        let name = ServerName::try_from("localhost").map_err(|e| format!("TLS: {e}"))?;
+        match tls_connector()?.connect(name, stream).await {
+            Ok(s) => handshake(TokioIo::new(s)).await,
+            Err(e) => Err(format!("TLS: {e}")),
+        }
+    } else {
+        handshake(TokioIo::new(stream)).await
+    };
+    match (result, errors) {
+        (Ok(s), _) => Ok(s),
+        // The kubelet's own reason (e.g. connection refused) beats our symptom.
+        (Err(e), Some(errors)) => {
+            match tokio::time::timeout(std::time::Duration::from_secs(1), errors).await {
+                Ok(Some(reason)) => Err(crate::model::text::sanitize(&reason)),
+                _ => Err(e),
+            }
+        }
+        (Err(e), None) => Err(e),
+    }
+}
+
+async fn handshake<T>(io: T) -> Result<SendRequest<String>, String>
+where
+    T: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let (sender, conn) = hyper::client::conn::http1::handshake(io)
+        .await
+        .map_err(|e| crate::errors::root_cause(&e))?;
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    Ok(sender)
+}
+
+fn tls_connector() -> Result<tokio_rustls::TlsConnector, String> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(LocalhostAdmin(provider)))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
+}
+
+/// Accepts any certificate (Kong's generated self-signed one) but still checks
+/// the handshake signatures; used only on a port-forwarded localhost listener.
+#[derive(Debug)]
+struct LocalhostAdmin(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for LocalhostAdmin {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(env_value: Option<&str>, image: &str) -> Pod {
+        let env = env_value.map(|v| serde_json::json!([{"name": "KONG_ADMIN_LISTEN", "value": v}]));
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "kong-0", "namespace": "kong", "labels": {"app.kubernetes.io/instance": "edge"}},
+            "spec": {"containers": [
+                {"name": "ingress-controller", "image": "kong/kubernetes-ingress-controller:3.4.1"},
+                {"name": "proxy", "image": image, "env": env},
+            ]},
+        }))
+        .expect("pod")
+    }
+
+    #[test]
+    fn the_listener_decides_proxy_or_port_forward_and_tls() {
+        let chart = pod(Some("127.0.0.1:8444 http2 ssl"), "kong:3.9.1");
+        assert!(is_kong(&chart));
+        assert_eq!(release_of(&chart), "edge");
+        assert_eq!(
+            access_for(&chart, None),
+            Some(PodAccess::PortForward {
+                port: 8444,
+                tls: true
+            })
+        );
+        assert_eq!(
+            access_for(&chart, Some(8001)),
+            Some(PodAccess::Proxy {
+                port: 8001,
+                tls: false
+            })
+        );
+        let exposed = pod(Some("0.0.0.0:8001, 127.0.0.1:8444 ssl"), "kong:3.9.1");
+        assert_eq!(
+            access_for(&exposed, None),
+            Some(PodAccess::Proxy {
+                port: 8001,
+                tls: false
+            })
+        );
+        // No env: Kong's own default, localhost plain 8001 first.
+        let bare = pod(None, "kong/kong-gateway:3.9");
+        assert_eq!(
+            access_for(&bare, None),
+            Some(PodAccess::PortForward {
+                port: 8001,
+                tls: false
+            })
+        );
+        let controller_only: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "kic-0"},
+            "spec": {"containers": [{"name": "ingress-controller", "image": "kong/kubernetes-ingress-controller:3.4.1"}]},
+        }))
+        .expect("pod");
+        assert!(!is_kong(&controller_only));
+        assert!(parse_listen("off").is_empty());
+    }
+}
