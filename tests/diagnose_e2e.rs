@@ -20,21 +20,8 @@ struct Run {
 }
 
 fn diagnose(sim: &Sim) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_fleetdeck"))
-        .arg("diagnose")
-        .arg("--config")
-        .arg(sim.config())
-        .args(["--all-contexts", "--output", "json"])
-        .arg("--log-file")
-        .arg(sim.dir.path().join("diagnose.log"))
-        .output()
-        .expect("run fleetdeck diagnose");
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        json,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let (code, json, stderr) = sim.diagnose_json();
+    Run { code, json, stderr }
 }
 
 fn findings(r: &Run) -> Vec<&Value> {

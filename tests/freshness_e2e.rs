@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Sim;
@@ -14,19 +13,8 @@ use common::tmux::{Tmux, cmd, have_tmux};
 use serde_json::Value;
 
 fn diagnose(sim: &Sim) -> (Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_fleetdeck"))
-        .arg("diagnose")
-        .arg("--config")
-        .arg(sim.config())
-        .args(["--all-contexts", "--output", "json"])
-        .arg("--log-file")
-        .arg(sim.dir.path().join("diagnose.log"))
-        .output()
-        .expect("run fleetdeck diagnose");
-    (
-        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (_, json, stderr) = sim.diagnose_json();
+    (json, stderr)
 }
 
 /// `(source, state, message)` of each cluster connection diagnose could not use.

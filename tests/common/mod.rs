@@ -84,6 +84,25 @@ impl Sim {
     }
 
     /// Sends SIGTERM and returns the exit status.
+    /// `fleetdeck diagnose --output json` on every context of this fleet:
+    /// (exit code, the JSON or Null if it did not parse, stderr).
+    pub fn diagnose_json(&self) -> (i32, serde_json::Value, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_fleetdeck"))
+            .arg("diagnose")
+            .arg("--config")
+            .arg(self.config())
+            .args(["--all-contexts", "--output", "json"])
+            .arg("--log-file")
+            .arg(self.dir.path().join("diagnose.log"))
+            .output()
+            .expect("run fleetdeck diagnose");
+        (
+            out.status.code().unwrap_or(-1),
+            serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     pub fn stop(mut self) -> std::process::ExitStatus {
         terminate(&self.child);
         wait_timeout(&mut self.child, Duration::from_secs(10)).expect("sim exits after SIGTERM")

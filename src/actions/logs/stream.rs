@@ -152,15 +152,7 @@ async fn previous_instance(api: &Api<Pod>, req: &LogRequest, container: &str, si
     }
     sink.marker("container not running: the last lines of its previous instance")
         .await
-        && sink
-            .tx
-            .send(ActionEvent::LogLines {
-                session: sink.session,
-                source: sink.source.clone(),
-                lines,
-            })
-            .await
-            .is_ok()
+        && send(sink, lines).await
 }
 
 fn status<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
