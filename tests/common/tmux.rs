@@ -1,5 +1,10 @@
 //! A TUI in a detached tmux session: keys in with `send-keys`, the screen
 //! out with `capture-pane`; waits poll the pane until text shows (no sleeps).
+//!
+//! Each session runs on its own tmux server (`-L`): with one shared server, a
+//! session started while the previous test's last session was being killed
+//! connects to a server on its way out and fails with "server exited
+//! unexpectedly".
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -15,7 +20,7 @@ impl Tmux {
     pub fn start(name: &str, cmd: &str) -> Tmux {
         let session = format!("fd-act-{name}-{}", std::process::id());
         let script = format!("{cmd}; echo FLEETDECK-EXITED=$?; sleep 600");
-        let ok = Command::new("tmux")
+        let ok = tmux(&session)
             .args([
                 "new-session",
                 "-d",
@@ -36,8 +41,14 @@ impl Tmux {
         Tmux { session }
     }
 
+    /// A tmux command on this session's own server.
+    fn command(&self) -> Command {
+        tmux(&self.session)
+    }
+
     pub fn capture(&self) -> String {
-        let out = Command::new("tmux")
+        let out = self
+            .command()
             .args(["capture-pane", "-p", "-t", &self.session])
             .output()
             .expect("capture");
@@ -46,7 +57,8 @@ impl Tmux {
 
     /// A tmux format of the pane, e.g. `#{pane_title}`.
     pub fn format(&self, fmt: &str) -> String {
-        let out = Command::new("tmux")
+        let out = self
+            .command()
             .args(["display-message", "-p", "-t", &self.session, fmt])
             .output()
             .expect("display-message");
@@ -56,7 +68,8 @@ impl Tmux {
     /// Key names (`Enter`, `Escape`, `Tab`…) or single characters.
     pub fn keys(&self, keys: &[&str]) {
         for k in keys {
-            let ok = Command::new("tmux")
+            let ok = self
+                .command()
                 .args(["send-keys", "-t", &self.session, k])
                 .status()
                 .expect("send-keys")
@@ -67,7 +80,8 @@ impl Tmux {
 
     /// Types literal text (no key-name interpretation).
     pub fn type_text(&self, text: &str) {
-        let ok = Command::new("tmux")
+        let ok = self
+            .command()
             .args(["send-keys", "-l", "-t", &self.session, text])
             .status()
             .expect("send-keys")
@@ -106,10 +120,15 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
+        let _ = self.command().arg("kill-server").status();
     }
+}
+
+/// A tmux command on the server named `socket`.
+fn tmux(socket: &str) -> Command {
+    let mut c = Command::new("tmux");
+    c.args(["-L", socket]);
+    c
 }
 
 pub fn have_tmux() -> bool {
