@@ -54,7 +54,11 @@ pub fn render(entries: &[Entry]) -> String {
 
 /// The exec plugin: `aws-eks-token --region R eks get-token --cluster-name N
 /// --output json` prints an ExecCredential for cluster N (exit 1 and a line on
-/// stderr for an unknown cluster, as the AWS CLI does).
+/// stderr for an unknown cluster, as the AWS CLI does). Two files beside it
+/// let a test change it mid-session: `aws-eks-token.fail` (its text goes to
+/// stderr and the plugin exits 255, as an expired SSO session does) and
+/// `aws-eks-token.ttl` (seconds the token is valid; under 60 makes kube-rs
+/// run the plugin again before every request).
 pub fn token_script(entries: &[Entry]) -> String {
     let mut cases = String::new();
     for e in entries {
@@ -62,7 +66,7 @@ pub fn token_script(entries: &[Entry]) -> String {
         cases.push_str(&format!("  {name}) token='{}' ;;\n", e.token));
     }
     format!(
-        "#!/bin/sh\n# Written by fleetdeck sim: answers like `aws eks get-token`.\nname=''\nwhile [ $# -gt 0 ]; do\n  if [ \"$1\" = --cluster-name ]; then name=$2; fi\n  shift\ndone\ncase \"$name\" in\n{cases}  *) echo \"An error occurred (ResourceNotFoundException): No cluster found for name: $name.\" >&2; exit 1 ;;\nesac\nprintf '{{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"spec\":{{}},\"status\":{{\"expirationTimestamp\":\"2099-01-01T00:00:00Z\",\"token\":\"%s\"}}}}\\n' \"$token\"\n"
+        "#!/bin/sh\n# Written by fleetdeck sim: answers like `aws eks get-token`.\nhere=$(dirname \"$0\")\nif [ -f \"$here/aws-eks-token.fail\" ]; then cat \"$here/aws-eks-token.fail\" >&2; exit 255; fi\nexpires=2099-01-01T00:00:00Z\nif [ -f \"$here/aws-eks-token.ttl\" ]; then expires=$(date -u -d \"@$(( $(date +%s) + $(cat \"$here/aws-eks-token.ttl\") ))\" +%Y-%m-%dT%H:%M:%SZ); fi\nname=''\nwhile [ $# -gt 0 ]; do\n  if [ \"$1\" = --cluster-name ]; then name=$2; fi\n  shift\ndone\ncase \"$name\" in\n{cases}  *) echo \"An error occurred (ResourceNotFoundException): No cluster found for name: $name.\" >&2; exit 1 ;;\nesac\nprintf '{{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"spec\":{{}},\"status\":{{\"expirationTimestamp\":\"%s\",\"token\":\"%s\"}}}}\\n' \"$expires\" \"$token\"\n"
     )
 }
 

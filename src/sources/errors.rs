@@ -9,11 +9,56 @@ pub fn from_kube(e: &kube::Error) -> SourceError {
     match e {
         kube::Error::Api(s) => from_status(s.code, &s.message),
         kube::Error::Auth(a) => SourceError::Unauthorized(auth_message(a, None)),
-        kube::Error::HyperError(_) | kube::Error::Service(_) => {
-            SourceError::Unreachable(root_cause(e))
-        }
+        kube::Error::HyperError(_) | kube::Error::Service(_) => match refresh_failure(e) {
+            // The token refresh (exec plugin, token file) failed inside the
+            // client's auth layer: our credentials, not the network.
+            Some(a) => SourceError::Unauthorized(auth_message(a, None)),
+            None => SourceError::Unreachable(root_cause(e)),
+        },
         other => SourceError::Other(root_cause(other)),
     }
+}
+
+/// The auth layer's error somewhere in a request's error chain.
+fn refresh_failure(e: &kube::Error) -> Option<&kube::client::AuthError> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(a) = err.downcast_ref::<kube::client::AuthError>() {
+            return Some(a);
+        }
+        cur = err.source();
+    }
+    None
+}
+
+/// The program of kube's `{cmd:?}` (`KEY="v" "/usr/bin/aws" "--region" …`):
+/// the first quoted word that is not an environment assignment.
+fn program_of(cmd_debug: &str) -> Option<String> {
+    let mut chars = cmd_debug.chars().peekable();
+    let mut at_word_start = true;
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            let mut word = String::new();
+            let mut escaped = false;
+            for c in chars.by_ref() {
+                match (escaped, c) {
+                    (false, '\\') => escaped = true,
+                    (false, '"') => break,
+                    (_, c) => {
+                        escaped = false;
+                        word.push(c);
+                    }
+                }
+            }
+            if at_word_start {
+                return Some(word);
+            }
+            at_word_start = false;
+            continue;
+        }
+        at_word_start = c == ' ';
+    }
+    None
 }
 
 /// Building a client: as [`from_kube`], and an exec plugin that could not
@@ -42,9 +87,10 @@ fn auth_message(a: &kube::client::AuthError, program: Option<&str>) -> String {
                 .rev()
                 .find(|l| !l.trim().is_empty())
                 .unwrap_or("");
-            // kube's `cmd` is the Command's Debug form (env included): name it ourselves.
-            let program = program.unwrap_or(if cmd.is_empty() { "?" } else { "(see log)" });
-            tracing::warn!("exec plugin failed: {cmd}");
+            // kube's `cmd` is the Command's Debug form (env included): only its program is said.
+            let parsed = program_of(cmd);
+            let program = program.or(parsed.as_deref()).unwrap_or("?");
+            tracing::warn!("exec plugin {program} failed");
             crate::model::text::sanitize(&format!(
                 "exec plugin {program} failed ({}): {}",
                 out.status,
@@ -81,5 +127,25 @@ pub fn from_watcher(e: &kube::runtime::watcher::Error) -> Option<SourceError> {
         W::WatchError(s) if s.code == 410 => None,
         W::WatchError(s) => Some(from_status(s.code, &s.message)),
         W::NoResourceVersion => Some(SourceError::Other(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_program_of_a_command_debug_form_skips_env_assignments() {
+        let mut cmd = std::process::Command::new("/opt/aws cli/aws");
+        cmd.args(["--region", "eu-west-1"])
+            .env("AWS_PROFILE", "p r");
+        let shown = format!("{cmd:?}");
+        assert_eq!(
+            program_of(&shown).as_deref(),
+            Some("/opt/aws cli/aws"),
+            "{shown}"
+        );
+        assert_eq!(program_of("\"aws\" \"eks\"").as_deref(), Some("aws"));
+        assert_eq!(program_of(""), None);
     }
 }

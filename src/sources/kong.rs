@@ -15,7 +15,7 @@ use kube::{Api, Client};
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
-use super::kong_access;
+use super::kong_access::{self, AdminError};
 use super::{SourceUpdate, Tx};
 use crate::config::fleet::GatewayConfig;
 use crate::model::kong::{self, KongNode, KongUpstream, KongVia, PodAccess};
@@ -58,7 +58,23 @@ enum Admin {
 type Reply = (u16, Vec<u8>);
 
 impl Admin {
-    async fn get(&self, path: &str) -> Result<Reply, String> {
+    /// After a refusal, the node answered through the cluster again: its
+    /// credentials work, so the connection is said live again (with the
+    /// version `/version` gives, as the cluster task does).
+    async fn reauthorized(&self, cluster: Option<&str>) -> Option<SourceUpdate> {
+        let client = match self {
+            Admin::PodProxy { client, .. } => client.clone(),
+            Admin::PortForward { api, .. } => api.clone().into_client(),
+            Admin::Direct { .. } => return None,
+        };
+        let info = client.apiserver_version().await.ok()?;
+        Some(SourceUpdate::ClusterConnected {
+            cluster: cluster?.to_owned(),
+            version: crate::model::text::sanitize(&info.git_version),
+        })
+    }
+
+    async fn get(&self, path: &str) -> Result<Reply, AdminError> {
         let fut = async {
             match self {
                 Admin::PodProxy {
@@ -83,13 +99,16 @@ impl Admin {
                     let res = client
                         .send(req.map(kube::client::Body::from))
                         .await
-                        .map_err(|e| crate::errors::root_cause(&e))?;
+                        .map_err(|e| AdminError::from_kube("", &e))?;
                     let status = res.status().as_u16();
                     let body = res
                         .into_body()
                         .collect_bytes()
                         .await
                         .map_err(|e| crate::errors::root_cause(&e))?;
+                    if let Some(refused) = AdminError::from_proxy_reply(status, &body) {
+                        return Err(refused);
+                    }
                     Ok((status, body.to_vec()))
                 }
                 Admin::PortForward {
@@ -105,7 +124,7 @@ impl Admin {
                         *guard = Some(kong_access::connect(api, pod, *port, *tls).await?);
                     }
                     let Some(sender) = guard.as_mut() else {
-                        return Err("port-forward: no connection".to_owned());
+                        return Err(AdminError::Node("port-forward: no connection".to_owned()));
                     };
                     let mut req = hyper::Request::get(path).header("host", "localhost");
                     if let Some(t) = token {
@@ -121,7 +140,7 @@ impl Admin {
                         Err(e) => {
                             // A broken forward is reopened on the next request.
                             *guard = None;
-                            return Err(crate::errors::root_cause(&e));
+                            return Err(AdminError::Node(crate::errors::root_cause(&e)));
                         }
                     };
                     let status = res.status().as_u16();
@@ -151,21 +170,29 @@ impl Admin {
         };
         tokio::time::timeout(REQUEST_TIMEOUT, fut)
             .await
-            .unwrap_or_else(|_| Err(format!("no answer within {}s", REQUEST_TIMEOUT.as_secs())))
+            .unwrap_or_else(|_| {
+                Err(AdminError::Node(format!(
+                    "no answer within {}s",
+                    REQUEST_TIMEOUT.as_secs()
+                )))
+            })
     }
 
     /// GET returning JSON; non-2xx or non-JSON is an error naming what came back.
-    async fn json(&self, path: &str) -> Result<Value, String> {
+    async fn json(&self, path: &str) -> Result<Value, AdminError> {
         let (status, body) = self.get(path).await?;
         if !(200..300).contains(&status) {
-            return Err(format!("{path}: HTTP {status}{}", message_suffix(&body)));
+            return Err(AdminError::Node(format!(
+                "{path}: HTTP {status}{}",
+                message_suffix(&body)
+            )));
         }
         serde_json::from_slice(&body)
-            .map_err(|_| format!("{path}: not JSON ({} bytes)", body.len()))
+            .map_err(|_| AdminError::Node(format!("{path}: not JSON ({} bytes)", body.len())))
     }
 
     /// Every item of a paginated collection, following `next`.
-    async fn collect(&self, path: &str) -> Result<Vec<Value>, String> {
+    async fn collect(&self, path: &str) -> Result<Vec<Value>, AdminError> {
         let mut items = Vec::new();
         let mut next = Some(path.to_owned());
         let mut pages = 0;
@@ -205,15 +232,18 @@ fn encode(segment: &str) -> String {
 }
 
 /// One full poll of one node: status, readiness, then every upstream's
-/// targets with their health on this node and the balancer's verdict.
-async fn poll(admin: &Admin, mut node: KongNode) -> KongNode {
+/// targets with their health on this node and the balancer's verdict. A
+/// cluster that refuses our credentials on the way is an error of the
+/// cluster: the node is then unknown, not down.
+async fn poll(admin: &Admin, mut node: KongNode) -> Result<KongNode, SourceError> {
     node.polled = Some(jiff::Timestamp::now());
     let status = match admin.json("/status").await {
         Ok(v) => v,
-        Err(e) => {
+        Err(AdminError::Cluster(e)) => return Err(e),
+        Err(AdminError::Node(e)) => {
             node.reachable = Err(e);
             node.ready = None;
-            return node;
+            return Ok(node);
         }
     };
     node.reachable = Ok(());
@@ -224,13 +254,15 @@ async fn poll(admin: &Admin, mut node: KongNode) -> KongNode {
     node.ready = Some(match admin.get("/status/ready").await {
         Ok((200, _)) => Ok(()),
         Ok((code, body)) => Err(format!("HTTP {code}{}", message_suffix(&body))),
-        Err(e) => Err(e),
+        Err(AdminError::Cluster(e)) => return Err(e),
+        Err(AdminError::Node(e)) => Err(e),
     });
     let upstreams = match admin.collect("/upstreams").await {
         Ok(u) => u,
+        Err(AdminError::Cluster(e)) => return Err(e),
         Err(e) => {
             tracing::warn!(gateway = node.gateway, node = node.name, "upstreams: {e}");
-            return node;
+            return Ok(node);
         }
     };
     node.upstreams.clear();
@@ -256,21 +288,60 @@ async fn poll(admin: &Admin, mut node: KongNode) -> KongNode {
             targets,
         });
     }
-    node
+    Ok(node)
 }
 
 async fn poll_loop(admin: Admin, template: KongNode, tx: Tx) {
     let mut tick = tokio::time::interval(POLL_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let cluster = match &template.via {
+        KongVia::Pod { cluster, .. } => Some(cluster.clone()),
+        KongVia::Url(_) => None,
+    };
+    let mut refused = false;
     loop {
         tick.tick().await;
-        let node = poll(&admin, template.clone()).await;
-        if tx
-            .send(SourceUpdate::KongNode(Box::new(node)))
-            .await
-            .is_err()
-        {
-            return;
+        let updates = match poll(&admin, template.clone()).await {
+            Ok(node) => {
+                let mut updates = Vec::new();
+                if std::mem::take(&mut refused) {
+                    updates.extend(admin.reauthorized(cluster.as_deref()).await);
+                    updates.push(SourceUpdate::GatewayState {
+                        gateway: template.gateway.clone(),
+                        state: SourceState::Live,
+                    });
+                }
+                updates.push(SourceUpdate::KongNode(Box::new(node)));
+                updates
+            }
+            Err(error) => {
+                refused = true;
+                tracing::warn!(
+                    gateway = template.gateway,
+                    node = template.name,
+                    "{}",
+                    error.message()
+                );
+                // The node's last poll stays as it was: what it is now is unknown.
+                let mut updates = vec![SourceUpdate::GatewayState {
+                    gateway: template.gateway.clone(),
+                    state: SourceState::Failed {
+                        since: jiff::Timestamp::now(),
+                        error: error.clone(),
+                    },
+                }];
+                updates.extend(
+                    cluster
+                        .clone()
+                        .map(|cluster| SourceUpdate::ClusterError { cluster, error }),
+                );
+                updates
+            }
+        };
+        for u in updates {
+            if tx.send(u).await.is_err() {
+                return;
+            }
         }
     }
 }

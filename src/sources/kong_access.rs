@@ -14,6 +14,53 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 
 use crate::model::kong::PodAccess;
+use crate::model::status::SourceError;
+
+/// Why a request to a node's admin API failed.
+#[derive(Debug, Clone)]
+pub enum AdminError {
+    /// The cluster refused our credentials on the way to the pod (the API
+    /// server's 401, or a token refresh that failed): the cluster's fault,
+    /// not the node's.
+    Cluster(SourceError),
+    /// The node, or the path to it.
+    Node(String),
+}
+
+impl std::fmt::Display for AdminError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AdminError::Cluster(e) => write!(f, "{}: {}", e.short(), e.message()),
+            AdminError::Node(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<String> for AdminError {
+    fn from(m: String) -> Self {
+        AdminError::Node(m)
+    }
+}
+
+impl AdminError {
+    /// A kube call on the way to the pod: unauthorized is the cluster's.
+    pub fn from_kube(context: &str, e: &kube::Error) -> Self {
+        match super::errors::from_kube(e) {
+            u @ SourceError::Unauthorized(_) => AdminError::Cluster(u),
+            _ => AdminError::Node(format!("{context}{}", crate::errors::root_cause(e))),
+        }
+    }
+
+    /// A 401 answered by the API server itself (a `Status` object), not by
+    /// Kong behind its proxy (Kong's RBAC answers `{"message": …}`).
+    pub fn from_proxy_reply(status: u16, body: &[u8]) -> Option<Self> {
+        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+        (status == 401 && v.get("kind").and_then(|k| k.as_str()) == Some("Status")).then(|| {
+            let message = v.get("message").and_then(|m| m.as_str()).unwrap_or("");
+            AdminError::Cluster(super::errors::from_status(401, message))
+        })
+    }
+}
 
 /// The label the official chart (and KIC's) put on Kong pods.
 pub const DISCOVERY_SELECTOR: &str = "app.kubernetes.io/name=kong";
@@ -138,14 +185,14 @@ pub async fn connect(
     pod: &str,
     port: u16,
     tls: bool,
-) -> Result<SendRequest<String>, String> {
+) -> Result<SendRequest<String>, AdminError> {
     let mut pf = api
         .portforward(pod, &[port])
         .await
-        .map_err(|e| format!("port-forward: {}", crate::errors::root_cause(&e)))?;
+        .map_err(|e| AdminError::from_kube("port-forward: ", &e))?;
     let stream = pf
         .take_stream(port)
-        .ok_or_else(|| "port-forward: no stream for the port".to_owned())?;
+        .ok_or_else(|| AdminError::Node("port-forward: no stream for the port".to_owned()))?;
     let errors = pf.take_error(port);
     tokio::spawn(async move {
         let _ = pf.join().await;
@@ -164,11 +211,11 @@ pub async fn connect(
         // The kubelet's own reason (e.g. connection refused) beats our symptom.
         (Err(e), Some(errors)) => {
             match tokio::time::timeout(std::time::Duration::from_secs(1), errors).await {
-                Ok(Some(reason)) => Err(crate::model::text::sanitize(&reason)),
-                _ => Err(e),
+                Ok(Some(reason)) => Err(AdminError::Node(crate::model::text::sanitize(&reason))),
+                _ => Err(AdminError::Node(e)),
             }
         }
-        (Err(e), None) => Err(e),
+        (Err(e), None) => Err(AdminError::Node(e)),
     }
 }
 
@@ -306,5 +353,18 @@ mod tests {
         .expect("pod");
         assert!(!is_kong(&controller_only));
         assert!(parse_listen("off").is_empty());
+    }
+
+    #[test]
+    fn only_the_api_servers_own_401_is_the_clusters() {
+        let api = br#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#;
+        assert!(matches!(
+            AdminError::from_proxy_reply(401, api),
+            Some(AdminError::Cluster(SourceError::Unauthorized(_)))
+        ));
+        // Kong's RBAC behind the proxy: the node's answer, not the cluster's.
+        let kong = br#"{"message":"Invalid credentials. Token or User credentials required"}"#;
+        assert!(AdminError::from_proxy_reply(401, kong).is_none());
+        assert!(AdminError::from_proxy_reply(403, api).is_none());
     }
 }

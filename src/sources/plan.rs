@@ -38,7 +38,7 @@ impl Plan {
             })?),
             None => default_kubeconfig()?,
         };
-        let kubeconfig = kubeconfig.map(never_interactive);
+        let kubeconfig = kubeconfig.map(never_interactive).map(trimmed_token_files);
         let known: Vec<String> = kubeconfig
             .as_ref()
             .map(|k| k.contexts.iter().map(|c| c.name.clone()).collect())
@@ -184,6 +184,38 @@ fn never_interactive(mut k: Kubeconfig) -> Kubeconfig {
     for named in &mut k.auth_infos {
         if let Some(exec) = named.auth_info.as_mut().and_then(|a| a.exec.as_mut()) {
             exec.interactive_mode = Some(kube::config::ExecInteractiveMode::Never);
+        }
+    }
+    k
+}
+
+/// A `tokenFile` written with a trailing newline (`echo $TOKEN > f`) works
+/// with kubectl, which trims it; kube-rs sends it as-is and fails on the
+/// header. Such a file is read once here and its trimmed token used inline
+/// (kube would re-read it each minute: that reload is lost for such files
+/// only); a file without surrounding whitespace keeps kube's reload.
+fn trimmed_token_files(mut k: Kubeconfig) -> Kubeconfig {
+    for named in &mut k.auth_infos {
+        let Some(auth) = named.auth_info.as_mut() else {
+            continue;
+        };
+        if auth.token.is_some() {
+            continue;
+        }
+        let Some(path) = auth.token_file.clone() else {
+            continue;
+        };
+        let Ok(raw) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let token = raw.trim();
+        if token.len() != raw.len() && !token.is_empty() {
+            tracing::info!(
+                user = named.name,
+                "tokenFile {path}: surrounding whitespace trimmed"
+            );
+            auth.token = Some(token.to_owned().into());
+            auth.token_file = None;
         }
     }
     k
