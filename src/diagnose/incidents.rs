@@ -380,6 +380,19 @@ fn anchors(f: &Finding) -> impl Iterator<Item = ObjectRef> + '_ {
         .cloned()
 }
 
+/// The same fault on several Kong nodes of one gateway (each node is its
+/// own finding) is one incident: its nodes share the deployment or service
+/// that runs them.
+fn siblings(a: &Finding, b: &Finding) -> bool {
+    a.code == b.code
+        && match (a.primary(), b.primary()) {
+            (Some(x), Some(y)) => {
+                x.kind == "KongNode" && y.kind == "KongNode" && x.namespace == y.namespace
+            }
+            _ => false,
+        }
+}
+
 fn find(parent: &mut [usize], i: usize) -> usize {
     let mut r = i;
     while parent[r] != r {
@@ -401,7 +414,7 @@ pub fn correlate(s: &Snapshot, list: &[Finding]) -> Vec<Incident> {
     let mut parent: Vec<usize> = (0..list.len()).collect();
     for (a, r) in reach.iter().enumerate() {
         for (b, f) in list.iter().enumerate() {
-            if a != b && f.objects.iter().any(|o| r.contains(o)) {
+            if a != b && (f.objects.iter().any(|o| r.contains(o)) || siblings(&list[a], f)) {
                 let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
                 parent[ra.max(rb)] = ra.min(rb);
             }

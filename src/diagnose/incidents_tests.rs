@@ -482,3 +482,46 @@ fn root_does_not_depend_on_list_order() {
     let b = correlate(&s, &rev);
     assert_eq!(r.list[a[0].root], rev[b[0].root]);
 }
+
+#[test]
+fn the_same_fault_on_nodes_of_one_gateway_is_one_incident() {
+    let mut f = Fleet::default();
+    let down = |gw: &str, n: &str| {
+        let mut k = kong_node(gw, None, n, vec![]);
+        k.reachable = Err("connection refused".into());
+        k
+    };
+    gateway(
+        &mut f,
+        "a",
+        None,
+        None,
+        vec![
+            down("a", "n1"),
+            down("a", "n2"),
+            kong_node("a", None, "n3", vec![]),
+        ],
+    );
+    // Near miss: the same fault on another gateway's node.
+    gateway(
+        &mut f,
+        "b",
+        None,
+        None,
+        vec![down("b", "m1"), kong_node("b", None, "m2", vec![])],
+    );
+    let r = diagnose(&f, now());
+    let mut got = shape(&r);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("FD-KONG-UNREACHABLE", "m1".to_string(), vec![]),
+            (
+                "FD-KONG-UNREACHABLE",
+                "n1".to_string(),
+                vec!["FD-KONG-UNREACHABLE"]
+            ),
+        ]
+    );
+}
