@@ -95,7 +95,7 @@ fn healthy_has_no_warning_or_critical() {
         "{:?}",
         codes(&r)
     );
-    assert_eq!(r.json["schema"], "fleetdeck.diagnose/v1");
+    assert_eq!(r.json["schema"], "fleetdeck.diagnose/v2");
     assert_eq!(r.json["summary"]["exit_code"], 0);
     sim.stop();
 }

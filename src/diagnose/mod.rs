@@ -18,6 +18,9 @@
 //! | [`nodes`] | NotReady, pressure, cordoned, node group at max | `FD-NODE-*`, `FD-NODEGROUP-*` |
 //! | [`clusters`] | unreachable, unauthorized, forbidden, stale sources | `FD-CLUSTER-*`, `FD-GATEWAY-*`, `FD-AWS-*` |
 //!
+//! After the rules, [`incidents`] groups the findings into incidents: one
+//! root cause, its symptoms, the impact on Kong routes, the root's fix.
+//!
 //! Every code, its severity and meaning are listed once in [`codes::CODES`]
 //! (and in the README, section "fleetdeck diagnose").
 //!
@@ -42,6 +45,7 @@ pub mod clusters;
 pub mod codes;
 pub mod fargate;
 pub mod hpa;
+pub mod incidents;
 pub mod index;
 pub mod kong;
 pub mod nodes;
@@ -236,10 +240,13 @@ pub const RULES: &[(&str, Rule)] = &[
     ("nodes", nodes::rule),
 ];
 
-/// The result of one diagnosis: findings worst first, and lookups for the UI.
+/// The result of one diagnosis: findings worst first, the incidents they
+/// form, and lookups for the UI.
 #[derive(Debug, Clone, Default)]
 pub struct Findings {
     pub list: Vec<Finding>,
+    /// Worst first; their indices point into `list`.
+    pub incidents: Vec<incidents::Incident>,
     /// Worst severity per involved object, for row markers.
     pub marks: HashMap<ObjectRef, Severity>,
 }
@@ -291,6 +298,7 @@ pub fn diagnose(fleet: &Fleet, now: Timestamp) -> Findings {
     let snap = Snapshot::new(fleet, now);
     let mut list: Vec<Finding> = RULES.iter().flat_map(|(_, rule)| rule(&snap)).collect();
     drop_explained(&mut list);
+    incidents::drop_unseen(&snap, &mut list);
     for f in &mut list {
         f.objects.dedup();
     }
@@ -309,7 +317,12 @@ pub fn diagnose(fleet: &Fleet, now: Timestamp) -> Findings {
             *m = (*m).max(f.severity);
         }
     }
-    Findings { list, marks }
+    let incidents = incidents::correlate(&snap, &list);
+    Findings {
+        list,
+        incidents,
+        marks,
+    }
 }
 
 /// Drops generic findings whose pods a specific finding already explains.

@@ -94,6 +94,80 @@ impl KongUpstream {
     }
 }
 
+/// A route as Kong's admin API lists it, joined to the upstream its service
+/// sends to (the service's `host`), so a broken balancer reads as the
+/// requests that fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KongRoute {
+    pub name: String,
+    /// Empty: any method.
+    pub methods: Vec<String>,
+    /// Empty: any host.
+    pub hosts: Vec<String>,
+    /// Empty: any path.
+    pub paths: Vec<String>,
+    /// The host of the route's service: an upstream name when one exists.
+    pub upstream: Option<String>,
+}
+
+impl KongRoute {
+    /// `GET shop.example.com/checkout`, `/checkout (any host)`, one line per route.
+    pub fn label(&self) -> String {
+        let mut s = String::new();
+        if !self.methods.is_empty() {
+            s.push_str(&self.methods.join("|"));
+            s.push(' ');
+        }
+        s.push_str(self.hosts.first().map_or("", String::as_str));
+        match self.paths.as_slice() {
+            [] => s.push('/'),
+            [p] => s.push_str(p),
+            ps => s.push_str(&format!("{{{}}}", ps.join(","))),
+        }
+        if self.hosts.is_empty() {
+            s.push_str(" (any host)");
+        } else if self.hosts.len() > 1 {
+            s.push_str(&format!(" (+{} hosts)", self.hosts.len() - 1));
+        }
+        s
+    }
+}
+
+/// A service entity → `(id, host)`.
+pub fn parse_service_host(v: &Value) -> Option<(String, String)> {
+    Some((
+        sanitize(v.get("id")?.as_str()?),
+        sanitize(v.get("host")?.as_str()?),
+    ))
+}
+
+/// A route entity → a route, its upstream looked up in `(service id, host)` pairs.
+pub fn parse_route(v: &Value, services: &[(String, String)]) -> Option<KongRoute> {
+    let list = |k: &str| -> Vec<String> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(sanitize).collect())
+            .unwrap_or_default()
+    };
+    let id = v.get("id").and_then(Value::as_str).map(sanitize);
+    let service = v.pointer("/service/id").and_then(Value::as_str)?;
+    Some(KongRoute {
+        name: v
+            .get("name")
+            .and_then(Value::as_str)
+            .map(sanitize)
+            .or(id)
+            .unwrap_or_default(),
+        methods: list("methods"),
+        hosts: list("hosts"),
+        paths: list("paths"),
+        upstream: services
+            .iter()
+            .find(|(sid, _)| sid == service)
+            .map(|(_, h)| h.clone()),
+    })
+}
+
 /// One poll of one Kong node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KongNode {
@@ -108,6 +182,8 @@ pub struct KongNode {
     pub db: KongDb,
     pub version: Option<String>,
     pub upstreams: Vec<KongUpstream>,
+    /// Routes with the upstream they send to (empty until polled).
+    pub routes: Vec<KongRoute>,
     pub polled: Option<Timestamp>,
     /// IP of the node (pod IP / task IP) when known.
     pub ip: Option<String>,
@@ -124,6 +200,7 @@ impl KongNode {
             db: KongDb::Unknown,
             version: None,
             upstreams: Vec::new(),
+            routes: Vec::new(),
             polled: None,
             ip: None,
         }
@@ -217,6 +294,31 @@ pub fn hash_drift<'a>(nodes: impl Iterator<Item = &'a KongNode>) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn routes_join_their_service_host() {
+        let services = vec![("s1".to_string(), "checkout.shop.80.svc".to_string())];
+        let r = parse_route(
+            &json!({"id": "r1", "name": "checkout", "methods": ["GET"],
+                    "hosts": ["shop.example.com"], "paths": ["/checkout"],
+                    "service": {"id": "s1"}}),
+            &services,
+        )
+        .expect("route");
+        assert_eq!(r.upstream.as_deref(), Some("checkout.shop.80.svc"));
+        assert_eq!(r.label(), "GET shop.example.com/checkout");
+        let any = parse_route(
+            &json!({"id": "r2", "methods": null, "hosts": null, "paths": ["/echo"],
+                    "service": {"id": "other"}}),
+            &services,
+        )
+        .expect("route");
+        assert_eq!(any.name, "r2");
+        assert_eq!(any.upstream, None);
+        assert_eq!(any.label(), "/echo (any host)");
+        // A route without a service sends nowhere Kong can tell us.
+        assert!(parse_route(&json!({"id": "r3", "paths": ["/"]}), &services).is_none());
+    }
 
     #[test]
     fn parses_status_modes() {

@@ -288,6 +288,22 @@ async fn poll(admin: &Admin, mut node: KongNode) -> Result<KongNode, SourceError
             targets,
         });
     }
+    // Routes say which requests a broken upstream fails; a failed list leaves
+    // them empty, which the impact reads as "unknown", never as "none".
+    if let (Ok(services), Ok(routes)) = (
+        admin.collect("/services").await,
+        admin.collect("/routes").await,
+    ) {
+        let hosts: Vec<(String, String)> = services
+            .iter()
+            .filter_map(kong::parse_service_host)
+            .collect();
+        node.routes = routes
+            .iter()
+            .filter_map(|r| kong::parse_route(r, &hosts))
+            .take(MAX_UPSTREAMS)
+            .collect();
+    }
     Ok(node)
 }
 
