@@ -179,14 +179,14 @@ kinds! {
     StatefulSets   => statefulsets: StatefulSet        => WorkloadRow,     In(ViewKind::Workloads),                          ["sts"];
     DaemonSets     => daemonsets: DaemonSet            => WorkloadRow,     In(ViewKind::Workloads),                          ["ds"];
     Services       => services: Service                => ServiceRow,      Own("Services", views::services::build),          ["svc", "services", "service"];
-    EndpointSlices => endpointslices: EndpointSlice    => EndpointSliceRow, Hidden,                                          [];
+    EndpointSlices => endpointslices: EndpointSlice    => EndpointSliceRow, Own("EndpointSlices", views::endpoints::build), ["ep", "endpoints", "endpointslices", "eps"];
     Ingresses      => ingresses: Ingress               => IngressRow,      Own("Ingresses", views::ingresses::build),        ["ing", "ingresses", "ingress"];
     Events         => events: Event                    => EventRow,        Own("Events", views::events::build),              ["ev", "events", "event"];
     Namespaces     => namespaces: Namespace            => NamespaceRow,    Own("Namespaces", views::namespaces::build),      ["ns", "namespaces", "namespace"];
     Hpas           => hpas: HorizontalPodAutoscaler    => HpaRow,          In(ViewKind::Hpa),                                ["hpa"];
     Pvcs           => pvcs: PersistentVolumeClaim      => PvcRow,          In(ViewKind::Pvc),                                ["pvc"];
-    Pvs            => pvs: PersistentVolume            => PvRow,           Hidden,                                           [];
-    StorageClasses => storageclasses: StorageClass     => StorageClassRow, Hidden,                                           [];
+    Pvs            => pvs: PersistentVolume            => PvRow,           Own("PersistentVolumes", views::pvs::build),      ["pv", "persistentvolumes"];
+    StorageClasses => storageclasses: StorageClass     => StorageClassRow, Own("StorageClasses", views::storageclasses::build), ["sc", "storageclasses", "storageclass"];
 }
 
 impl Kind {

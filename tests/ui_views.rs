@@ -363,7 +363,7 @@ fn network_state() -> State {
     let doc: Value =
         serde_json::from_str(include_str!("fixtures/terrax_network.json")).expect("fixture");
     let items = doc["items"].as_array().expect("items").clone();
-    use fleetdeck::model::{event, ingress, namespace, service};
+    use fleetdeck::model::{event, ingress, namespace, pvc, service};
     use k8s_openapi::api::{core::v1 as core, networking::v1 as net};
     let mut events = rows::<core::Event, event::EventRow>(&items, "Event");
     events.extend(
@@ -385,6 +385,10 @@ fn network_state() -> State {
             namespace::NamespaceRow,
         >(&items, "Namespace"))),
         KubeUpdate::Events(Change::Reset(events)),
+        KubeUpdate::Pvs(Change::Reset(rows::<core::PersistentVolume, pvc::PvRow>(
+            &items,
+            "PersistentVolume",
+        ))),
     ];
     for u in updates {
         update(
@@ -403,6 +407,139 @@ fn open_network(view: &str) -> (State, String) {
     press(&mut state, &format!(":{view}\n"));
     let s = screen(&state);
     (state, s)
+}
+
+/// The screen at the two sizes every changed view is checked at.
+fn screens(state: &State) -> (String, String) {
+    (
+        to_text(&frame(state, (200, 50))),
+        to_text(&frame(state, (80, 24))),
+    )
+}
+
+fn flash(state: &State) -> String {
+    state
+        .flash
+        .as_ref()
+        .map(|(m, _)| m.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn ep_lists_endpoint_slices_with_their_readiness_and_enter_opens_the_service() {
+    let (mut state, _) = open_network("ep");
+    assert_eq!(state.entry().kind(), ViewKind::Kind(Kind::EndpointSlices));
+    let (wide, narrow) = screens(&state);
+    assert!(
+        wide.contains("service-abc") && wide.contains("2/2"),
+        "{wide}"
+    );
+    assert!(wide.contains("10.0.1.23,10.0.1.24"), "{wide}");
+    assert!(
+        wide.contains("mysql-abc") && wide.contains("<none>"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("endpoints_view_200x50", wide);
+    insta::assert_snapshot!("endpoints_view_80x24", narrow);
+    // Rows sort by name: mysql-abc, then service-abc.
+    press(&mut state, "j\n");
+    assert_eq!(state.entry().kind(), ViewKind::Kind(Kind::Services));
+    assert_eq!(state.entry().scope.name.as_deref(), Some("service"));
+}
+
+#[test]
+fn sc_lists_storage_classes_with_binding_mode_and_claims() {
+    let (state, _) = open_network("sc");
+    assert_eq!(state.entry().kind(), ViewKind::Kind(Kind::StorageClasses));
+    let (wide, narrow) = screens(&state);
+    assert!(
+        wide.contains("gp2") && wide.contains("WaitForFirstConsumer"),
+        "{wide}"
+    );
+    assert!(wide.contains("kubernetes.io/aws-ebs"), "{wide}");
+    insta::assert_snapshot!("storageclasses_view_200x50", wide);
+    insta::assert_snapshot!("storageclasses_view_80x24", narrow);
+}
+
+#[test]
+fn pv_lists_volumes_and_enter_opens_the_bound_claim() {
+    let (mut state, _) = open_network("pv");
+    assert_eq!(state.entry().kind(), ViewKind::Kind(Kind::Pvs));
+    let (wide, narrow) = screens(&state);
+    assert!(
+        wide.contains("Released") && wide.contains("old-team/logs"),
+        "{wide}"
+    );
+    assert!(
+        wide.contains("Bound") && wide.contains("tb-demo/data"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("pvs_view_200x50", wide);
+    insta::assert_snapshot!("pvs_view_80x24", narrow);
+    // Rows sort by name: pvc-5f1c… (Released), then pvc-8a7e… (bound to tb-demo/data).
+    press(&mut state, "j\n");
+    assert_eq!(state.entry().kind(), ViewKind::Pvc);
+    assert_eq!(state.entry().scope.name.as_deref(), Some("data"));
+    assert_eq!(state.entry().scope.namespace.as_deref(), Some("tb-demo"));
+}
+
+#[test]
+fn pods_ns_scopes_the_view_and_unknown_namespaces_are_refused() {
+    let mut state = fleet_state();
+    press(&mut state, ":pods kube-system\n");
+    assert_eq!(state.entry().kind(), ViewKind::Pods);
+    assert_eq!(
+        state.entry().scope.namespace.as_deref(),
+        Some("kube-system")
+    );
+    let s = screen(&state);
+    assert!(s.contains("coredns") && !s.contains("mysql-0"), "{s}");
+    // No such namespace: refused with the known ones, nothing changes.
+    press(&mut state, ":ns shopp\n");
+    assert_eq!(state.namespace_scope, None);
+    let f = flash(&state);
+    assert!(
+        f.starts_with("no namespace \"shopp\"") && f.contains("tb-demo"),
+        "{f}"
+    );
+    press(&mut state, ":deploy shopp\n");
+    assert_eq!(state.entry().kind(), ViewKind::Pods, "the view stays");
+    assert!(flash(&state).starts_with("no namespace \"shopp\""));
+    // Cluster-scoped kinds take no namespace.
+    press(&mut state, ":nodes kube-system\n");
+    assert_eq!(state.entry().kind(), ViewKind::Pods);
+    assert!(
+        flash(&state).contains("not namespaced"),
+        "{}",
+        flash(&state)
+    );
+}
+
+#[test]
+fn ctx_alone_opens_a_cluster_picker_and_enter_scopes_to_the_pick() {
+    let mut state = fleet_state();
+    press(&mut state, ":pods\n:ctx\n");
+    assert_eq!(state.mode, Mode::Picker);
+    assert_eq!(
+        state.cluster_scope, None,
+        "opening the picker changes nothing"
+    );
+    let (_, narrow) = screens(&state);
+    assert!(
+        narrow.contains("pick a cluster") && narrow.contains("global-us"),
+        "{narrow}"
+    );
+    insta::assert_snapshot!("ctx_picker_80x24", narrow);
+    // all, global-us, terrax-fargate: the third.
+    press(&mut state, "jj\n");
+    assert_eq!(state.mode, Mode::Normal);
+    assert_eq!(state.cluster_scope.as_deref(), Some("terrax-fargate"));
+    assert_eq!(state.entry().kind(), ViewKind::Pods, "the view stays");
+    // Reopened on the current scope; esc keeps it.
+    press(&mut state, ":ctx\nk\u{1b}");
+    assert_eq!(state.cluster_scope.as_deref(), Some("terrax-fargate"));
+    press(&mut state, ":ctx\ngg\n");
+    assert_eq!(state.cluster_scope, None);
 }
 
 #[test]
@@ -640,6 +777,11 @@ fn describe_opens_over_the_table_and_unknown_commands_are_explained() {
             .flash
             .as_ref()
             .is_some_and(|(m, _)| m.contains("unknown command :bogus"))
+    );
+    let f = flash(&state);
+    assert!(
+        f.contains(" svc ") && f.contains(" sc ") && f.contains(" ctx "),
+        "{f}"
     );
 }
 

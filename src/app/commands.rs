@@ -15,8 +15,14 @@ const OTHER_COMMANDS: &[(&[&str], &str)] = &[
         &["findings", "diag", "diagnose"],
         "diagnosis: faults, their causal chain and the fix, worst first",
     ),
-    (&["ns"], "ns NAME | ns all — namespace scope"),
-    (&["ctx", "context"], "ctx NAME | ctx all — cluster scope"),
+    (
+        &["ns"],
+        "ns NAME | ns all — namespace scope; alone: list namespaces",
+    ),
+    (
+        &["ctx", "context"],
+        "ctx NAME | ctx all — cluster scope; alone: pick a cluster",
+    ),
     (&["help"], "this help"),
     (&["quit", "q"], "quit"),
 ];
@@ -58,8 +64,12 @@ pub fn commands() -> Vec<(Vec<&'static str>, String)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     View(ViewKind),
+    /// `:pods NS`: a view scoped to one namespace (as k9s does).
+    ViewIn(ViewKind, String),
     Namespace(Option<String>),
     Context(Option<String>),
+    /// `:ctx` alone: the cluster picker.
+    PickContext,
     Help,
     Quit,
 }
@@ -79,14 +89,49 @@ pub fn parse(input: &str) -> Result<Command, String> {
         "gw" | "gateways" | "kong" => view(ViewKind::Gateways),
         "aws" | "eks" | "ecs" => view(ViewKind::Aws),
         "findings" | "diag" | "diagnose" => view(ViewKind::Findings),
+        "ctx" | "context" if raw.is_none() => Ok(Command::PickContext),
         "ctx" | "context" => Ok(Command::Context(arg)),
         "help" | "?" => Ok(Command::Help),
         "quit" | "q" | "q!" => Ok(Command::Quit),
-        other => match Kind::by_alias(other).and_then(Kind::view_kind) {
-            Some(v) => view(v),
-            None => Err(format!("unknown command :{other} (try :help)")),
+        other => match Kind::by_alias(other) {
+            Some(k) => match (k.view_kind(), raw) {
+                (None, _) => Err(unknown(other)),
+                (Some(v), None) => view(v),
+                // `:pods -A` / `:pods all`: every namespace.
+                (Some(v), Some(_)) if arg.is_none() => view(v),
+                (Some(_), Some(ns)) if !k.namespaced() => Err(format!(
+                    "{} are not namespaced: :{other} {ns} has no meaning",
+                    k.label()
+                )),
+                (Some(v), Some(ns)) => Ok(Command::ViewIn(v, ns.to_owned())),
+            },
+            None => Err(unknown(other)),
         },
     }
+}
+
+/// One line naming every command, so a typo shows what there is.
+fn unknown(name: &str) -> String {
+    let mut known: Vec<&str> = commands().into_iter().map(|(n, _)| n[0]).collect();
+    // `ns` is both the Namespaces view and the scope command.
+    let mut seen = BTreeSet::new();
+    known.retain(|n| seen.insert(*n));
+    format!("unknown command :{name} — known: {}", known.join(" "))
+}
+
+/// Namespaces seen in the clusters in view (watched namespaces and those
+/// of pods); empty when none is known yet.
+pub fn known_namespaces(state: &State) -> BTreeSet<String> {
+    state
+        .fleet
+        .clusters
+        .values()
+        .filter(|c| state.cluster_scope.as_ref().is_none_or(|s| *s == c.name))
+        .flat_map(|c| {
+            let watched = c.stores.namespaces.iter().map(|n| n.name.clone());
+            watched.chain(c.stores.pods.iter().map(|p| p.namespace.clone()))
+        })
+        .collect()
 }
 
 /// The completed input for `input`, if there is a completion.
@@ -102,14 +147,8 @@ pub fn completion(state: &State, input: &str) -> Option<String> {
             .map(str::to_owned),
         Some((head, arg)) => {
             let candidates: BTreeSet<String> = match head {
-                "ns" | "namespace" => state
-                    .fleet
-                    .clusters
-                    .values()
-                    .flat_map(|c| {
-                        let watched = c.stores.namespaces.iter().map(|n| n.name.clone());
-                        watched.chain(c.stores.pods.iter().map(|p| p.namespace.clone()))
-                    })
+                "ns" | "namespace" => known_namespaces(state)
+                    .into_iter()
                     .chain(std::iter::once("all".to_owned()))
                     .collect(),
                 "ctx" | "context" => state
@@ -147,6 +186,49 @@ mod tests {
             Ok(Command::View(ViewKind::Kind(Kind::Namespaces)))
         );
         assert!(parse("bogus").is_err());
+        assert_eq!(parse("ctx"), Ok(Command::PickContext));
+        assert_eq!(parse("ctx all"), Ok(Command::Context(None)));
+        assert_eq!(
+            parse("pods kube-system"),
+            Ok(Command::ViewIn(ViewKind::Pods, "kube-system".into()))
+        );
+        assert_eq!(parse("pods -A"), Ok(Command::View(ViewKind::Pods)));
+        assert!(
+            parse("sc kube-system").is_err(),
+            "classes have no namespace"
+        );
+    }
+
+    #[test]
+    fn k9s_kind_commands_open_their_views() {
+        for (cmd, kind) in [
+            ("svc", Kind::Services),
+            ("ep", Kind::EndpointSlices),
+            ("ing", Kind::Ingresses),
+            ("events", Kind::Events),
+            ("ev", Kind::Events),
+            ("sc", Kind::StorageClasses),
+            ("pv", Kind::Pvs),
+        ] {
+            assert_eq!(
+                parse(cmd),
+                Ok(Command::View(ViewKind::Kind(kind))),
+                ":{cmd}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_command_is_refused_with_the_known_ones_on_one_line() {
+        let e = parse("bogus").expect_err("bogus is no command");
+        assert!(e.starts_with("unknown command :bogus"), "{e}");
+        for known in ["pods", "svc", "ep", "sc", "pv", "ctx", "ns"] {
+            assert!(
+                e.split_whitespace().any(|w| w == known),
+                "{known} missing: {e}"
+            );
+        }
+        assert!(!e.contains('\n'));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod filter;
 pub mod frame_log;
 pub mod logging;
 pub mod nav;
+pub mod picker;
 pub mod run;
 pub mod snapshot;
 pub mod state;

@@ -25,6 +25,8 @@ pub struct State {
     pub keymap: Keymap,
     /// A one-line message in the footer, until it expires.
     pub flash: Option<(String, Timestamp)>,
+    /// The `:ctx` picker, while open.
+    pub picker: Option<super::picker::Picker>,
     /// Startup warnings (bad theme/keymap file…), shown until the first key.
     pub warnings: Vec<String>,
     pub now: Timestamp,
@@ -64,6 +66,7 @@ impl State {
             theme,
             keymap,
             flash: None,
+            picker: None,
             warnings: Vec::new(),
             now,
             quit: false,

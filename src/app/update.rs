@@ -83,6 +83,7 @@ fn on_key(state: &mut State, k: &KeyEvent) {
         Mode::Scale | Mode::Describe | Mode::Logs | Mode::Search => {
             crate::actions::keys::on_key(state, &key, action);
         }
+        Mode::Picker => super::picker::on_action(state, action),
         Mode::Help => match action {
             Some(Action::Quit) => state.quit = true,
             Some(_) => state.mode = Mode::Normal,
@@ -153,7 +154,22 @@ pub fn run_command(state: &mut State, input: &str) {
     });
     match parsed {
         Ok(Command::View(v)) => open_view(state, v),
+        Ok(Command::ViewIn(v, ns)) => {
+            if let Err(e) = known_namespace(state, &ns) {
+                state.flash(e);
+                return;
+            }
+            open_view(state, v);
+            state.entry_mut().scope.namespace = Some(ns);
+        }
+        Ok(Command::PickContext) => crate::app::picker::open_contexts(state),
         Ok(Command::Namespace(ns)) => {
+            if let Some(n) = &ns
+                && let Err(e) = known_namespace(state, n)
+            {
+                state.flash(e);
+                return;
+            }
             state.flash(format!("namespace: {}", ns.as_deref().unwrap_or("all")));
             state.namespace_scope = ns;
             reset_selection(state);
@@ -176,6 +192,17 @@ pub fn run_command(state: &mut State, input: &str) {
         Ok(Command::Quit) => state.quit = true,
         Err(e) => state.flash(e),
     }
+}
+
+/// Refuses a namespace no cluster in view has, naming those it has; accepts
+/// any while none is known yet (the watches have not listed).
+fn known_namespace(state: &State, ns: &str) -> Result<(), String> {
+    let known = commands::known_namespaces(state);
+    if known.is_empty() || known.contains(ns) {
+        return Ok(());
+    }
+    let list: Vec<&str> = known.iter().map(String::as_str).collect();
+    Err(format!("no namespace {ns:?} (known: {})", list.join(", ")))
 }
 
 fn reset_selection(state: &mut State) {

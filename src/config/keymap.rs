@@ -88,6 +88,8 @@ pub enum Mode {
     Logs,
     /// Typing a search in the describe or log pane.
     Search,
+    /// The `:ctx` picker.
+    Picker,
 }
 
 impl Mode {
@@ -100,6 +102,7 @@ impl Mode {
         Mode::Describe,
         Mode::Logs,
         Mode::Search,
+        Mode::Picker,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -111,6 +114,7 @@ impl Mode {
             Mode::Describe => "describe",
             Mode::Logs => "logs",
             Mode::Search => "search",
+            Mode::Picker => "picker",
         }
     }
 }
@@ -292,7 +296,7 @@ impl Keymap {
         for (mode_name, keys) in &doc {
             let Some(mode) = Mode::ALL.iter().copied().find(|m| m.name() == mode_name) else {
                 warnings.push(format!(
-                    "{file}: unknown mode `[{mode_name}]` (known: normal, command, filter, help, scale, describe, logs, search)"
+                    "{file}: unknown mode `[{mode_name}]` (known: normal, command, filter, help, scale, describe, logs, search, picker)"
                 ));
                 continue;
             };

@@ -81,6 +81,8 @@ pub struct PvRow {
     pub class: Option<String>,
     pub capacity: Option<String>,
     pub reclaim: Option<String>,
+    pub access_modes: Vec<String>,
+    pub created: Option<Timestamp>,
 }
 
 impl Row for PvRow {
@@ -116,6 +118,13 @@ impl From<&PersistentVolume> for PvRow {
             reclaim: spec
                 .and_then(|s| s.persistent_volume_reclaim_policy.as_deref())
                 .map(sanitize),
+            access_modes: spec
+                .and_then(|s| s.access_modes.as_ref())
+                .into_iter()
+                .flatten()
+                .map(|m| short_mode(m))
+                .collect(),
+            created: p.metadata.creation_timestamp.as_ref().map(|t| t.0),
         }
     }
 }
@@ -127,6 +136,8 @@ pub struct StorageClassRow {
     /// `Immediate` (the default) or `WaitForFirstConsumer`.
     pub binding_mode: String,
     pub is_default: bool,
+    pub reclaim: Option<String>,
+    pub created: Option<Timestamp>,
 }
 
 impl Row for StorageClassRow {
@@ -148,6 +159,8 @@ impl From<&StorageClass> for StorageClassRow {
                 .as_ref()
                 .and_then(|a| a.get("storageclass.kubernetes.io/is-default-class"))
                 .is_some_and(|v| v == "true"),
+            reclaim: s.reclaim_policy.as_deref().map(sanitize),
+            created: s.metadata.creation_timestamp.as_ref().map(|t| t.0),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod bars;
 pub mod columns;
 pub mod help;
 pub mod markers;
+pub mod picker;
 pub mod svg;
 pub mod table;
 pub mod views;
@@ -211,5 +212,8 @@ fn screen(
     bars::footer(f, footer, state);
     if state.mode == Mode::Help {
         help::render(f, state);
+    }
+    if let Some(p) = &state.picker {
+        picker::render(f, state, p);
     }
 }

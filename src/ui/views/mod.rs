@@ -3,6 +3,7 @@
 pub mod aws;
 pub mod common;
 pub mod describe;
+pub mod endpoints;
 pub mod events;
 pub mod findings;
 pub mod fleet;
@@ -15,8 +16,10 @@ pub mod nodes;
 pub mod overlay;
 pub mod pods;
 pub mod pvc;
+pub mod pvs;
 pub mod scale_modal;
 pub mod services;
+pub mod storageclasses;
 pub mod targets;
 pub mod upstreams;
 pub mod workloads;
