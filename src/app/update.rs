@@ -29,6 +29,8 @@ const FLASH_SECONDS: i64 = 5;
 pub fn update(state: &mut State, event: Event) -> bool {
     match event {
         Event::Source(u) => {
+            let touched = crate::view::changes::touched(state.entry().kind(), &u, &state.fleet);
+            state.changes.get_mut().note(touched);
             state.fleet.apply(u, state.now);
             state.findings_stale = true;
             state.data_version += 1;

@@ -5,4 +5,6 @@
 
 pub mod arranged;
 pub mod band;
+pub mod changes;
+pub mod sort;
 pub mod subject;

@@ -71,6 +71,12 @@ pub fn workload_of(cluster: &ClusterData, pod: &PodRow) -> Option<(String, Strin
     Some((owner.kind.clone(), owner.name.clone()))
 }
 
+/// Whether `e` replaces `old` as the event that explains an object: a
+/// warning over a normal event, else the later of the same type.
+fn newer(old: &EventRow, e: &EventRow) -> bool {
+    (old.type_ != "Warning" && e.type_ == "Warning") || (old.type_ == e.type_ && e.last >= old.last)
+}
+
 /// Latest Warning event per `(kind, namespace, name)`, for explaining states.
 pub fn latest_warnings(cluster: &ClusterData) -> HashMap<(String, String, String), &EventRow> {
     let mut out: HashMap<(String, String, String), &EventRow> = HashMap::new();
@@ -80,12 +86,28 @@ pub fn latest_warnings(cluster: &ClusterData) -> HashMap<(String, String, String
             e.namespace.clone(),
             e.object_name.clone(),
         );
-        let newer = out.get(&key).is_none_or(|old| {
-            (old.type_ != "Warning" && e.type_ == "Warning")
-                || (old.type_ == e.type_ && e.last >= old.last)
-        });
-        if newer {
+        if out.get(&key).is_none_or(|old| newer(old, e)) {
             out.insert(key, e);
+        }
+    }
+    out
+}
+
+/// The event [`latest_warnings`] picks for one object, read from the
+/// cluster's events-per-object join instead of every event.
+pub fn latest_warning<'a>(
+    cluster: &'a ClusterData,
+    kind: &str,
+    namespace: &str,
+    name: &str,
+) -> Option<&'a EventRow> {
+    let mut out: Option<&EventRow> = None;
+    for e in cluster
+        .joins
+        .events_about(&cluster.stores, kind, namespace, name)
+    {
+        if out.is_none_or(|old| newer(old, e)) {
+            out = Some(e);
         }
     }
     out
