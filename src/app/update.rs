@@ -294,9 +294,19 @@ fn normal_action(state: &mut State, a: Action) {
             ));
             reset_selection(state);
         }
-        Action::Describe => crate::actions::open::describe(state),
-        Action::Logs => crate::actions::open::logs(state),
-        Action::Scale => crate::actions::open::scale(state),
+        // An action acts on the row under the cursor: the view is arranged first.
+        Action::Describe => {
+            ensure_arranged(state);
+            crate::actions::open::describe(state)
+        }
+        Action::Logs => {
+            ensure_arranged(state);
+            crate::actions::open::logs(state)
+        }
+        Action::Scale => {
+            ensure_arranged(state);
+            crate::actions::open::scale(state)
+        }
         _ => state.flash(format!("{} does nothing in a table", a.name())),
     }
 }

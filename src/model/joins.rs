@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::cluster::ClusterData;
 use super::event::EventRow;
 use super::pod::PodRow;
 use super::store::{Change, Key, Row, Store};
@@ -127,4 +128,17 @@ impl Joins {
             .filter_map(|(ns, n)| stores.events.get(ns, n))
             .collect()
     }
+}
+
+/// The Deployment / StatefulSet / DaemonSet owning a pod: `(kind, name)`.
+pub fn workload_of(cluster: &ClusterData, pod: &PodRow) -> Option<(String, String)> {
+    let owner = pod.owner.as_ref()?;
+    if owner.kind == "ReplicaSet" {
+        let rs = cluster
+            .stores
+            .replicasets
+            .get(&pod.namespace, &owner.name)?;
+        return rs.deployment.clone().map(|d| ("Deployment".to_owned(), d));
+    }
+    Some((owner.kind.clone(), owner.name.clone()))
 }

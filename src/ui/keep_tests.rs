@@ -5,8 +5,6 @@
 use jiff::Timestamp;
 use proptest::prelude::*;
 
-use crate::app::nav::ViewKind;
-use crate::app::state::State;
 use crate::app::update::{Event, open_view, update};
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
@@ -17,7 +15,9 @@ use crate::model::fleet::SourceUpdate;
 use crate::model::pod::PodRow;
 use crate::model::store::Change;
 use crate::view::arranged::{Arranged, Line};
+use crate::view::nav::ViewKind;
 use crate::view::sort::SortKey;
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 const NOW: &str = "2026-03-01T12:00:00Z";
@@ -84,7 +84,7 @@ fn draw(state: &State, height: u16) {
 /// Each line: its row's subject and sort key, or the group header.
 type Shown = Vec<(Option<(Subject, Option<SortKey>)>, Option<Line>)>;
 
-fn lines(a: &Arranged<crate::app::nav::Target>) -> Shown {
+fn lines(a: &Arranged<crate::view::nav::Target>) -> Shown {
     (0..a.lines.len())
         .map(|l| match a.row_at(l) {
             Some(r) => (Some((r.subject.clone(), r.key.clone())), None),

@@ -16,11 +16,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::app::state::State;
 use crate::config::keymap::Mode;
 use crate::config::theme::Role;
 use crate::ui::columns::ColumnId;
 use crate::ui::table::TableModel;
+use crate::view::state::State;
 use std::collections::HashMap;
 
 use crate::view::arranged::{Arranged, RowRef};
@@ -29,8 +29,8 @@ use crate::view::changes::Changes;
 use crate::view::subject::Subject;
 
 /// Findings show their evidence chain; other views a few lines of detail.
-fn detail_lines(view: crate::app::nav::ViewKind) -> usize {
-    if view == crate::app::nav::ViewKind::Findings {
+fn detail_lines(view: crate::view::nav::ViewKind) -> usize {
+    if view == crate::view::nav::ViewKind::Findings {
         10
     } else {
         4
@@ -186,7 +186,7 @@ pub fn draw(f: &mut Frame, state: &State) {
 /// that cannot make rows one by one).
 fn fill(
     state: &State,
-    arranged: &Arranged<crate::app::nav::Target>,
+    arranged: &Arranged<crate::view::nav::Target>,
     full: Option<&Full<'_>>,
     key: String,
     second: i64,
@@ -281,7 +281,7 @@ fn screen(
     state: &State,
     [top, tabs, body, detail_area, footer]: [Rect; 5],
     source: &dyn table::Source,
-    arranged: &Arranged<crate::app::nav::Target>,
+    arranged: &Arranged<crate::view::nav::Target>,
     selected: Option<usize>,
     detail: &[(String, Role)],
 ) {

@@ -7,12 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line as TextLine, Span};
 use ratatui::widgets::{Block, Borders, Cell as TuiCell, Row as TuiRow, Table, TableState};
 
-use crate::app::filter::fuzzy_match_cells;
-use crate::app::nav::{NavEntry, Target};
 use crate::config::theme::{Role, Theme};
 use crate::ui::columns::{Cells, ColumnId, SortKey, Spec};
 use crate::view::arranged::{Order, RowRef};
 use crate::view::band::Band;
+use crate::view::filter::fuzzy_match_cells;
+use crate::view::nav::{NavEntry, Target};
 use crate::view::subject::Subject;
 
 pub use crate::view::band::Cell;

@@ -2,10 +2,10 @@
 //! subjects of the rows the sources touched, or "anything" when a change
 //! can reach rows it does not name (a relist, a node, a new cluster…).
 
-use crate::app::nav::ViewKind;
 use crate::kinds::KubeUpdate;
 use crate::model::fleet::{Fleet, SourceUpdate};
 use crate::model::store::Change;
+use crate::view::nav::ViewKind;
 use crate::view::subject::Subject;
 
 /// Past this many changed rows, arranging again costs less than applying them.

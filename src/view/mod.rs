@@ -6,5 +6,9 @@
 pub mod arranged;
 pub mod band;
 pub mod changes;
+pub mod commands;
+pub mod filter;
+pub mod nav;
 pub mod sort;
+pub mod state;
 pub mod subject;

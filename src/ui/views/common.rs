@@ -5,8 +5,6 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
-use crate::app::nav::Scope;
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::cluster::{ClusterData, Kind};
 use crate::model::event::EventRow;
@@ -14,6 +12,8 @@ use crate::model::node::NodeKind;
 use crate::model::pod::{PodHealth, PodRow};
 use crate::model::status::SourceState;
 use crate::ui::table::{Cell, cell};
+use crate::view::nav::Scope;
+use crate::view::state::State;
 
 /// Clusters the scope covers, in name order.
 pub fn clusters<'a>(state: &'a State, scope: &Scope) -> Vec<&'a ClusterData> {
@@ -58,18 +58,7 @@ pub fn placement(cluster: &ClusterData, pod: &PodRow) -> (String, Role) {
     }
 }
 
-/// The Deployment / StatefulSet / DaemonSet owning a pod: `(kind, name)`.
-pub fn workload_of(cluster: &ClusterData, pod: &PodRow) -> Option<(String, String)> {
-    let owner = pod.owner.as_ref()?;
-    if owner.kind == "ReplicaSet" {
-        let rs = cluster
-            .stores
-            .replicasets
-            .get(&pod.namespace, &owner.name)?;
-        return rs.deployment.clone().map(|d| ("Deployment".to_owned(), d));
-    }
-    Some((owner.kind.clone(), owner.name.clone()))
-}
+pub use crate::model::joins::workload_of;
 
 /// Whether `e` replaces `old` as the event that explains an object: a
 /// warning over a normal event, else the later of the same type.

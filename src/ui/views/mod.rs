@@ -21,10 +21,10 @@ pub mod targets;
 pub mod upstreams;
 pub mod workloads;
 
-use crate::app::nav::{NavEntry, ViewKind};
-use crate::app::state::State;
 use crate::kinds::KindView;
 use crate::ui::table::TableModel;
+use crate::view::nav::{NavEntry, ViewKind};
+use crate::view::state::State;
 
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     match entry.kind() {

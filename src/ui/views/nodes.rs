@@ -5,12 +5,12 @@
 use jiff::Timestamp;
 
 use super::common::{age_cell, clusters, empty_reason, multi};
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::node::{NodeKind, NodeRow};
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// A node with what runs on it: size and pool by kind, its pods.

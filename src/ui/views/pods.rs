@@ -4,13 +4,13 @@ use super::common::{
     age_cell, clusters, empty_reason, latest_warning, multi, ns_ok, placement, pod_role,
     workload_of,
 };
-use crate::app::nav::{NavEntry, Scope, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::cluster::ClusterData;
 use crate::model::pod::{PodHealth, PodRow};
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::nav::{NavEntry, Scope, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// A pod with what its columns need joined to it once.

@@ -1,4 +1,4 @@
-//! Everything the UI draws from. Changed only by [`super::update`].
+//! Everything the UI draws from. Changed only by the app's `update`.
 
 use jiff::Timestamp;
 
