@@ -18,8 +18,6 @@ use kube::core::ApiResource;
 use kube::{Api, Client};
 use tokio::task::JoinSet;
 
-use crate::app::nav::{NavEntry, ViewKind};
-use crate::app::state::State;
 use crate::model::event::EventRow;
 use crate::model::hpa::HpaRow;
 use crate::model::ingress::IngressRow;
@@ -33,6 +31,8 @@ use crate::model::workload::{ReplicaSetRow, WorkloadRow};
 use crate::sources::Tx;
 use crate::ui::table::TableModel;
 use crate::ui::views;
+use crate::view::nav::{NavEntry, ViewKind};
+use crate::view::state::State;
 
 /// Builds one view's table from the state.
 pub type ViewBuilder = for<'a> fn(&'a State, &NavEntry) -> TableModel<'a>;

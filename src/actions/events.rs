@@ -2,7 +2,7 @@
 //! check that a workload's log tail covers its current pods.
 
 use super::{ActionEvent, Effect, Overlay};
-use crate::app::state::State;
+use crate::view::state::State;
 
 pub fn on_event(state: &mut State, ev: ActionEvent) {
     match ev {

@@ -7,7 +7,6 @@ use k8s_openapi::api::core::v1::{Container, Pod};
 
 use super::scale::ScaleRequest;
 use super::{ActionEvent, Effect, Overlay};
-use crate::app::state::State;
 use crate::app::update::{Event, update};
 use crate::config::keymap::{Keymap, Mode};
 use crate::config::theme::Theme;
@@ -15,6 +14,7 @@ use crate::model::cluster::KubeUpdate;
 use crate::model::fixtures;
 use crate::model::fleet::SourceUpdate;
 use crate::model::store::Change;
+use crate::view::state::State;
 
 fn state(with_hpa: bool) -> State {
     let (theme, _) = Theme::load(None, None);

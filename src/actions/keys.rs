@@ -6,8 +6,8 @@ use crossterm::event::KeyCode;
 
 use super::logs::SINCE_CHOICES;
 use super::{Effect, Overlay};
-use crate::app::state::State;
 use crate::config::keymap::{Action, Key, Mode};
+use crate::view::state::State;
 
 pub fn on_key(state: &mut State, key: &Key, action: Option<Action>) {
     match state.mode {

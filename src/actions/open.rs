@@ -8,17 +8,18 @@ use super::logs::LogPane;
 use super::scale::{HpaBounds, ScaleModal, ScaleTarget};
 use super::subject::{self, KubeRef, Subject};
 use super::{Effect, Overlay};
-use crate::app::state::State;
 use crate::config::keymap::Mode;
 use crate::model::cluster::ClusterData;
+use crate::model::joins::workload_of;
 use crate::model::kong::KongVia;
-use crate::ui::views::common::workload_of;
+use crate::view::state::State;
 
 /// The object behind the selected row, as the screen shows it: the row
-/// under the cursor in the view-model, never one re-read from text.
+/// under the cursor in the view-model, never one re-read from text. The
+/// app arranges the view before a key reaches an action.
 pub fn selected(state: &State) -> Result<Subject, String> {
     if state.arranged.borrow().key != state.arrangement_key() {
-        drop(crate::ui::arrange(state));
+        return Err("the view is not arranged yet".into());
     }
     let entry = state.entry();
     let subject = {

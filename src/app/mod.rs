@@ -3,16 +3,14 @@
 //! [`update::Event::Key`], [`update::update`] changes the [`state::State`],
 //! and the loop draws once per batch when something changed.
 
-pub mod commands;
 pub mod diagnose;
-pub mod filter;
 pub mod frame_log;
 pub mod logging;
-pub mod nav;
-pub mod picker;
 pub mod run;
 pub mod snapshot;
-pub mod state;
 #[cfg(test)]
 mod sync_tests;
 pub mod update;
+
+// Moved to the view layer (ui and actions read them there); the app keeps its paths.
+pub use crate::view::{commands, filter, nav, state};

@@ -29,6 +29,8 @@ const FLASH_SECONDS: i64 = 5;
 pub fn update(state: &mut State, event: Event) -> bool {
     match event {
         Event::Source(u) => {
+            let touched = crate::view::changes::touched(state.entry().kind(), &u, &state.fleet);
+            state.changes.get_mut().note(touched);
             state.fleet.apply(u, state.now);
             state.findings_stale = true;
             state.data_version += 1;
@@ -83,7 +85,7 @@ fn on_key(state: &mut State, k: &KeyEvent) {
         Mode::Scale | Mode::Describe | Mode::Logs | Mode::Search => {
             crate::actions::keys::on_key(state, &key, action);
         }
-        Mode::Picker => super::picker::on_action(state, action),
+        Mode::Picker => crate::view::picker::on_action(state, action),
         Mode::Help => match action {
             Some(Action::Quit) => state.quit = true,
             Some(_) => state.mode = Mode::Normal,
@@ -162,7 +164,7 @@ pub fn run_command(state: &mut State, input: &str) {
             open_view(state, v);
             state.entry_mut().scope.namespace = Some(ns);
         }
-        Ok(Command::PickContext) => crate::app::picker::open_contexts(state),
+        Ok(Command::PickContext) => crate::view::picker::open_contexts(state),
         Ok(Command::Namespace(ns)) => {
             if let Some(n) = &ns
                 && let Err(e) = known_namespace(state, n)
@@ -319,9 +321,19 @@ fn normal_action(state: &mut State, a: Action) {
             ));
             reset_selection(state);
         }
-        Action::Describe => crate::actions::open::describe(state),
-        Action::Logs => crate::actions::open::logs(state),
-        Action::Scale => crate::actions::open::scale(state),
+        // An action acts on the row under the cursor: the view is arranged first.
+        Action::Describe => {
+            ensure_arranged(state);
+            crate::actions::open::describe(state)
+        }
+        Action::Logs => {
+            ensure_arranged(state);
+            crate::actions::open::logs(state)
+        }
+        Action::Scale => {
+            ensure_arranged(state);
+            crate::actions::open::scale(state)
+        }
         _ => state.flash(format!("{} does nothing in a table", a.name())),
     }
 }

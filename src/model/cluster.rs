@@ -19,6 +19,8 @@ pub struct ClusterData {
     pub connection: SourceState,
     pub kinds: BTreeMap<Kind, SourceState>,
     pub stores: Stores,
+    /// Pods per node and events per object, kept with the stores.
+    pub joins: super::joins::Joins,
 }
 
 impl ClusterData {
@@ -34,6 +36,7 @@ impl ClusterData {
                 .map(|k| (*k, SourceState::Syncing))
                 .collect(),
             stores: Stores::default(),
+            joins: super::joins::Joins::default(),
         }
     }
 

@@ -117,6 +117,7 @@ impl Fleet {
             SourceUpdate::Kube { cluster, update } => {
                 let c = self.cluster_mut(&cluster);
                 let resync = update.is_reset();
+                c.joins.note(&c.stores, &update);
                 let kind = c.stores.apply(update);
                 if !matches!(c.kinds.get(&kind), Some(SourceState::Live)) {
                     c.set_kind_state(kind, SourceState::Live);

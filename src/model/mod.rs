@@ -9,6 +9,7 @@ pub mod fleet;
 pub mod format;
 pub mod hpa;
 pub mod ingress;
+pub mod joins;
 pub mod kong;
 pub mod namespace;
 pub mod node;

@@ -6,12 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::commands;
-use crate::app::nav::ViewKind;
-use crate::app::state::State;
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
 use crate::model::status::SourceState;
+use crate::view::commands;
+use crate::view::nav::ViewKind;
+use crate::view::state::State;
 
 pub fn top(f: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;

@@ -8,11 +8,9 @@
 //! Rows are kept typed ([`Builder`]); the table asks for a cell only when it
 //! needs one (drawing a visible row, sorting, filtering).
 
-use std::cmp::Ordering;
-
 use ratatui::layout::Constraint;
 
-use crate::ui::table::{Cell, TableModel, TableRow, natural};
+use crate::ui::table::{Cell, TableModel, TableRow};
 
 pub use crate::view::arranged::ColumnId;
 
@@ -68,39 +66,7 @@ pub fn visible<C: Column>(cluster: C, multi: bool) -> Vec<C> {
         .collect()
 }
 
-/// How a cell sorts: numbers by value and before any text, text naturally
-/// (so `pod-10` follows `pod-9`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SortKey {
-    Num(i64),
-    Text(String),
-}
-
-impl From<Cell> for SortKey {
-    fn from(c: Cell) -> Self {
-        match c.sort {
-            Some(n) => SortKey::Num(n),
-            None => SortKey::Text(c.text),
-        }
-    }
-}
-
-impl Ord for SortKey {
-    fn cmp(&self, other: &Self) -> Ordering {
-        match (self, other) {
-            (SortKey::Num(a), SortKey::Num(b)) => a.cmp(b),
-            (SortKey::Num(_), SortKey::Text(_)) => Ordering::Less,
-            (SortKey::Text(_), SortKey::Num(_)) => Ordering::Greater,
-            (SortKey::Text(a), SortKey::Text(b)) => natural(a, b),
-        }
-    }
-}
-
-impl PartialOrd for SortKey {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+pub use crate::view::sort::SortKey;
 
 /// What the table asks of a view's rows, by row and column position.
 pub trait Cells {

@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Flex, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::app::commands::commands;
-use crate::app::state::State;
 use crate::config::keymap::Mode;
 use crate::config::theme::Role;
+use crate::view::commands::commands;
+use crate::view::state::State;
 
 pub fn render(f: &mut Frame, state: &State) {
     let t = &state.theme;

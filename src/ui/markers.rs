@@ -5,10 +5,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::app::nav::{NavEntry, Target, ViewKind};
-use crate::app::state::State;
 use crate::diagnose::{ObjectRef, Severity};
 use crate::view::arranged::{Arranged, Line};
+use crate::view::nav::{NavEntry, Target, ViewKind};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// The diagnosis object a row's subject is, for the kinds findings name.

@@ -4,6 +4,8 @@
 pub mod bars;
 pub mod columns;
 pub mod help;
+#[cfg(test)]
+mod keep_tests;
 pub mod markers;
 pub mod picker;
 pub mod svg;
@@ -15,54 +17,110 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::app::state::State;
 use crate::config::keymap::Mode;
 use crate::config::theme::Role;
 use crate::ui::columns::ColumnId;
 use crate::ui::table::TableModel;
+use crate::view::state::State;
+use std::collections::HashMap;
+
 use crate::view::arranged::{Arranged, RowRef};
 use crate::view::band::Band;
+use crate::view::changes::Changes;
+use crate::view::subject::Subject;
 
 /// Findings show their evidence chain; other views a few lines of detail.
-fn detail_lines(view: crate::app::nav::ViewKind) -> usize {
-    if view == crate::app::nav::ViewKind::Findings {
+fn detail_lines(view: crate::view::nav::ViewKind) -> usize {
+    if view == crate::view::nav::ViewKind::Findings {
         10
     } else {
         4
     }
 }
 
-/// Brings the view-model of the top view up to date: arranges its rows
-/// again only when the data version or the arrangement changed, or when
-/// the rows it holds are not the model's (a view whose rows changed
-/// without a data change). Returns the model the rows were read from.
-pub fn arrange<'a>(state: &'a State) -> TableModel<'a> {
+/// Brings the view-model of the top view up to date with the data: the
+/// rows the sources changed move, appear or go (a view that keeps its rows);
+/// else, or when the view, scope, filter or sort changed, all rows are
+/// arranged again. Returns the model when the whole view was built.
+pub fn arrange(state: &State) -> Option<Full<'_>> {
     let entry = state.entry();
+    let key = state.arrangement_key();
+    let version = state.data_version;
+    if state.arranged.borrow().is_for(&key, version) {
+        return None;
+    }
+    let changes = state.changes.borrow_mut().take();
+    {
+        let mut arranged = state.arranged.borrow_mut();
+        if arranged.key == key
+            && arranged.is_kept()
+            && let Changes::Rows(mut changed) = changes
+        {
+            changed.sort_unstable();
+            changed.dedup();
+            if let Some(model) = views::build_some(state, entry, &changed) {
+                state
+                    .rows_built
+                    .set(state.rows_built.get() + model.rows.len() as u64);
+                let (_, fresh) = model.row_refs(&entry.filter, entry.sort);
+                if arranged.apply(version, &changed, fresh) {
+                    return None;
+                }
+            }
+        }
+    }
     let model = views::build(state, entry);
     state.view_builds.set(state.view_builds.get() + 1);
     let columns: Vec<ColumnId> = model.columns.iter().map(|c| c.id).collect();
-    let key = state.arrangement_key();
-    let mut arranged = state.arranged.borrow_mut();
-    let same_rows = arranged.rows.len() == model.rows.len()
-        && arranged
+    let full = if views::keeps_rows(entry.kind()) {
+        let (order, rows) = model.row_refs(&entry.filter, entry.sort);
+        let arranged = Arranged::new(key, version, columns, order, rows);
+        let at: HashMap<&Subject, usize> = model
             .rows
             .iter()
-            .zip(&model.rows)
-            .take(64)
-            .all(|(a, m)| a.subject == m.subject);
-    if !arranged.is_for(&key, state.data_version) || !same_rows {
+            .enumerate()
+            .map(|(i, r)| (&r.subject, i))
+            .collect();
+        let of_row = arranged
+            .rows
+            .iter()
+            .map(|r| at.get(&r.subject).copied().unwrap_or(usize::MAX))
+            .collect();
+        *state.arranged.borrow_mut() = arranged;
+        of_row
+    } else {
         let lines = model.arrange(&entry.filter, entry.sort);
-        let rows = model
-            .rows
+        let of_row: Vec<usize> = lines
             .iter()
+            .filter_map(|l| match l {
+                table::Line::Row(i) => Some(*i),
+                table::Line::Group(..) => None,
+            })
+            .collect();
+        let rows = of_row
+            .iter()
+            .filter_map(|&i| model.rows.get(i))
             .map(|r| RowRef {
                 subject: r.subject.clone(),
                 target: r.target.clone(),
+                group: r.group,
+                key: None,
             })
             .collect();
-        *arranged = Arranged::new(key, state.data_version, columns, lines, rows);
-    }
-    model
+        let grouped = !model.groups.is_empty();
+        *state.arranged.borrow_mut() = Arranged::listed(key, version, columns, grouped, rows);
+        of_row
+    };
+    Some(Full {
+        model,
+        of_row: full,
+    })
+}
+
+/// The whole view as built, and which of its rows each arranged row is.
+pub struct Full<'a> {
+    pub model: TableModel<'a>,
+    of_row: Vec<usize>,
 }
 
 /// The screen's areas for a detail pane of `detail` lines.
@@ -87,70 +145,126 @@ fn body_lines(body: Rect) -> usize {
     usize::from(body.height.saturating_sub(3))
 }
 
-/// Draws one frame. The table comes from the kept band of cells when it
-/// covers the window (same arrangement, data version and second; on a key
-/// frame an older data version is fine: the key moved what was shown),
-/// else from the view built again, which refills the band around the window.
+/// Draws one frame from the band of cells around the window. The band is
+/// made again only when it does not cover the window at this arrangement,
+/// data version and second, and then only for the rows around the window
+/// (a view that keeps its rows) or from the view built in full. On a key
+/// frame the arrangement is not brought up to date: the key moved what
+/// was shown, new data follows.
 pub fn draw(f: &mut Frame, state: &State) {
     let entry = state.entry();
     let key = state.arrangement_key();
     let second = state.now.as_second();
-    let reuse = {
-        let a = state.arranged.borrow();
-        a.key == key && (a.version == state.data_version || state.key_frame.get())
-    };
-    if reuse {
-        let mut arranged = state.arranged.borrow_mut();
-        let band = state.band.borrow();
-        let selected = arranged.locate(entry.selected.as_ref(), entry.cursor);
-        let detail = selected
-            .and_then(|l| band.line(l))
-            .map(|(_, d)| d.clone())
-            .unwrap_or_default();
-        let all = areas(f, state, detail.len());
-        let window = table::scrolled(
-            arranged.lines.len(),
-            entry.offset.get(),
-            selected,
-            body_lines(all[2]),
-        );
-        if band.covers(&key, arranged.version, second, &window) {
-            screen(f, state, all, &*band, &arranged, selected, &detail);
-            return;
-        }
-    }
-    let model = arrange(state);
+    let stale_ok = state.key_frame.get() && state.arranged.borrow().key == key;
+    let full = if stale_ok { None } else { arrange(state) };
     let mut arranged = state.arranged.borrow_mut();
     let selected = arranged.locate(entry.selected.as_ref(), entry.cursor);
-    let row_of = |l: usize| match arranged.lines.get(l) {
-        Some(table::Line::Row(i)) => model.rows.get(*i),
-        _ => None,
-    };
+    // The tallest the body can be (no detail pane): the band covers a
+    // screen of it above and below the window.
+    let h = body_lines(areas(f, state, 0)[2]);
+    let window = table::scrolled(arranged.lines.len(), entry.offset.get(), selected, h);
+    if !state
+        .band
+        .borrow()
+        .covers(&key, arranged.version, second, &window)
+    {
+        let start = window.start.saturating_sub(h);
+        let range = start..(window.end + h).min(arranged.lines.len());
+        let band = fill(state, &arranged, full.as_ref(), key, second, range);
+        *state.band.borrow_mut() = band;
+    }
+    let band = state.band.borrow();
     let detail = selected
-        .and_then(row_of)
-        .map(|r| r.detail.clone())
+        .and_then(|l| band.line(l))
+        .map(|(_, d)| d.clone())
         .unwrap_or_default();
     let all = areas(f, state, detail.len());
-    screen(f, state, all, &model, &arranged, selected, &detail);
-    // Keep the cells of a screen above and below the window for the next keys.
-    let h = body_lines(all[2]);
-    let start = entry.offset.get().saturating_sub(h);
-    let range = start..(entry.offset.get() + 2 * h).min(arranged.lines.len());
+    screen(f, state, all, &*band, &arranged, selected, &detail);
+}
+
+/// The cells of lines `range`: from the whole view when it was just built,
+/// else from the rows of those lines alone (or the whole view, for a view
+/// that cannot make rows one by one).
+fn fill(
+    state: &State,
+    arranged: &Arranged<crate::view::nav::Target>,
+    full: Option<&Full<'_>>,
+    key: String,
+    second: i64,
+    range: std::ops::Range<usize>,
+) -> Band {
+    let entry = state.entry();
+    let subjects: Vec<Subject> = range
+        .clone()
+        .filter_map(|l| arranged.row_at(l).map(|r| r.subject.clone()))
+        .collect();
+    let some;
+    let built;
+    let (model, index): (&TableModel<'_>, HashMap<&Subject, usize>) = match full {
+        Some(f) => {
+            let index = range
+                .clone()
+                .filter_map(|l| match arranged.lines.get(l) {
+                    Some(table::Line::Row(i)) => {
+                        Some((&arranged.rows.get(*i)?.subject, f.of_row.get(*i).copied()?))
+                    }
+                    _ => None,
+                })
+                .collect();
+            (&f.model, index)
+        }
+        None => {
+            let model = match views::build_some(state, entry, &subjects) {
+                Some(m) => {
+                    state
+                        .rows_built
+                        .set(state.rows_built.get() + m.rows.len() as u64);
+                    some = m;
+                    &some
+                }
+                None => {
+                    state.view_builds.set(state.view_builds.get() + 1);
+                    built = views::build(state, entry);
+                    &built
+                }
+            };
+            let index = model
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (&r.subject, i))
+                .collect();
+            (model, index)
+        }
+    };
     let rows = range
         .clone()
-        .map(|l| match arranged.lines.get(l) {
-            Some(table::Line::Row(i)) => (
-                model.cells(*i),
-                model
-                    .rows
-                    .get(*i)
-                    .map(|r| r.detail.clone())
-                    .unwrap_or_default(),
-            ),
-            _ => (Vec::new(), Vec::new()),
+        .map(|l| {
+            let Some(r) = arranged.row_at(l) else {
+                return (Vec::new(), Vec::new());
+            };
+            match index.get(&r.subject) {
+                Some(&i) => (
+                    model.cells(i),
+                    model
+                        .rows
+                        .get(i)
+                        .map(|r| r.detail.clone())
+                        .unwrap_or_default(),
+                ),
+                // Gone since the arrangement (a key frame): shown as unknown, never guessed.
+                None => (
+                    model
+                        .columns
+                        .iter()
+                        .map(|_| table::cell("?", Role::Muted))
+                        .collect(),
+                    Vec::new(),
+                ),
+            }
         })
         .collect();
-    *state.band.borrow_mut() = Band {
+    Band {
         key,
         version: arranged.version,
         second,
@@ -159,7 +273,7 @@ pub fn draw(f: &mut Frame, state: &State) {
         empty: model.empty.clone(),
         range,
         rows,
-    };
+    }
 }
 
 /// Everything on screen, the table drawn from `source`.
@@ -168,7 +282,7 @@ fn screen(
     state: &State,
     [top, tabs, body, detail_area, footer]: [Rect; 5],
     source: &dyn table::Source,
-    arranged: &Arranged<crate::app::nav::Target>,
+    arranged: &Arranged<crate::view::nav::Target>,
     selected: Option<usize>,
     detail: &[(String, Role)],
 ) {

@@ -6,8 +6,8 @@ use ratatui::layout::{Constraint, Flex, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::app::picker::Picker;
-use crate::app::state::State;
+use crate::view::picker::Picker;
+use crate::view::state::State;
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
 

@@ -7,11 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line as TextLine, Span};
 use ratatui::widgets::{Block, Borders, Cell as TuiCell, Row as TuiRow, Table, TableState};
 
-use crate::app::filter::fuzzy_match_cells;
-use crate::app::nav::{NavEntry, Target};
 use crate::config::theme::{Role, Theme};
 use crate::ui::columns::{Cells, ColumnId, SortKey, Spec};
+use crate::view::arranged::{Order, RowRef};
 use crate::view::band::Band;
+use crate::view::filter::fuzzy_match_cells;
+use crate::view::nav::{NavEntry, Target};
 use crate::view::subject::Subject;
 
 pub use crate::view::band::Cell;
@@ -135,6 +136,31 @@ impl<'a> TableModel<'a> {
         out
     }
 
+    /// The rows the filter lets through, each with its group and the key of
+    /// the sort column, for an arrangement in [`Order`] (view-model rows).
+    pub fn row_refs(
+        &self,
+        filter: &str,
+        sort: Option<(ColumnId, bool)>,
+    ) -> (Order, Vec<RowRef<Target>>) {
+        let col = sort.and_then(|(id, _)| self.position(id));
+        let order = Order {
+            grouped: !self.groups.is_empty(),
+            sorted: col.is_some(),
+            desc: sort.is_some_and(|(_, d)| d),
+        };
+        let rows = (0..self.rows.len())
+            .filter(|&i| filter.is_empty() || fuzzy_match_cells(filter, &self.texts(i)))
+            .map(|i| RowRef {
+                subject: self.rows[i].subject.clone(),
+                target: self.rows[i].target.clone(),
+                group: if order.grouped { self.rows[i].group } else { 0 },
+                key: col.and_then(|c| self.cells.sort_key(i, c)),
+            })
+            .collect();
+        (order, rows)
+    }
+
     fn texts(&self, row: usize) -> Vec<String> {
         self.cells(row).into_iter().map(|c| c.text).collect()
     }
@@ -208,41 +234,7 @@ impl Source for Band {
     }
 }
 
-/// Text in natural order: `pod-10` follows `pod-9`, case aside.
-pub fn natural(a: &str, b: &str) -> std::cmp::Ordering {
-    let (mut ai, mut bi) = (a.chars().peekable(), b.chars().peekable());
-    loop {
-        match (ai.peek().copied(), bi.peek().copied()) {
-            (None, None) => return std::cmp::Ordering::Equal,
-            (None, Some(_)) => return std::cmp::Ordering::Less,
-            (Some(_), None) => return std::cmp::Ordering::Greater,
-            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let mut na = String::new();
-                while let Some(c) = ai.peek().copied().filter(char::is_ascii_digit) {
-                    na.push(c);
-                    ai.next();
-                }
-                let mut nb = String::new();
-                while let Some(c) = bi.peek().copied().filter(char::is_ascii_digit) {
-                    nb.push(c);
-                    bi.next();
-                }
-                let ord = na.len().cmp(&nb.len()).then(na.cmp(&nb));
-                if ord != std::cmp::Ordering::Equal {
-                    return ord;
-                }
-            }
-            (Some(x), Some(y)) => {
-                let ord = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
-                if ord != std::cmp::Ordering::Equal {
-                    return ord;
-                }
-                ai.next();
-                bi.next();
-            }
-        }
-    }
-}
+pub use crate::view::sort::natural;
 
 /// Draws the table in `area` with a titled border, `selected` being the
 /// selected line; remembers the scroll offset in the entry. Only the lines

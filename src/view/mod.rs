@@ -5,4 +5,11 @@
 
 pub mod arranged;
 pub mod band;
+pub mod changes;
+pub mod commands;
+pub mod filter;
+pub mod nav;
+pub mod picker;
+pub mod sort;
+pub mod state;
 pub mod subject;

@@ -3,7 +3,8 @@
 //! carry it typed, so nothing parses it back from text.
 
 /// A Kubernetes object by kind and name, in one cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Ordered by cluster, kind, namespace, name: the order views list them in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KubeRef {
     pub cluster: String,
     /// `Pod`, `Deployment`, `StatefulSet`, `DaemonSet`, `Node`,
@@ -36,7 +37,8 @@ impl KubeRef {
 
 /// What a table row shows, typed: the identity the selection is held by and
 /// the object an action acts on.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Ordered by variant, then fields: the last tie-break of an arrangement.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Subject {
     Kube(KubeRef),
     /// A kubeconfig context as a whole (the Fleet view's rows).

@@ -4,8 +4,6 @@
 use jiff::Timestamp;
 
 use super::common::state_cell;
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::aws::{
     EcsClusterRow, EcsServiceRow, EcsTaskRow, EksClusterRow, FargateProfileRow, NodegroupRow,
@@ -13,6 +11,8 @@ use crate::model::aws::{
 use crate::model::fleet::AwsRegion;
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 const REGIONS: usize = 0;

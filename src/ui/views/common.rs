@@ -5,8 +5,6 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
-use crate::app::nav::Scope;
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::cluster::{ClusterData, Kind};
 use crate::model::event::EventRow;
@@ -14,6 +12,8 @@ use crate::model::node::NodeKind;
 use crate::model::pod::{PodHealth, PodRow};
 use crate::model::status::SourceState;
 use crate::ui::table::{Cell, cell};
+use crate::view::nav::Scope;
+use crate::view::state::State;
 
 /// Clusters the scope covers, in name order.
 pub fn clusters<'a>(state: &'a State, scope: &Scope) -> Vec<&'a ClusterData> {
@@ -58,17 +58,12 @@ pub fn placement(cluster: &ClusterData, pod: &PodRow) -> (String, Role) {
     }
 }
 
-/// The Deployment / StatefulSet / DaemonSet owning a pod: `(kind, name)`.
-pub fn workload_of(cluster: &ClusterData, pod: &PodRow) -> Option<(String, String)> {
-    let owner = pod.owner.as_ref()?;
-    if owner.kind == "ReplicaSet" {
-        let rs = cluster
-            .stores
-            .replicasets
-            .get(&pod.namespace, &owner.name)?;
-        return rs.deployment.clone().map(|d| ("Deployment".to_owned(), d));
-    }
-    Some((owner.kind.clone(), owner.name.clone()))
+pub use crate::model::joins::workload_of;
+
+/// Whether `e` replaces `old` as the event that explains an object: a
+/// warning over a normal event, else the later of the same type.
+fn newer(old: &EventRow, e: &EventRow) -> bool {
+    (old.type_ != "Warning" && e.type_ == "Warning") || (old.type_ == e.type_ && e.last >= old.last)
 }
 
 /// Latest Warning event per `(kind, namespace, name)`, for explaining states.
@@ -80,12 +75,28 @@ pub fn latest_warnings(cluster: &ClusterData) -> HashMap<(String, String, String
             e.namespace.clone(),
             e.object_name.clone(),
         );
-        let newer = out.get(&key).is_none_or(|old| {
-            (old.type_ != "Warning" && e.type_ == "Warning")
-                || (old.type_ == e.type_ && e.last >= old.last)
-        });
-        if newer {
+        if out.get(&key).is_none_or(|old| newer(old, e)) {
             out.insert(key, e);
+        }
+    }
+    out
+}
+
+/// The event [`latest_warnings`] picks for one object, read from the
+/// cluster's events-per-object join instead of every event.
+pub fn latest_warning<'a>(
+    cluster: &'a ClusterData,
+    kind: &str,
+    namespace: &str,
+    name: &str,
+) -> Option<&'a EventRow> {
+    let mut out: Option<&EventRow> = None;
+    for e in cluster
+        .joins
+        .events_about(&cluster.stores, kind, namespace, name)
+    {
+        if out.is_none_or(|old| newer(old, e)) {
+            out = Some(e);
         }
     }
     out

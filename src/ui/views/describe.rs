@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::overlay::{highlight, hints};
 use crate::actions::describe::DescribePane;
-use crate::app::state::State;
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
+use crate::view::state::State;
 
 pub fn render(f: &mut Frame, area: Rect, state: &State, p: &DescribePane) {
     let t = &state.theme;

@@ -2,8 +2,8 @@
 //! Service and how many are ready; enter opens the Service.
 
 use super::common::{clusters, kind_empty_reason, multi, ns_ok};
-use crate::app::nav::{NavEntry, Target, ViewKind};
-use crate::app::state::State;
+use crate::view::nav::{NavEntry, Target, ViewKind};
+use crate::view::state::State;
 use crate::config::theme::Role;
 use crate::kinds::Kind;
 use crate::model::service::EndpointSliceRow;

@@ -4,14 +4,14 @@
 use jiff::Timestamp;
 
 use super::common::{clusters, kind_empty_reason, multi, ns_ok};
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::kinds::Kind;
 use crate::model::event::EventRow;
 use crate::model::format::age;
 use crate::ui::columns::{Builder, Column, SortKey, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 fn target(cluster: &str, e: &EventRow) -> Option<Target> {

@@ -1,12 +1,12 @@
 //! Findings: the diagnosis, worst first; each row a finding with its cause,
 //! the selected one's evidence chain and fix below. Enter jumps to the object.
 
-use crate::app::nav::{NavEntry, Target, ViewKind};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::diagnose::{Finding, ObjectRef, Severity};
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::nav::{NavEntry, Target, ViewKind};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 pub fn role(s: Severity) -> Role {

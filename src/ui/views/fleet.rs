@@ -1,11 +1,11 @@
 //! Fleet (home): one row per Kubernetes cluster and per ECS cluster.
 
 use super::common::{bad_count, clusters, state_cell};
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 const GROUP_K8S: usize = 0;

@@ -2,12 +2,12 @@
 //! ready, DB reachable or configuration hash with drift flagged, and how many
 //! of its upstreams have no peer.
 
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongNode, KongVia, hash_drift};
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// One Kong node of a gateway, or why the gateway shows none.

@@ -4,12 +4,12 @@
 use jiff::Timestamp;
 
 use super::common::{age_cell, clusters, empty_reason, multi, ns_ok};
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::hpa::HpaRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// An HPA in its cluster.

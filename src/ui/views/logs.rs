@@ -10,9 +10,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::overlay::{highlight, hints};
 use crate::actions::logs::{LogPane, SINCE_CHOICES};
-use crate::app::state::State;
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
+use crate::view::state::State;
 
 /// Screen rows a line takes when wrapped at `width`.
 fn rows(text: &str, width: usize) -> usize {

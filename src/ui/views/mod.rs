@@ -24,10 +24,10 @@ pub mod targets;
 pub mod upstreams;
 pub mod workloads;
 
-use crate::app::nav::{NavEntry, ViewKind};
-use crate::app::state::State;
 use crate::kinds::KindView;
 use crate::ui::table::TableModel;
+use crate::view::nav::{NavEntry, ViewKind};
+use crate::view::state::State;
 
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     match entry.kind() {
@@ -54,6 +54,24 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             ),
         },
     }
+}
+
+/// The rows of `subjects` alone, for views that can make a row by itself
+/// (their rows are kept up to date change by change); `None` for the others.
+pub fn build_some<'a>(
+    state: &'a State,
+    entry: &NavEntry,
+    subjects: &[crate::view::subject::Subject],
+) -> Option<TableModel<'a>> {
+    match entry.kind() {
+        ViewKind::Pods => Some(pods::build_some(state, entry, subjects)),
+        _ => None,
+    }
+}
+
+/// Whether [`build_some`] makes this view's rows one by one.
+pub fn keeps_rows(view: ViewKind) -> bool {
+    view == ViewKind::Pods
 }
 
 /// The cells of a table without rows.

@@ -4,13 +4,13 @@
 use jiff::Timestamp;
 
 use super::common::{age_cell, clusters, kind_empty_reason, multi};
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::kinds::Kind;
 use crate::model::namespace::NamespaceRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// A namespace in its cluster, with how many pods run in it.

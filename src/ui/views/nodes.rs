@@ -2,18 +2,15 @@
 //! Fargate node shows the pod it hosts and that pod's `CapacityProvisioned`
 //! size, not the host's capacity.
 
-use std::collections::HashMap;
-
 use jiff::Timestamp;
 
 use super::common::{age_cell, clusters, empty_reason, multi};
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::node::{NodeKind, NodeRow};
-use crate::model::pod::PodRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// A node with what runs on it: size and pool by kind, its pods.
@@ -90,20 +87,12 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
     let mut table = Builder::new(visible(NodeColumn::Cluster, multi(state, &scope)));
     for c in clusters(state, &scope) {
-        let mut on_node: HashMap<&str, Vec<&PodRow>> = HashMap::new();
-        for p in c.stores.pods.iter() {
-            if let Some(n) = &p.node {
-                on_node.entry(n.as_str()).or_default().push(p);
-            }
-        }
         for n in c.stores.nodes.iter() {
             if scope.node.as_ref().is_some_and(|s| *s != n.name) {
                 continue;
             }
-            let pods = on_node
-                .get(n.name.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+            // Kept with the pod store, not counted here.
+            let pods = c.joins.pods_on(&c.stores, &n.name);
             let status_role = if !n.healthy() {
                 Role::Critical
             } else if n.unschedulable {

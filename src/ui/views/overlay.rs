@@ -7,9 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::actions::Overlay;
-use crate::app::state::State;
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
+use crate::view::state::State;
 
 pub fn render(f: &mut Frame, area: Rect, state: &State) {
     match &state.act.overlay {

@@ -1,16 +1,16 @@
 //! Pods: the real reason behind the status, and where each one runs.
 
 use super::common::{
-    age_cell, clusters, empty_reason, latest_warnings, multi, ns_ok, placement, pod_role,
+    age_cell, clusters, empty_reason, latest_warning, multi, ns_ok, placement, pod_role,
     workload_of,
 };
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::cluster::ClusterData;
 use crate::model::pod::{PodHealth, PodRow};
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::nav::{NavEntry, Scope, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// A pod with what its columns need joined to it once.
@@ -107,82 +107,112 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
     let mut table = Builder::new(visible(PodColumn::Cluster, multi(state, &scope)));
     for c in clusters(state, &scope) {
-        let warnings = latest_warnings(c);
         for p in c.stores.pods.iter() {
-            if !ns_ok(&scope, &p.namespace)
-                || scope
-                    .node
-                    .as_ref()
-                    .is_some_and(|n| p.node.as_ref() != Some(n))
-                || scope.pod.as_ref().is_some_and(|n| *n != p.name)
-            {
-                continue;
-            }
-            let owner = workload_of(c, p);
-            if let Some((kind, name)) = &scope.owner
-                && owner.as_ref() != Some(&(kind.clone(), name.clone()))
-            {
-                continue;
-            }
-            let event = warnings.get(&("Pod".to_owned(), p.namespace.clone(), p.name.clone()));
-            // The scheduler's or container's message; else the latest warning event.
-            let why = if p.health == PodHealth::Ok || p.health == PodHealth::Done {
-                String::new()
-            } else {
-                p.message
-                    .clone()
-                    .or_else(|| {
-                        event
-                            .filter(|e| e.type_ == "Warning")
-                            .map(|e| format!("{}: {}", e.reason, e.message))
-                    })
-                    .unwrap_or_default()
-            };
-            let status = match event.filter(|e| e.type_ == "Warning") {
-                Some(e) if p.status == "Pending" => format!("Pending:{}", e.reason),
-                _ => p.status.clone(),
-            };
-            let mut detail = Vec::new();
-            if !why.is_empty() {
-                detail.push((why.clone(), pod_role(p.health)));
-            }
-            let mut facts = vec![format!("ip {}", p.ip.as_deref().unwrap_or("-"))];
-            if let Some((k, n)) = &owner {
-                facts.push(format!("{} {n}", k.to_lowercase()));
-            }
-            if let Some(cp) = &p.capacity_provisioned {
-                facts.push(format!("CapacityProvisioned {cp}"));
-            }
-            if let Some(s) = &p.scheduler {
-                facts.push(format!("scheduler {s}"));
-            }
-            if !p.claims.is_empty() {
-                facts.push(format!("pvc {}", p.claims.join(",")));
-            }
-            if let Some(t) = &p.last_termination {
-                facts.push(format!("last exit {t}"));
-            }
-            detail.push((facts.join(" · "), Role::Muted));
-            let meta = TableRow {
-                subject: Subject::kube(&c.name, "Pod", &p.namespace, &p.name),
-                group: 0,
-                target: p.node.as_ref().map(|n| Target::Node {
-                    cluster: c.name.clone(),
-                    node: n.clone(),
-                }),
-                detail,
-            };
-            table.push(
-                meta,
-                PodFacts {
-                    cluster: c,
-                    pod: p,
-                    status,
-                    why,
-                    now: state.now,
-                },
-            );
+            push(&mut table, state, &scope, c, p);
         }
     }
     table.finish(vec![], empty_reason(state, &scope, "pods"))
+}
+
+/// The rows of `subjects` alone (those that exist and are in scope), made
+/// the same way [`build`] makes them: what a change or a window costs.
+pub fn build_some<'a>(state: &'a State, entry: &NavEntry, subjects: &[Subject]) -> TableModel<'a> {
+    let scope = state.scope_of(entry);
+    let mut table = Builder::new(visible(PodColumn::Cluster, multi(state, &scope)));
+    for s in subjects {
+        let Subject::Kube(k) = s else { continue };
+        if k.kind != "Pod" || scope.cluster.as_ref().is_some_and(|c| *c != k.cluster) {
+            continue;
+        }
+        let Some(c) = state.fleet.clusters.get(&k.cluster) else {
+            continue;
+        };
+        if let Some(p) = c.stores.pods.get(&k.namespace, &k.name) {
+            push(&mut table, state, &scope, c, p);
+        }
+    }
+    table.finish(vec![], empty_reason(state, &scope, "pods"))
+}
+
+/// Adds pod `p` of cluster `c` to the table if the scope shows it.
+fn push<'a>(
+    table: &mut Builder<'a, PodColumn>,
+    state: &'a State,
+    scope: &Scope,
+    c: &'a ClusterData,
+    p: &'a PodRow,
+) {
+    if !ns_ok(scope, &p.namespace)
+        || scope
+            .node
+            .as_ref()
+            .is_some_and(|n| p.node.as_ref() != Some(n))
+        || scope.pod.as_ref().is_some_and(|n| *n != p.name)
+    {
+        return;
+    }
+    let owner = workload_of(c, p);
+    if let Some((kind, name)) = &scope.owner
+        && owner.as_ref() != Some(&(kind.clone(), name.clone()))
+    {
+        return;
+    }
+    let event = latest_warning(c, "Pod", &p.namespace, &p.name);
+    // The scheduler's or container's message; else the latest warning event.
+    let why = if p.health == PodHealth::Ok || p.health == PodHealth::Done {
+        String::new()
+    } else {
+        p.message
+            .clone()
+            .or_else(|| {
+                event
+                    .filter(|e| e.type_ == "Warning")
+                    .map(|e| format!("{}: {}", e.reason, e.message))
+            })
+            .unwrap_or_default()
+    };
+    let status = match event.filter(|e| e.type_ == "Warning") {
+        Some(e) if p.status == "Pending" => format!("Pending:{}", e.reason),
+        _ => p.status.clone(),
+    };
+    let mut detail = Vec::new();
+    if !why.is_empty() {
+        detail.push((why.clone(), pod_role(p.health)));
+    }
+    let mut facts = vec![format!("ip {}", p.ip.as_deref().unwrap_or("-"))];
+    if let Some((k, n)) = &owner {
+        facts.push(format!("{} {n}", k.to_lowercase()));
+    }
+    if let Some(cp) = &p.capacity_provisioned {
+        facts.push(format!("CapacityProvisioned {cp}"));
+    }
+    if let Some(s) = &p.scheduler {
+        facts.push(format!("scheduler {s}"));
+    }
+    if !p.claims.is_empty() {
+        facts.push(format!("pvc {}", p.claims.join(",")));
+    }
+    if let Some(t) = &p.last_termination {
+        facts.push(format!("last exit {t}"));
+    }
+    detail.push((facts.join(" · "), Role::Muted));
+    let meta = TableRow {
+        subject: Subject::kube(&c.name, "Pod", &p.namespace, &p.name),
+        group: 0,
+        target: p.node.as_ref().map(|n| Target::Node {
+            cluster: c.name.clone(),
+            node: n.clone(),
+        }),
+        detail,
+    };
+    table.push(
+        meta,
+        PodFacts {
+            cluster: c,
+            pod: p,
+            status,
+            why,
+            now: state.now,
+        },
+    );
 }

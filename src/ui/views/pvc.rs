@@ -2,14 +2,14 @@
 //! and where that pod runs — enough to see a WaitForFirstConsumer deadlock.
 
 use super::common::{clusters, empty_reason, latest_warnings, multi, ns_ok, placement, pod_role};
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::cluster::ClusterData;
 use crate::model::pod::{PodHealth, PodRow};
 use crate::model::pvc::{PvcRow, StorageClassRow};
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// A claim with its storage class and the pod that consumes it.

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::actions::scale::{Field, ScaleModal, ScaleTarget};
-use crate::app::state::State;
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
+use crate::view::state::State;
 
 pub fn render(f: &mut Frame, state: &State, m: &ScaleModal) {
     let t = &state.theme;

@@ -4,14 +4,14 @@
 use jiff::Timestamp;
 
 use super::common::{age_cell, clusters, kind_empty_reason, multi, ns_ok};
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::diagnose::services::parse_upstream;
 use crate::kinds::Kind;
 use crate::model::service::ServiceRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// `(gateway, upstream, balancer health)` of every in-cluster Kong upstream

@@ -5,8 +5,8 @@
 use jiff::Timestamp;
 
 use super::common::{age_cell, clusters, kind_empty_reason, multi};
-use crate::app::nav::NavEntry;
-use crate::app::state::State;
+use crate::view::nav::NavEntry;
+use crate::view::state::State;
 use crate::config::theme::Role;
 use crate::kinds::Kind;
 use crate::model::pvc::StorageClassRow;

@@ -1,12 +1,12 @@
 //! One upstream's targets, per Kong node, with what is behind each target:
 //! the Kubernetes pod (by IP) or the ECS task.
 
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::kong::KongTarget;
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// A target as one Kong node sees it, and what is behind its IP.

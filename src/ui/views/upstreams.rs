@@ -3,12 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use crate::app::nav::{NavEntry, Target};
-use crate::app::state::State;
 use crate::config::theme::Role;
 use crate::model::kong::KongUpstream;
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::nav::{NavEntry, Target};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// One upstream on one Kong node.

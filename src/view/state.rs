@@ -1,4 +1,4 @@
-//! Everything the UI draws from. Changed only by [`super::update`].
+//! Everything the UI draws from. Changed only by the app's `update`.
 
 use jiff::Timestamp;
 
@@ -44,6 +44,8 @@ pub struct State {
     /// The top view's arranged rows (the view-model), brought up to date
     /// when a frame is drawn; keys move the selection in it.
     pub arranged: RefCell<Arranged<Target>>,
+    /// What changed for the top view since its rows were arranged.
+    pub changes: RefCell<crate::view::changes::Changes>,
     /// The cells around the window, kept from the last build of the view.
     pub band: RefCell<Band>,
     /// The frame being drawn answers a key: it may show the data the
@@ -52,6 +54,9 @@ pub struct State {
     /// How many times the top view was built from the fleet: what frames
     /// and keys cost beyond the window (tests read it).
     pub view_builds: Cell<u64>,
+    /// How many rows were made one by one (changed rows, the window's):
+    /// what a view that keeps its rows costs instead of a build.
+    pub rows_built: Cell<u64>,
 }
 
 impl State {
@@ -76,9 +81,11 @@ impl State {
             act: crate::actions::ActState::default(),
             data_version: 0,
             arranged: RefCell::new(Arranged::default()),
+            changes: RefCell::new(crate::view::changes::Changes::default()),
             band: RefCell::new(Band::default()),
             key_frame: Cell::new(false),
             view_builds: Cell::new(0),
+            rows_built: Cell::new(0),
         }
     }
 
@@ -88,6 +95,8 @@ impl State {
             self.findings = crate::diagnose::diagnose(&self.fleet, self.now);
             self.findings_stale = false;
             self.data_version += 1;
+            let touched = crate::view::changes::touched_by_findings(self.entry().kind());
+            self.changes.get_mut().note(touched);
         }
     }
 
