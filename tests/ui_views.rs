@@ -340,6 +340,8 @@ fn press(state: &mut State, keys: &str) {
             '\n' => KeyCode::Enter,
             '\u{1b}' => KeyCode::Esc,
             '\t' => KeyCode::Tab,
+            '\u{2192}' => KeyCode::Right,
+            '\u{2190}' => KeyCode::Left,
             c => KeyCode::Char(c),
         };
         update(state, key(code));
@@ -796,8 +798,15 @@ fn enter_on_a_finding_jumps_to_its_object() {
     press(&mut state, ":findings\n");
     assert_eq!(state.entry().kind(), ViewKind::Findings);
     assert!(!state.findings.list.is_empty());
-    let first = state.findings.list[0].objects[0].clone();
+    // The first row is the root cause of the worst incident.
+    let root = state.findings.incidents[0].root;
+    let first = state.findings.list[root].objects[0].clone();
     press(&mut state, "\n");
+    if state.entry().kind() == ViewKind::Findings {
+        // The first Enter unfolded its symptoms; the second jumps.
+        assert!(!state.findings.incidents[0].symptoms.is_empty());
+        press(&mut state, "\n");
+    }
     assert_ne!(state.entry().kind(), ViewKind::Findings, "{first:?}");
     let scope = state.entry().scope.clone();
     let names = [
@@ -817,6 +826,35 @@ fn enter_on_a_finding_jumps_to_its_object() {
     );
     press(&mut state, "\u{1b}");
     assert_eq!(state.entry().kind(), ViewKind::Findings);
+}
+
+#[test]
+fn findings_fold_under_their_incident_and_f_shows_the_flat_list() {
+    let mut state = fleet_state();
+    press(&mut state, ":findings\n");
+    let (incidents, findings) = (state.findings.incidents.len(), state.findings.list.len());
+    let folded = row_ids(&state);
+    assert_eq!(folded.len(), incidents, "one row per incident: {folded:?}");
+    let with = state
+        .findings
+        .incidents
+        .iter()
+        .position(|i| !i.symptoms.is_empty())
+        .expect("the fixture has an incident with symptoms");
+    let n = state.findings.incidents[with].symptoms.len();
+    press(&mut state, &"j".repeat(with));
+    press(&mut state, "\u{2192}");
+    let open = row_ids(&state);
+    assert_eq!(open.len(), incidents + n, "{open:?}");
+    // The symptoms sit right under their root.
+    assert_eq!(open[..=with], folded[..=with]);
+    assert_eq!(open[with + n + 1..], folded[with + 1..]);
+    press(&mut state, "\u{2190}");
+    assert_eq!(row_ids(&state), folded);
+    press(&mut state, "f");
+    assert_eq!(row_ids(&state).len(), findings, "f: every finding");
+    press(&mut state, "f");
+    assert_eq!(row_ids(&state), folded);
 }
 
 /// Names of the rows as the table shows them, top to bottom.

@@ -231,7 +231,30 @@ fn normal_action(state: &mut State, a: Action) {
         Action::PageDown => move_by(state, 20),
         Action::Top => move_by(state, i64::MIN / 2),
         Action::Bottom => move_by(state, i64::MAX / 2),
-        Action::Enter => drill(state),
+        Action::Enter => {
+            // An incident with folded symptoms unfolds first; Enter again jumps.
+            if !fold(state, true) {
+                drill(state);
+            }
+        }
+        Action::Expand => {
+            fold(state, true);
+        }
+        Action::Collapse => {
+            fold(state, false);
+        }
+        Action::FlatFindings => {
+            state.findings_flat = !state.findings_flat;
+            state.data_version += 1;
+            state.flash(if state.findings_flat {
+                "findings: the flat list (f: incidents)"
+            } else {
+                "findings: incidents, root cause first (f: the flat list)"
+            });
+            if state.entry().kind() == ViewKind::Findings {
+                reset_selection(state);
+            }
+        }
         Action::Back => {
             if !state.entry().filter.is_empty() {
                 state.entry_mut().filter.clear();
@@ -336,6 +359,36 @@ fn normal_action(state: &mut State, a: Action) {
         }
         _ => state.flash(format!("{} does nothing in a table", a.name())),
     }
+}
+
+/// Unfolds (`open`) or folds the selected incident of the Findings view;
+/// whether anything changed. A symptom row folds its incident.
+fn fold(state: &mut State, open: bool) -> bool {
+    if state.entry().kind() != ViewKind::Findings || state.findings_flat {
+        return false;
+    }
+    let Some(sel) = state.entry().selected.clone() else {
+        return false;
+    };
+    let root = crate::ui::views::findings::incident_of(&state.findings, &sel);
+    let Some((root, has_symptoms)) = root else {
+        return false;
+    };
+    let changed = if open {
+        has_symptoms && state.expanded.insert(root)
+    } else {
+        let changed = state.expanded.remove(&root);
+        if changed && root != sel {
+            // The symptom row goes: select its incident.
+            state.entry_mut().selected = Some(root);
+        }
+        changed
+    };
+    if changed {
+        // The rows shown change without a data change.
+        state.data_version += 1;
+    }
+    changed
 }
 
 /// Makes sure the top view has an arrangement to move in. One made at an

@@ -52,6 +52,9 @@ actions! {
     Describe => "describe", "describe the object";
     Logs => "logs", "tail the logs";
     Scale => "scale", "scale";
+    Expand => "expand", "unfold an incident's symptoms";
+    Collapse => "collapse", "fold an incident's symptoms";
+    FlatFindings => "flat_findings", "findings: incidents / the flat list";
     Submit => "submit", "submit";
     Cancel => "cancel", "cancel";
     Complete => "complete", "complete";

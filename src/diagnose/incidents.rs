@@ -369,22 +369,28 @@ impl<'s, 'a> Chain<'s, 'a> {
     }
 }
 
+fn is_balancer(f: &Finding) -> bool {
+    f.code == Code::KongNoPeer.id() || f.code == Code::KongStaleTarget.id()
+}
+
 /// The objects a finding's chain starts from. A balancer finding is about
 /// its upstream, not the Kong nodes that report it: every upstream of a
 /// node would otherwise join through that node.
 fn anchors(f: &Finding) -> impl Iterator<Item = ObjectRef> + '_ {
-    let balancer = f.code == Code::KongNoPeer.id() || f.code == Code::KongStaleTarget.id();
+    let balancer = is_balancer(f);
     f.objects
         .iter()
         .filter(move |o| !(balancer && o.kind == "KongNode"))
         .cloned()
 }
 
-/// The same fault on several Kong nodes of one gateway (each node is its
-/// own finding) is one incident: its nodes share the deployment or service
-/// that runs them.
+/// The same node-level fault on several Kong nodes of one gateway (each
+/// node is its own finding) is one incident: its nodes share the deployment
+/// or service that runs them. Balancer findings are per upstream and join
+/// through their upstream only.
 fn siblings(a: &Finding, b: &Finding) -> bool {
     a.code == b.code
+        && !is_balancer(a)
         && match (a.primary(), b.primary()) {
             (Some(x), Some(y)) => {
                 x.kind == "KongNode" && y.kind == "KongNode" && x.namespace == y.namespace

@@ -525,3 +525,45 @@ fn the_same_fault_on_nodes_of_one_gateway_is_one_incident() {
         ]
     );
 }
+
+#[test]
+fn two_upstreams_failing_on_the_same_nodes_are_two_incidents() {
+    // Near miss: both balancers fail on kong-1 and kong-2, but for two
+    // services with unrelated causes.
+    let pay = with_ip(
+        broken(
+            set(
+                pod("shop", "payments-1"),
+                "/metadata/labels",
+                json!({"app": "payments"}),
+            ),
+            "CrashLoopBackOff",
+        ),
+        "10.0.1.60",
+    );
+    let mut f = kic_fleet(&[service("shop", "payments", "payments"), pay]);
+    for g in f.gateways.values_mut() {
+        for n in g.nodes.values_mut() {
+            n.upstreams
+                .push(upstream("payments.shop.80.svc", "UNHEALTHY", &[]));
+        }
+    }
+    let r = diagnose(&f, now());
+    let mut got = shape(&r);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "FD-POD-CRASHLOOP",
+                "payments-1".to_string(),
+                vec!["FD-KONG-NO-PEER", "FD-SVC-NO-ENDPOINTS"]
+            ),
+            (
+                "FD-POD-IMAGE-PULL",
+                "checkout".to_string(),
+                vec!["FD-KONG-NO-PEER", "FD-SVC-NO-ENDPOINTS"]
+            ),
+        ]
+    );
+}

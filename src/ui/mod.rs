@@ -32,7 +32,7 @@ use crate::view::subject::Subject;
 /// Findings show their evidence chain; other views a few lines of detail.
 fn detail_lines(view: crate::view::nav::ViewKind) -> usize {
     if view == crate::view::nav::ViewKind::Findings {
-        10
+        12
     } else {
         4
     }
@@ -318,7 +318,12 @@ fn screen(
             .borders(Borders::ALL)
             .border_style(state.theme.style(Role::Border))
             .title(Span::styled(" details ", state.theme.style(Role::Muted)));
-        f.render_widget(Paragraph::new(text).block(block), detail_area);
+        let mut p = Paragraph::new(text).block(block);
+        if entry.kind() == crate::app::nav::ViewKind::Findings {
+            // A fix is read in full: long lines wrap instead of being cut.
+            p = p.wrap(ratatui::widgets::Wrap { trim: false });
+        }
+        f.render_widget(p, detail_area);
     }
     if state.act.overlay.is_some() {
         views::overlay::render(f, body.union(detail_area), state);

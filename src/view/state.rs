@@ -36,6 +36,10 @@ pub struct State {
     pub findings: crate::diagnose::Findings,
     /// The fleet changed since the findings were computed.
     pub findings_stale: bool,
+    /// The Findings view lists findings flat instead of as incidents.
+    pub findings_flat: bool,
+    /// Incidents unfolded in the Findings view, by their root's row subject.
+    pub expanded: std::collections::HashSet<crate::view::subject::Subject>,
     /// Scale modal, describe and log panes, and the effects they queue.
     pub act: crate::actions::ActState,
     /// Bumped on every change to what views show (source data, findings):
@@ -78,6 +82,8 @@ impl State {
             readonly: false,
             findings: crate::diagnose::Findings::default(),
             findings_stale: false,
+            findings_flat: false,
+            expanded: Default::default(),
             act: crate::actions::ActState::default(),
             data_version: 0,
             arranged: RefCell::new(Arranged::default()),

@@ -1,8 +1,12 @@
-//! Findings: the diagnosis, worst first; each row a finding with its cause,
-//! the selected one's evidence chain and fix below. Enter jumps to the object.
+//! Findings: incidents worst first, each row a root cause with its
+//! symptoms folded under it (Enter or → unfolds, ← folds); the selected
+//! row's impact, fix and evidence chain below. Enter on an unfolded
+//! incident or a symptom jumps to its object. `f` switches to the flat list
+//! of findings, worst first.
 
 use crate::config::theme::Role;
-use crate::diagnose::{Finding, ObjectRef, Severity};
+use crate::diagnose::incidents::Incident;
+use crate::diagnose::{Finding, Findings, ObjectRef, Severity};
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
 use crate::view::nav::{NavEntry, Target, ViewKind};
@@ -62,10 +66,40 @@ pub fn target(o: &ObjectRef) -> Option<Target> {
     })
 }
 
-/// A finding and the label of the object it is about.
+/// A finding and the label of the object it is about, as a row shows it.
 pub struct FindingFacts<'a> {
     finding: &'a Finding,
     object: String,
+    /// The severity shown (an incident's worst, on its root's row).
+    severity: Severity,
+    /// Tree prefix before the code: `▸ `/`▾ ` on an incident, `  └ ` on a symptom.
+    prefix: &'static str,
+    /// Folded symptoms, shown after the cause.
+    folded: usize,
+    /// Order in the tree, so sorting by severity keeps symptoms under their root.
+    order: i64,
+}
+
+/// The row subject of a finding.
+fn subject(f: &Finding) -> Subject {
+    Subject::Finding {
+        code: f.code.to_string(),
+        object: f.primary().map(ObjectRef::label).unwrap_or_default(),
+    }
+}
+
+/// The incident a row (root or symptom) belongs to: its root's subject and
+/// whether it has symptoms to unfold.
+pub fn incident_of(findings: &Findings, row: &Subject) -> Option<(Subject, bool)> {
+    findings.incidents.iter().find_map(|i| {
+        let root = subject(findings.list.get(i.root)?);
+        let hit = root == *row
+            || i.symptoms
+                .iter()
+                .filter_map(|&s| findings.list.get(s))
+                .any(|f| subject(f) == *row);
+        hit.then_some((root, !i.symptoms.is_empty()))
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +122,7 @@ impl Column for FindingColumn {
     fn spec(self) -> Spec {
         match self {
             FindingColumn::Severity => Spec::fixed("severity", "SEVERITY", 10),
-            FindingColumn::Code => Spec::fixed("code", "CODE", 29),
+            FindingColumn::Code => Spec::fixed("code", "CODE", 33),
             FindingColumn::Object => Spec::fixed("object", "OBJECT", 44),
             FindingColumn::Cause => Spec::fill("cause", "CAUSE"),
         }
@@ -96,25 +130,51 @@ impl Column for FindingColumn {
 
     fn cell(self, r: &FindingFacts<'_>) -> Cell {
         let f = r.finding;
-        let sev = role(f.severity);
+        let sev = role(r.severity);
         match self {
             FindingColumn::Severity => Cell {
-                text: format!("{} {}", f.severity.glyph(), f.severity.label()),
+                text: format!("{} {}", r.severity.glyph(), r.severity.label()),
                 role: sev,
-                // Worst first when ascending.
-                sort: Some(-(f.severity as i64)),
+                // Worst first when ascending; incidents keep their symptoms under them.
+                sort: Some(r.order),
             },
-            FindingColumn::Code => cell(f.code, sev),
+            FindingColumn::Code => cell(format!("{}{}", r.prefix, f.code), role(f.severity)),
             FindingColumn::Object => cell(&r.object, Role::Text),
-            FindingColumn::Cause => cell(&f.cause, Role::Text),
+            FindingColumn::Cause => match r.folded {
+                0 => cell(&f.cause, Role::Text),
+                n => cell(
+                    format!(
+                        "{} [+{n} symptom{}]",
+                        f.cause,
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    Role::Text,
+                ),
+            },
         }
     }
+}
+
+/// The details of a finding: cause, then its fix, then the evidence chain
+/// (the fix comes before the chain so a long chain never hides it).
+fn detail(f: &Finding, impact: &[String]) -> Vec<(String, Role)> {
+    let mut d: Vec<(String, Role)> = vec![(f.cause.clone(), role(f.severity))];
+    for line in impact {
+        d.push((format!("impact: {line}"), Role::Critical));
+    }
+    if !f.fix.is_empty() {
+        d.push((format!("fix: {}", f.fix), Role::Ok));
+    }
+    for l in &f.evidence {
+        d.push((format!("← {}: {}", l.object.label(), l.fact), Role::Text));
+    }
+    d
 }
 
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
     let mut table = Builder::new(FindingColumn::ALL.to_vec());
-    let about_scope = |f: &&Finding| {
+    let about_scope = |f: &Finding| {
         f.primary().is_none_or(|o| {
             scope
                 .cluster
@@ -122,29 +182,36 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 .is_none_or(|c| *c == o.cluster || o.cluster.is_empty())
         })
     };
-    for f in &state.findings.list {
-        if !about_scope(&f) {
-            continue;
-        }
-        let r = role(f.severity);
-        let object = f.primary().map(ObjectRef::label).unwrap_or_default();
-        let mut detail: Vec<(String, Role)> = vec![(f.cause.clone(), r)];
-        for l in &f.evidence {
-            detail.push((format!("← {}: {}", l.object.label(), l.fact), Role::Text));
-        }
-        if !f.fix.is_empty() {
-            detail.push((format!("fix: {}", f.fix), Role::Ok));
-        }
+    let mut push = |f: &'a Finding, facts: FindingFacts<'a>, detail: Vec<(String, Role)>| {
         let meta = TableRow {
-            subject: Subject::Finding {
-                code: f.code.to_string(),
-                object: object.clone(),
-            },
+            subject: subject(f),
             group: 0,
             target: f.primary().and_then(target),
             detail,
         };
-        table.push(meta, FindingFacts { finding: f, object });
+        table.push(meta, facts);
+    };
+    let list = &state.findings.list;
+    if state.findings_flat {
+        for (i, f) in list.iter().enumerate().filter(|(_, f)| about_scope(f)) {
+            let facts = FindingFacts {
+                finding: f,
+                object: f.primary().map(ObjectRef::label).unwrap_or_default(),
+                severity: f.severity,
+                prefix: "",
+                folded: 0,
+                order: i as i64,
+            };
+            push(f, facts, detail(f, &[]));
+        }
+    } else {
+        let mut order = 0;
+        for inc in &state.findings.incidents {
+            let Some(root) = list.get(inc.root).filter(|f| about_scope(f)) else {
+                continue;
+            };
+            incident_rows(state, list, inc, root, &mut order, &mut push);
+        }
     }
     let empty = if state.fleet.clusters.is_empty() && state.fleet.gateways.is_empty() {
         "no sources yet".into()
@@ -152,4 +219,74 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         "no findings: nothing is wrong that fleetdeck can see".into()
     };
     table.finish(vec![], empty)
+}
+
+/// An incident's root row and, when unfolded, its symptom rows.
+fn incident_rows<'a>(
+    state: &State,
+    list: &'a [Finding],
+    inc: &Incident,
+    root: &'a Finding,
+    order: &mut i64,
+    push: &mut impl FnMut(&'a Finding, FindingFacts<'a>, Vec<(String, Role)>),
+) {
+    let open = state.expanded.contains(&subject(root));
+    let n = inc.symptoms.len();
+    let mut d = detail(root, &inc.impact);
+    if n > 0 {
+        let codes: Vec<&str> = inc
+            .symptoms
+            .iter()
+            .filter_map(|&s| list.get(s))
+            .map(|f| f.code)
+            .collect();
+        d.insert(
+            1,
+            (
+                format!(
+                    "root cause of {n} symptom(s): {}{}",
+                    codes.join(", "),
+                    if open { "" } else { " (Enter or → unfolds)" }
+                ),
+                Role::Muted,
+            ),
+        );
+    }
+    let facts = FindingFacts {
+        finding: root,
+        object: root.primary().map(ObjectRef::label).unwrap_or_default(),
+        severity: inc.severity,
+        prefix: match (n, open) {
+            (0, _) => "  ",
+            (_, false) => "▸ ",
+            (_, true) => "▾ ",
+        },
+        folded: if open { 0 } else { n },
+        order: *order,
+    };
+    *order += 1;
+    push(root, facts, d);
+    if !open {
+        return;
+    }
+    for f in inc.symptoms.iter().filter_map(|&s| list.get(s)) {
+        let mut d = detail(f, &[]);
+        d.insert(
+            1,
+            (
+                format!("symptom of {} {}", root.code, root.cause),
+                Role::Muted,
+            ),
+        );
+        let facts = FindingFacts {
+            finding: f,
+            object: f.primary().map(ObjectRef::label).unwrap_or_default(),
+            severity: f.severity,
+            prefix: "  └ ",
+            folded: 0,
+            order: *order,
+        };
+        *order += 1;
+        push(f, facts, d);
+    }
 }
