@@ -319,7 +319,7 @@ fn screen(
             .border_style(state.theme.style(Role::Border))
             .title(Span::styled(" details ", state.theme.style(Role::Muted)));
         let mut p = Paragraph::new(text).block(block);
-        if entry.kind() == crate::app::nav::ViewKind::Findings {
+        if entry.kind() == crate::view::nav::ViewKind::Findings {
             // A fix is read in full: long lines wrap instead of being cut.
             p = p.wrap(ratatui::widgets::Wrap { trim: false });
         }
