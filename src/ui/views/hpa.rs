@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::common::{age_cell, clusters, empty_reason, multi, ns_ok};
+use super::common::{age_cell, clusters, kind_empty_reason, multi, ns_ok};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
@@ -151,7 +151,10 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             );
         }
     }
-    table.finish(vec![], empty_reason(state, &scope, "HPAs"))
+    table.finish(
+        vec![],
+        kind_empty_reason(state, &scope, crate::model::cluster::Kind::Hpas),
+    )
 }
 
 /// The condition worth reading first: a False ScalingActive/AbleToScale, else ScalingLimited.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
-use super::common::{age_cell, clusters, empty_reason, multi};
+use super::common::{age_cell, clusters, kind_empty_reason, multi};
 use crate::app::nav::{NavEntry, Target};
 use crate::app::state::State;
 use crate::config::theme::Role;
@@ -196,6 +196,6 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             "EC2".into(),
             "Virtual (virtual-kubelet)".into(),
         ],
-        empty_reason(state, &scope, "nodes"),
+        kind_empty_reason(state, &scope, crate::model::cluster::Kind::Nodes),
     )
 }

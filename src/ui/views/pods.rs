@@ -1,7 +1,7 @@
 //! Pods: the real reason behind the status, and where each one runs.
 
 use super::common::{
-    age_cell, clusters, empty_reason, latest_warnings, multi, ns_ok, placement, pod_role,
+    age_cell, clusters, kind_empty_reason, latest_warnings, multi, ns_ok, placement, pod_role,
     workload_of,
 };
 use crate::app::nav::{NavEntry, Target};
@@ -184,5 +184,8 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             );
         }
     }
-    table.finish(vec![], empty_reason(state, &scope, "pods"))
+    table.finish(
+        vec![],
+        kind_empty_reason(state, &scope, crate::model::cluster::Kind::Pods),
+    )
 }
