@@ -115,11 +115,14 @@ fn partition_is_detected_and_recovers() {
     let sim_start = Instant::now();
     let t = tui(&sim, "partition");
     t.wait_until("every cluster live", Duration::from_secs(START), all_live);
-    t.wait_for(&["stale"], Duration::from_secs(START + 60));
+    let stale = t.wait_for(&["stale"], Duration::from_secs(START + 60));
     let detected = sim_start
         .elapsed()
         .saturating_sub(Duration::from_secs(START));
     eprintln!("FRESHNESS partition: TUI stale {detected:.1?} after it began");
+    // The header and the Fleet view say when the cluster was last heard from.
+    assert!(stale.contains("healthy-eks heard "), "{stale}");
+    assert!(stale.contains(" ago "), "{stale}");
     let (json, stderr) = diagnose(&sim);
     if sim_start.elapsed() < Duration::from_secs(END) {
         let clusters = unreached_clusters(&json);
@@ -193,4 +196,38 @@ fn token_expiry_is_unauthorized_everywhere() {
         "{json}\n{stderr}"
     );
     assert!(!codes.contains(&"FD-KONG-UNREACHABLE".to_owned()), "{json}");
+}
+
+/// A kind RBAC forbids: its view says "forbidden" instead of an empty
+/// table, the Fleet view counts what it cannot see as "?" (not 0) while the
+/// readable kinds keep their numbers, and the cluster is still heard now.
+#[test]
+fn forbidden_pods_say_forbidden_and_their_counts_are_unknown() {
+    let sim = Sim::start("healthy", &["--fault", "forbid=pods"]);
+    let (ok, _, err) = sim.kubectl_with("kubectl", &["get", "pods", "-A"]);
+    assert!(
+        !ok && err.contains("forbidden"),
+        "kubectl should be refused: {err}"
+    );
+    let t = tui(&sim, "forbid");
+    let fleet = t.wait_for(&["healthy-eks", "403 pods"], Duration::from_secs(30));
+    let row = fleet
+        .lines()
+        .find(|l| l.contains("healthy-eks") && l.contains("403 pods"))
+        .unwrap_or_default();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert!(cells.contains(&"?"), "pod counts unknown: {row}");
+    assert!(cells.contains(&"now"), "nodes still answer: {row}");
+    // FARGATE/EC2 counts are numbers: nodes are readable.
+    assert!(
+        cells.iter().any(|c| c.parse::<u32>().is_ok_and(|n| n > 0)),
+        "node counts known: {row}"
+    );
+    t.type_text(":pods");
+    t.keys(&["Enter"]);
+    let pods = t.wait_for(
+        &["no pods — healthy-eks: forbidden"],
+        Duration::from_secs(10),
+    );
+    assert!(pods.contains("healthy-eks pods forbidden"), "{pods}");
 }

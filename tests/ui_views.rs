@@ -1012,3 +1012,160 @@ fn keys_move_in_the_view_model_and_act_on_the_row_that_was_shown() {
     assert!(!fresh.contains(&format!(" {name} ")), "{name} is gone");
     assert_eq!(pod_subject(&state).as_deref(), Some(second.as_str()));
 }
+
+/// The fixture fleet 90 s into an outage of terrax-fargate: every kind went
+/// stale when its last data arrived, then the connection check failed.
+fn stale_state() -> State {
+    use fleetdeck::model::status::{SourceError, SourceState};
+    let mut state = fleet_state();
+    let last_data = state
+        .now
+        .checked_sub(jiff::SignedDuration::from_secs(90))
+        .expect("ts");
+    let reset = SourceError::Unreachable("Connection reset by peer".into());
+    for k in Kind::ALL {
+        update(
+            &mut state,
+            Event::Source(SourceUpdate::KindState {
+                cluster: "terrax-fargate".into(),
+                kind: *k,
+                state: SourceState::Stale {
+                    since: last_data,
+                    error: reset.clone(),
+                },
+            }),
+        );
+    }
+    update(
+        &mut state,
+        Event::Source(SourceUpdate::ClusterError {
+            cluster: "terrax-fargate".into(),
+            error: reset,
+        }),
+    );
+    state
+}
+
+/// The cells of the row whose subject is `subject` in the top view.
+fn cells_of(state: &State, subject: &Subject) -> Vec<fleetdeck::ui::table::Cell> {
+    let model = views::build(state, state.entry());
+    let i = model
+        .rows
+        .iter()
+        .position(|r| r.subject == *subject)
+        .unwrap_or_else(|| panic!("no row {subject:?}"));
+    model.cells(i)
+}
+
+fn cell_at(state: &State, subject: &Subject, column: &str) -> fleetdeck::ui::table::Cell {
+    let model = views::build(state, state.entry());
+    let col = model
+        .columns
+        .iter()
+        .position(|c| c.id == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
+    cells_of(state, subject).swap_remove(col)
+}
+
+#[test]
+fn stale_rows_are_muted_and_say_the_age_of_their_data() {
+    use fleetdeck::config::theme::Role;
+    let mut state = stale_state();
+    let terrax = Subject::Cluster("terrax-fargate".into());
+    let us = Subject::Cluster("global-us".into());
+    // Fleet: the stale cluster's counts are its last data, muted; the one
+    // never reached counts "?", not 0; each says when it was last heard from.
+    let running = cell_at(&state, &terrax, "running");
+    assert_eq!((running.text.as_str(), running.role), ("4", Role::Muted));
+    assert_eq!(cell_at(&state, &terrax, "heard").text, "90s ago");
+    for col in ["fargate", "running", "pending", "failed", "hpa-at-max"] {
+        assert_eq!(cell_at(&state, &us, col).text, "?", "{col}");
+    }
+    assert_eq!(cell_at(&state, &us, "heard").text, "never");
+    let fleet = screen(&state);
+    assert!(
+        fleet.contains("terrax-fargate heard 90s ago") && fleet.contains("global-us heard never"),
+        "the header says when each cluster was last heard from:\n{fleet}"
+    );
+    insta::assert_snapshot!("stale_fleet_200x50", to_text(&frame(&state, (200, 50))));
+    insta::assert_snapshot!("stale_fleet_80x24", to_text(&frame(&state, (80, 24))));
+
+    // Pods: every row muted, the selected one's detail says how old it is.
+    press(&mut state, ":pods\n");
+    let model = views::build(&state, state.entry());
+    assert!(!model.rows.is_empty());
+    for i in 0..model.rows.len() {
+        assert!(
+            model.cells(i).iter().all(|c| c.role == Role::Muted),
+            "row {:?} is not muted",
+            model.rows[i].subject
+        );
+        assert_eq!(
+            model.rows[i].detail[0].0,
+            "data 90s old — unreachable: Connection reset by peer"
+        );
+    }
+    let pods = to_text(&frame(&state, (200, 50)));
+    assert!(
+        pods.contains("terrax-fargate unreachable, heard 90s ago"),
+        "{pods}"
+    );
+    assert!(pods.contains("data 90s old"), "{pods}");
+    insta::assert_snapshot!("stale_pods_200x50", pods);
+    insta::assert_snapshot!("stale_pods_80x24", to_text(&frame(&state, (80, 24))));
+
+    // Live again after a resync: no longer muted.
+    let live = fleet_state();
+    let mut live = live;
+    press(&mut live, ":pods\n");
+    let model = views::build(&live, live.entry());
+    assert!((0..model.rows.len()).any(|i| model.cells(i).iter().any(|c| c.role != Role::Muted)));
+}
+
+#[test]
+fn a_forbidden_kind_says_forbidden_and_its_counts_are_unknown() {
+    use fleetdeck::model::status::{SourceError, SourceState};
+    let mut state = fleet_state();
+    // Pods were never listable: RBAC refused the first list.
+    let now = state.now;
+    update(
+        &mut state,
+        Event::Source(SourceUpdate::Kube {
+            cluster: "terrax-fargate".into(),
+            update: KubeUpdate::Pods(Change::Reset(vec![])),
+        }),
+    );
+    update(
+        &mut state,
+        Event::Source(SourceUpdate::KindState {
+            cluster: "terrax-fargate".into(),
+            kind: Kind::Pods,
+            state: SourceState::Failed {
+                since: now,
+                error: SourceError::Forbidden(
+                    "pods is forbidden: User \"dev\" cannot list resource \"pods\"".into(),
+                ),
+            },
+        }),
+    );
+    let terrax = Subject::Cluster("terrax-fargate".into());
+    assert_eq!(cell_at(&state, &terrax, "running").text, "?");
+    assert_eq!(cell_at(&state, &terrax, "failed").text, "?");
+    // Nodes are readable: their counts stay numbers, and the cluster is heard now.
+    assert_eq!(cell_at(&state, &terrax, "fargate").text, "3");
+    assert_eq!(cell_at(&state, &terrax, "heard").text, "now");
+    state.cluster_scope = Some("terrax-fargate".into());
+    press(&mut state, ":pods\n");
+    let s = to_text(&frame(&state, (200, 50)));
+    assert!(
+        s.contains("no pods — terrax-fargate: forbidden (pods is forbidden"),
+        "{s}"
+    );
+    assert!(s.contains("terrax-fargate pods forbidden"), "{s}");
+    insta::assert_snapshot!("forbidden_pods_200x50", s);
+    insta::assert_snapshot!("forbidden_pods_80x24", to_text(&frame(&state, (80, 24))));
+    // Another view of the same cluster is not blamed for the pods' 403.
+    press(&mut state, ":nodes\n");
+    let nodes = to_text(&frame(&state, (200, 50)));
+    assert!(!nodes.contains("forbidden"), "{nodes}");
+}

@@ -43,6 +43,16 @@ impl ClusterData {
     /// One state for the whole cluster, worst first: a connection failure,
     /// then any kind's failure, then stale, then syncing, else live.
     pub fn overall(&self) -> SourceState {
+        if let SourceState::Stale { error, .. } = &self.connection {
+            // Stale counts from the last data received, not from when the
+            // connection check noticed.
+            if let super::freshness::Heard::At(since) = self.heard() {
+                return SourceState::Stale {
+                    since,
+                    error: error.clone(),
+                };
+            }
+        }
         if self.connection.error().is_some() {
             return self.connection.clone();
         }

@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod event;
 pub mod fleet;
 pub mod format;
+pub mod freshness;
 pub mod hpa;
 pub mod ingress;
 pub mod joins;

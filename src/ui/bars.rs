@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
+use crate::model::freshness::Heard;
 use crate::model::status::SourceState;
 use crate::view::commands;
 use crate::view::nav::ViewKind;
@@ -51,6 +52,20 @@ pub fn top(f: &mut Frame, area: Rect, state: &State) {
             format!(", {bad} degraded"),
             t.style(Role::Critical),
         ));
+        // When each one we cannot see now was last heard from.
+        let heard: Vec<String> = state
+            .fleet
+            .clusters
+            .values()
+            .filter(|c| c.overall().error().is_some() && c.heard() != Heard::Now)
+            .map(|c| format!("{} heard {}", c.name, c.heard().label(state.now)))
+            .collect();
+        if !heard.is_empty() {
+            spans.push(Span::styled(
+                format!(" ({})", heard.join(", ")),
+                t.style(Role::Warn),
+            ));
+        }
     }
     let nodes: Vec<_> = state
         .fleet

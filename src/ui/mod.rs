@@ -290,13 +290,19 @@ fn screen(
     bars::top(f, top, state);
     bars::tabs(f, tabs, state);
     let scope = state.scope_of(entry).describe();
-    let title = table::title_spans(
+    let mut title = table::title_spans(
         &state.theme,
         entry.kind().title(),
         &scope,
         arranged.row_count_shown(),
         &entry.filter,
     );
+    // Each cluster this view cannot see now, said where the rows are.
+    for (note, role) in views::freshness::notes(state, &state.scope_of(entry), entry.kind()) {
+        title
+            .spans
+            .push(Span::styled(format!("⚠ {note} "), state.theme.style(role)));
+    }
     table::render(
         f,
         body,

@@ -6,10 +6,10 @@ use ratatui::layout::{Constraint, Flex, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::view::picker::Picker;
-use crate::view::state::State;
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
+use crate::view::picker::Picker;
+use crate::view::state::State;
 
 pub fn render(f: &mut Frame, state: &State, p: &Picker) {
     let t = &state.theme;

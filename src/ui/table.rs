@@ -55,6 +55,8 @@ pub struct TableModel<'a> {
     cells: Box<dyn Cells + 'a>,
     /// How many rows' cells were made: what a frame costs beyond the rows.
     made: std::cell::Cell<usize>,
+    /// Rows whose data is not current: drawn in the muted role throughout.
+    muted: Vec<bool>,
 }
 
 pub use crate::view::arranged::Line;
@@ -74,14 +76,30 @@ impl<'a> TableModel<'a> {
             empty,
             cells,
             made: std::cell::Cell::new(0),
+            muted: Vec::new(),
         }
+    }
+
+    /// Draws row `row` muted: its data is stale, whatever its cells say.
+    pub fn mute(&mut self, row: usize) {
+        if self.muted.len() <= row {
+            self.muted.resize(self.rows.len().max(row + 1), false);
+        }
+        self.muted[row] = true;
     }
 
     /// Row `row`'s cells, one per column.
     pub fn cells(&self, row: usize) -> Vec<Cell> {
         self.made.set(self.made.get() + 1);
+        let muted = self.muted.get(row).copied().unwrap_or(false);
         (0..self.columns.len())
             .filter_map(|c| self.cells.cell(row, c))
+            .map(|mut c| {
+                if muted {
+                    c.role = Role::Muted;
+                }
+                c
+            })
             .collect()
     }
 

@@ -161,21 +161,28 @@ pub fn empty_reason(state: &State, scope: &Scope, what: &str) -> String {
     }
 }
 
-/// Why a registry kind's view is empty: the cluster's state, else that
-/// kind's own error (403, not served by this API server…).
+/// Why a registry kind's view is empty, per cluster: that kind's data as
+/// far as we can see it (unreachable, forbidden, not served, syncing), so a
+/// 403 on pods reads "forbidden" in the pods view and nowhere else.
 pub fn kind_empty_reason(state: &State, scope: &Scope, kind: Kind) -> String {
-    let base = empty_reason(state, scope, kind.label());
-    let own: Vec<String> = clusters(state, scope)
+    let cs = clusters(state, scope);
+    if cs.is_empty() {
+        return empty_reason(state, scope, kind.label());
+    }
+    let problems: Vec<String> = cs
         .iter()
-        .filter(|c| c.connection.error().is_none())
         .filter_map(|c| {
-            let e = c.kinds.get(&kind)?.error()?;
-            Some(format!("{}: {} ({})", c.name, e.short(), e.message()))
+            let s = c.kind_data(kind);
+            match s.error() {
+                Some(e) => Some(format!("{}: {} ({})", c.name, e.short(), e.message())),
+                None if s == SourceState::Syncing => Some(format!("{}: syncing", c.name)),
+                None => None,
+            }
         })
         .collect();
-    if own.is_empty() || base.contains(" — ") {
-        base
+    if problems.is_empty() {
+        format!("no {}", kind.label())
     } else {
-        format!("{base} — {}", own.join("; "))
+        format!("no {} — {}", kind.label(), problems.join("; "))
     }
 }

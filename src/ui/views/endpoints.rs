@@ -2,13 +2,13 @@
 //! Service and how many are ready; enter opens the Service.
 
 use super::common::{clusters, kind_empty_reason, multi, ns_ok};
-use crate::view::nav::{NavEntry, Target, ViewKind};
-use crate::view::state::State;
 use crate::config::theme::Role;
 use crate::kinds::Kind;
 use crate::model::service::EndpointSliceRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::nav::{NavEntry, Target, ViewKind};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// A slice in its cluster.

@@ -1,7 +1,9 @@
 //! Fleet (home): one row per Kubernetes cluster and per ECS cluster.
 
 use super::common::{bad_count, clusters, state_cell};
+use super::freshness::{count_cell, heard_cell};
 use crate::config::theme::Role;
+use crate::model::cluster::Kind;
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
 use crate::view::nav::{NavEntry, Target};
@@ -14,29 +16,36 @@ const GROUP_ECS: usize = 1;
 /// One row of the fleet: a cluster counted, or a region that cannot be read.
 pub enum FleetFacts {
     Cluster(Box<ClusterCounts>),
-    RegionDown { region: String, state: Cell },
+    RegionDown {
+        region: String,
+        state: Cell,
+        heard: Cell,
+    },
 }
 
-/// What the fleet shows of a Kubernetes or ECS cluster.
+/// What the fleet shows of a Kubernetes or ECS cluster. Counts are cells:
+/// `?` where we cannot see the kind they count, muted where it is stale.
 pub struct ClusterCounts {
     name: String,
     region: String,
     /// Kubernetes version, or `ecs`.
     version: String,
     state: Cell,
-    fargate: usize,
-    ec2: usize,
+    /// When we last had data from it.
+    heard: Cell,
+    fargate: Cell,
+    ec2: Cell,
     /// `None`: not a Kubernetes cluster, so no virtual nodes, HPAs or PVCs.
-    virtual_nodes: Option<usize>,
-    running: i64,
+    virtual_nodes: Option<Cell>,
+    running: Cell,
     /// Phase Pending: not yet running.
-    pending: usize,
+    pending: Cell,
     /// Running but not (yet) ready: its own count, not "pending". `None`:
     /// an ECS service, whose tasks have no readiness here.
-    not_ready: Option<usize>,
-    failed: usize,
-    hpa_at_max: Option<usize>,
-    pvc_pending: Option<usize>,
+    not_ready: Option<Cell>,
+    failed: Cell,
+    hpa_at_max: Option<Cell>,
+    pvc_pending: Option<Cell>,
     findings: Cell,
     gateways: Cell,
 }
@@ -47,6 +56,7 @@ pub enum FleetColumn {
     Region,
     Version,
     State,
+    Heard,
     Fargate,
     Ec2,
     Virtual,
@@ -67,6 +77,7 @@ impl Column for FleetColumn {
         FleetColumn::Region,
         FleetColumn::Version,
         FleetColumn::State,
+        FleetColumn::Heard,
         FleetColumn::Fargate,
         FleetColumn::Ec2,
         FleetColumn::Virtual,
@@ -86,6 +97,7 @@ impl Column for FleetColumn {
             FleetColumn::Region => Spec::fixed("region", "REGION", 12),
             FleetColumn::Version => Spec::fixed("version", "VERSION", 12),
             FleetColumn::State => Spec::fixed("state", "STATE", 18),
+            FleetColumn::Heard => Spec::fixed("heard", "HEARD", 8),
             FleetColumn::Fargate => Spec::fixed("fargate", "FARGATE", 7),
             FleetColumn::Ec2 => Spec::fixed("ec2", "EC2", 4),
             FleetColumn::Virtual => Spec::fixed("virtual", "VIRT", 4),
@@ -102,45 +114,51 @@ impl Column for FleetColumn {
 
     fn cell(self, r: &FleetFacts) -> Cell {
         let c = match r {
-            FleetFacts::RegionDown { region, state } => {
+            FleetFacts::RegionDown {
+                region,
+                state,
+                heard,
+            } => {
                 return match self {
                     FleetColumn::Cluster => cell(format!("(aws {region})"), Role::Muted),
                     FleetColumn::Region => cell(region, Role::Text),
                     FleetColumn::Version => cell("-", Role::Muted),
                     FleetColumn::State => state.clone(),
-                    _ => cell("", Role::Muted),
+                    FleetColumn::Heard => heard.clone(),
+                    // A region we cannot read: nothing in it can be counted.
+                    FleetColumn::Gateways | FleetColumn::Findings => cell("", Role::Muted),
+                    _ => super::freshness::unknown(),
                 };
             }
             FleetFacts::Cluster(c) => c,
         };
         let dash = || cell("-", Role::Muted);
+        let opt = |c: &Option<Cell>| c.clone().unwrap_or_else(dash);
         match self {
             FleetColumn::Cluster => cell(&c.name, Role::Text),
             FleetColumn::Region => cell(&c.region, Role::Text),
             FleetColumn::Version => cell(&c.version, Role::Muted),
             FleetColumn::State => c.state.clone(),
-            FleetColumn::Fargate => num(c.fargate as i64, Role::Fargate),
-            FleetColumn::Ec2 => num(c.ec2 as i64, Role::Ec2),
-            FleetColumn::Virtual => c
-                .virtual_nodes
-                .map_or_else(dash, |n| num(n as i64, Role::Virtual)),
-            FleetColumn::Running => num(c.running, Role::Ok),
-            FleetColumn::Pending => bad_count(c.pending, Role::Warn),
-            FleetColumn::NotReady => c.not_ready.map_or_else(dash, |n| bad_count(n, Role::Warn)),
-            FleetColumn::Failed => bad_count(c.failed, Role::Critical),
-            FleetColumn::HpaAtMax => c.hpa_at_max.map_or_else(dash, |n| bad_count(n, Role::Warn)),
-            FleetColumn::PvcPending => c
-                .pvc_pending
-                .map_or_else(dash, |n| bad_count(n, Role::Warn)),
+            FleetColumn::Heard => c.heard.clone(),
+            FleetColumn::Fargate => c.fargate.clone(),
+            FleetColumn::Ec2 => c.ec2.clone(),
+            FleetColumn::Virtual => opt(&c.virtual_nodes),
+            FleetColumn::Running => c.running.clone(),
+            FleetColumn::Pending => c.pending.clone(),
+            FleetColumn::NotReady => opt(&c.not_ready),
+            FleetColumn::Failed => c.failed.clone(),
+            FleetColumn::HpaAtMax => opt(&c.hpa_at_max),
+            FleetColumn::PvcPending => opt(&c.pvc_pending),
             FleetColumn::Findings => c.findings.clone(),
             FleetColumn::Gateways => c.gateways.clone(),
         }
     }
 }
 
+use crate::model::freshness::Heard;
 use crate::model::node::NodeKind;
 use crate::model::pod::PodHealth;
-use crate::model::status::SourceState;
+use crate::model::status::{SourceError, SourceState};
 
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
@@ -199,8 +217,14 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         let forbidden = c.forbidden_kinds();
         let mut state_text = state_cell(&overall, now);
         if !forbidden.is_empty() && c.connection.error().is_none() {
-            state_text.text = format!("{} (403 {})", state_text.text, forbidden.join(","));
+            state_text.text = match overall.error() {
+                // Only RBAC in the way: say what it hides, not a bare "forbidden".
+                Some(SourceError::Forbidden(_)) => format!("403 {}", forbidden.join(",")),
+                _ => format!("{} (403 {})", state_text.text, forbidden.join(",")),
+            };
         }
+        let nodes = |n: usize, role| count_cell(c, Kind::Nodes, num(n as i64, role));
+        let pod_count = |cell| count_cell(c, Kind::Pods, cell);
         let counts = ClusterCounts {
             name: c.name.clone(),
             region: state
@@ -209,15 +233,20 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 .unwrap_or_else(|| "-".into()),
             version: c.version.clone().unwrap_or_else(|| "-".into()),
             state: state_text,
-            fargate: count_nodes(NodeKind::Fargate),
-            ec2: count_nodes(NodeKind::Ec2),
-            virtual_nodes: Some(count_nodes(NodeKind::Virtual)),
-            running: running as i64,
-            pending,
-            not_ready: Some(not_ready),
-            failed,
-            hpa_at_max: Some(hpa_max),
-            pvc_pending: Some(pvc_pending),
+            heard: heard_cell(c.heard(), now),
+            fargate: nodes(count_nodes(NodeKind::Fargate), Role::Fargate),
+            ec2: nodes(count_nodes(NodeKind::Ec2), Role::Ec2),
+            virtual_nodes: Some(nodes(count_nodes(NodeKind::Virtual), Role::Virtual)),
+            running: pod_count(num(running as i64, Role::Ok)),
+            pending: pod_count(bad_count(pending, Role::Warn)),
+            not_ready: Some(pod_count(bad_count(not_ready, Role::Warn))),
+            failed: pod_count(bad_count(failed, Role::Critical)),
+            hpa_at_max: Some(count_cell(c, Kind::Hpas, bad_count(hpa_max, Role::Warn))),
+            pvc_pending: Some(count_cell(
+                c,
+                Kind::Pvcs,
+                bad_count(pvc_pending, Role::Warn),
+            )),
             findings: findings_cell(state, |o| o.cluster == c.name),
             gateways: gateway_cell(gws.iter().flat_map(|g| g.nodes.values())),
         };
@@ -244,6 +273,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 let down = FleetFacts::RegionDown {
                     region: region.region.clone(),
                     state: state_cell(&region.state, now),
+                    heard: region_heard(&region.state, region.polled, now),
                 };
                 table.push(meta, down);
             }
@@ -287,18 +317,27 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             if matches!(region.state, SourceState::Live) && ecs.status != "ACTIVE" {
                 state_text = cell(ecs.status.to_lowercase(), Role::Warn);
             }
+            // Rows we hold are the last poll's: muted with the region's age when stale.
+            let aws = |cell: Cell| match &region.state {
+                SourceState::Live => cell,
+                _ => Cell {
+                    role: Role::Muted,
+                    ..cell
+                },
+            };
             let counts = ClusterCounts {
                 name: ecs.name.clone(),
                 region: region.region.clone(),
                 version: "ecs".into(),
                 state: state_text,
-                fargate: launch("FARGATE"),
-                ec2: launch("EC2"),
+                heard: region_heard(&region.state, region.polled, now),
+                fargate: aws(num(launch("FARGATE") as i64, Role::Fargate)),
+                ec2: aws(num(launch("EC2") as i64, Role::Ec2)),
                 virtual_nodes: None,
-                running: i64::from(ecs.running_tasks),
-                pending: ecs.pending_tasks.max(0) as usize,
+                running: aws(num(i64::from(ecs.running_tasks), Role::Ok)),
+                pending: aws(bad_count(ecs.pending_tasks.max(0) as usize, Role::Warn)),
                 not_ready: None,
-                failed: unhealthy,
+                failed: aws(bad_count(unhealthy, Role::Critical)),
                 hpa_at_max: None,
                 pvc_pending: None,
                 findings: findings_cell(state, |o| {
@@ -339,6 +378,22 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         vec!["Kubernetes clusters".into(), "ECS clusters".into()],
         "no clusters yet — configure contexts (--context, --all-contexts) or AWS regions".into(),
     )
+}
+
+/// When an AWS region was last polled successfully: now while live, else
+/// the last poll's time (or never).
+fn region_heard(
+    state: &SourceState,
+    polled: Option<jiff::Timestamp>,
+    now: jiff::Timestamp,
+) -> Cell {
+    let heard = match (state, polled) {
+        (SourceState::Live, _) => Heard::Now,
+        (SourceState::Syncing, _) => Heard::Syncing,
+        (_, Some(t)) => Heard::At(t),
+        (_, None) => Heard::Never,
+    };
+    heard_cell(heard, now)
 }
 
 /// `healthy/total` Kong nodes, coloured by how many are healthy.

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::common::{age_cell, clusters, empty_reason, multi, ns_ok};
+use super::common::{age_cell, clusters, kind_empty_reason, multi, ns_ok};
 use crate::config::theme::Role;
 use crate::model::hpa::HpaRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
@@ -151,7 +151,10 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             );
         }
     }
-    table.finish(vec![], empty_reason(state, &scope, "HPAs"))
+    table.finish(
+        vec![],
+        kind_empty_reason(state, &scope, crate::model::cluster::Kind::Hpas),
+    )
 }
 
 /// The condition worth reading first: a False ScalingActive/AbleToScale, else ScalingLimited.

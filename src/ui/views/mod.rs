@@ -7,6 +7,7 @@ pub mod endpoints;
 pub mod events;
 pub mod findings;
 pub mod fleet;
+pub mod freshness;
 pub mod gateways;
 pub mod hpa;
 pub mod ingresses;
@@ -30,6 +31,12 @@ use crate::view::nav::{NavEntry, ViewKind};
 use crate::view::state::State;
 
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
+    let mut model = build_view(state, entry);
+    freshness::mark(state, &mut model);
+    model
+}
+
+fn build_view<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     match entry.kind() {
         ViewKind::Fleet => fleet::build(state, entry),
         ViewKind::Nodes => nodes::build(state, entry),

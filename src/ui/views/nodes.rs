@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 
-use super::common::{age_cell, clusters, empty_reason, multi};
+use super::common::{age_cell, clusters, kind_empty_reason, multi};
 use crate::config::theme::Role;
 use crate::model::node::{NodeKind, NodeRow};
 use crate::ui::columns::{Builder, Column, Spec, visible};
@@ -185,6 +185,6 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             "EC2".into(),
             "Virtual (virtual-kubelet)".into(),
         ],
-        empty_reason(state, &scope, "nodes"),
+        kind_empty_reason(state, &scope, crate::model::cluster::Kind::Nodes),
     )
 }

@@ -1,7 +1,7 @@
 //! Pods: the real reason behind the status, and where each one runs.
 
 use super::common::{
-    age_cell, clusters, empty_reason, latest_warning, multi, ns_ok, placement, pod_role,
+    age_cell, clusters, kind_empty_reason, latest_warning, multi, ns_ok, placement, pod_role,
     workload_of,
 };
 use crate::config::theme::Role;
@@ -111,7 +111,10 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             push(&mut table, state, &scope, c, p);
         }
     }
-    table.finish(vec![], empty_reason(state, &scope, "pods"))
+    table.finish(
+        vec![],
+        kind_empty_reason(state, &scope, crate::model::cluster::Kind::Pods),
+    )
 }
 
 /// The rows of `subjects` alone (those that exist and are in scope), made
@@ -131,7 +134,10 @@ pub fn build_some<'a>(state: &'a State, entry: &NavEntry, subjects: &[Subject]) 
             push(&mut table, state, &scope, c, p);
         }
     }
-    table.finish(vec![], empty_reason(state, &scope, "pods"))
+    table.finish(
+        vec![],
+        kind_empty_reason(state, &scope, crate::model::cluster::Kind::Pods),
+    )
 }
 
 /// Adds pod `p` of cluster `c` to the table if the scope shows it.

@@ -1,7 +1,9 @@
 //! PVCs: phase, class, its provisioner and binding mode, the consuming pod
 //! and where that pod runs — enough to see a WaitForFirstConsumer deadlock.
 
-use super::common::{clusters, empty_reason, latest_warnings, multi, ns_ok, placement, pod_role};
+use super::common::{
+    clusters, kind_empty_reason, latest_warnings, multi, ns_ok, placement, pod_role,
+};
 use crate::config::theme::Role;
 use crate::model::cluster::ClusterData;
 use crate::model::pod::{PodHealth, PodRow};
@@ -185,5 +187,8 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             );
         }
     }
-    table.finish(vec![], empty_reason(state, &scope, "PVCs"))
+    table.finish(
+        vec![],
+        kind_empty_reason(state, &scope, crate::model::cluster::Kind::Pvcs),
+    )
 }

@@ -5,13 +5,13 @@
 use jiff::Timestamp;
 
 use super::common::{age_cell, clusters, kind_empty_reason, multi};
-use crate::view::nav::NavEntry;
-use crate::view::state::State;
 use crate::config::theme::Role;
 use crate::kinds::Kind;
 use crate::model::pvc::StorageClassRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
+use crate::view::nav::NavEntry;
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// A class in its cluster, with the claims that name it.
