@@ -12,6 +12,7 @@ pub mod nav;
 pub mod picker;
 pub mod run;
 pub mod snapshot;
+pub mod sort;
 pub mod state;
 #[cfg(test)]
 mod sync_tests;
