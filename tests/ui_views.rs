@@ -1169,3 +1169,53 @@ fn a_forbidden_kind_says_forbidden_and_its_counts_are_unknown() {
     let nodes = to_text(&frame(&state, (200, 50)));
     assert!(!nodes.contains("forbidden"), "{nodes}");
 }
+
+#[test]
+fn shift_initials_sort_as_k9s_and_each_view_keeps_its_sort() {
+    let mut state = fleet_state();
+    press(&mut state, ":pods\nN");
+    assert_eq!(
+        state.entry().sort,
+        Some(("name", false)),
+        "N is NAME, not NAMESPACE or NODE"
+    );
+    let names = |s: &State| -> Vec<String> {
+        row_ids(s)
+            .into_iter()
+            .map(|id| id.rsplit('/').next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let up = names(&state);
+    let mut sorted = up.clone();
+    sorted.sort();
+    assert_eq!(up, sorted);
+    press(&mut state, "N");
+    assert_eq!(state.entry().sort, Some(("name", true)), "again: reversed");
+    let down = names(&state);
+    assert_eq!(down, up.iter().rev().cloned().collect::<Vec<_>>());
+    press(&mut state, "A");
+    assert_eq!(
+        state.entry().sort,
+        Some(("age", false)),
+        "one key, not seven >"
+    );
+    press(&mut state, "S");
+    assert_eq!(state.entry().sort, Some(("status", false)));
+    // Another view, then back: the pods keep their sort, nodes have their own.
+    press(&mut state, ":nodes\n");
+    assert_eq!(state.entry().sort, None);
+    press(&mut state, "A");
+    press(&mut state, ":pods\n");
+    assert_eq!(state.entry().sort, Some(("status", false)));
+    press(&mut state, "\t\u{1b}");
+    press(&mut state, ":nodes\n");
+    assert_eq!(state.entry().sort, Some(("age", false)));
+    // An initial no column has says which ones there are.
+    press(&mut state, "V");
+    assert_eq!(state.entry().sort, Some(("age", false)));
+    assert!(
+        flash(&state).starts_with("no column starting with V"),
+        "{}",
+        flash(&state)
+    );
+}

@@ -8,6 +8,7 @@ pub mod frame_log;
 pub mod logging;
 pub mod run;
 pub mod snapshot;
+pub mod sort;
 #[cfg(test)]
 mod sync_tests;
 pub mod update;

@@ -92,7 +92,9 @@ fn on_key(state: &mut State, k: &KeyEvent) {
             None => {}
         },
         Mode::Normal => {
-            if let Some(a) = action {
+            if let (Some(Action::SortInitial), KeyCode::Char(c)) = (action, k.code) {
+                super::sort::by_initial(state, c);
+            } else if let Some(a) = action {
                 normal_action(state, a);
             } else if !had_warnings {
                 state.flash(format!("{} is not bound (? for help)", key.label()));
@@ -219,7 +221,9 @@ pub fn open_view(state: &mut State, v: ViewKind) {
     if v == ViewKind::Findings {
         state.refresh_findings();
     }
-    state.nav.reset(NavEntry::new(v, Scope::default()));
+    let mut entry = NavEntry::new(v, Scope::default());
+    entry.sort = state.sorts.get(&v).copied();
+    state.nav.reset(entry);
 }
 
 fn normal_action(state: &mut State, a: Action) {
@@ -305,6 +309,7 @@ fn normal_action(state: &mut State, a: Action) {
             if let Some(i) = next {
                 e.sort = Some((ids[i], false));
             }
+            super::sort::remember(state);
         }
         Action::SortReverse => {
             ensure_arranged(state);
@@ -314,6 +319,7 @@ fn normal_action(state: &mut State, a: Action) {
                 Some((c, d)) => Some((c, !d)),
                 None => first.map(|c| (c, true)),
             };
+            super::sort::remember(state);
         }
         Action::AllScopes => {
             state.cluster_scope = None;
@@ -393,7 +399,7 @@ fn fold(state: &mut State, open: bool) -> bool {
 
 /// Makes sure the top view has an arrangement to move in. One made at an
 /// older data version is kept: a key acts on what the screen shows.
-fn ensure_arranged(state: &State) {
+pub(super) fn ensure_arranged(state: &State) {
     if state.arranged.borrow().key != state.arrangement_key() {
         drop(crate::ui::arrange(state));
     }
@@ -431,7 +437,9 @@ fn drill(state: &mut State) {
                 state.namespace_scope = Some(name.clone());
             }
             let (view, scope) = t.destination();
-            state.nav.push(NavEntry::new(view, scope));
+            let mut entry = NavEntry::new(view, scope);
+            entry.sort = state.sorts.get(&view).copied();
+            state.nav.push(entry);
         }
         None => state.flash("nothing to drill into here"),
     }

@@ -46,6 +46,7 @@ actions! {
     SortNext => "sort_next", "sort by next column";
     SortPrev => "sort_prev", "sort by previous column";
     SortReverse => "sort_reverse", "reverse sort order";
+    SortInitial => "sort_initial", "sort by the column with this initial (again: reverse)";
     AllScopes => "all_scopes", "all clusters and namespaces";
     NextCluster => "next_cluster", "scope to next cluster";
     PrevCluster => "prev_cluster", "scope to previous cluster";

@@ -17,8 +17,21 @@ pub fn render(f: &mut Frame, state: &State) {
         t.style(Role::Header),
     ))];
     for (_, desc, k) in state.keymap.help(Mode::Normal) {
+        let names = k.join(" ");
+        // Many keys for one action (the sort initials): keys on their own line.
+        if names.chars().count() >= 16 {
+            keys.push(Line::from(Span::styled(
+                format!("  {names}"),
+                t.style(Role::Key),
+            )));
+            keys.push(Line::from(vec![
+                Span::raw(format!("  {:<16}", "")),
+                Span::styled(desc, t.style(Role::Text)),
+            ]));
+            continue;
+        }
         keys.push(Line::from(vec![
-            Span::styled(format!("  {:<16}", k.join(" ")), t.style(Role::Key)),
+            Span::styled(format!("  {names:<16}"), t.style(Role::Key)),
             Span::styled(desc, t.style(Role::Text)),
         ]));
     }

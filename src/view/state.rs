@@ -25,6 +25,8 @@ pub struct State {
     pub keymap: Keymap,
     /// A one-line message in the footer, until it expires.
     pub flash: Option<(String, Timestamp)>,
+    /// The last sort of each view, given back when the view opens again.
+    pub sorts: std::collections::HashMap<ViewKind, (crate::view::arranged::ColumnId, bool)>,
     /// The `:ctx` picker, while open.
     pub picker: Option<super::picker::Picker>,
     /// Startup warnings (bad theme/keymap file…), shown until the first key.
@@ -75,6 +77,7 @@ impl State {
             theme,
             keymap,
             flash: None,
+            sorts: std::collections::HashMap::new(),
             picker: None,
             warnings: Vec::new(),
             now,
