@@ -93,6 +93,22 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         scenarios::build(&opts.scenario, opts.seed, &params)
             .map_err(|e| SimError::Scenario(e.to_string()))?,
     );
+    // The fleet has been running for hours before anyone looks at it.
+    {
+        let fleet = fleet.clone();
+        let seed = opts.seed;
+        let aged = tokio::task::spawn_blocking(move || {
+            let mut rng = crate::rng::Rng::new(seed ^ 0xA6ED_F1EE);
+            world::age(&fleet, &mut rng, world::LIVED_FOR_SECS);
+        })
+        .await;
+        if let Err(e) = aged {
+            return Err(SimError::Scenario(format!(
+                "scenario {:?} failed while aging: {e}",
+                opts.scenario
+            )));
+        }
+    }
 
     // A black hole replaces the listener itself, so it is known before serving.
     for tf in fault_specs

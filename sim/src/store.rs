@@ -86,7 +86,9 @@ pub struct Store {
     history: VecDeque<Change>,
     history_cap: usize,
     changes: broadcast::Sender<Change>,
-    now: fn() -> jiff::Timestamp,
+    /// Simulated time while the fleet is being aged before it serves;
+    /// `None`: the wall clock.
+    clock: Option<jiff::Timestamp>,
 }
 
 impl Store {
@@ -102,8 +104,13 @@ impl Store {
             history: VecDeque::new(),
             history_cap,
             changes,
-            now: jiff::Timestamp::now,
+            clock: None,
         }
+    }
+
+    /// Stamps new objects at `at` instead of the wall clock (`None`).
+    pub fn set_clock(&mut self, at: Option<jiff::Timestamp>) {
+        self.clock = at;
     }
 
     pub fn resource_version(&self) -> u64 {
@@ -233,7 +240,11 @@ impl Store {
         }
         self.uid_counter += 1;
         let uid = uid_from(self.uid_seed, self.uid_counter);
-        let now = (self.now)().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let now = self
+            .clock
+            .unwrap_or_else(jiff::Timestamp::now)
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
         let meta = ensure_object(&mut value, "metadata");
         meta.insert("name".into(), name.into());
         meta.insert("uid".into(), uid.into());

@@ -189,6 +189,43 @@ pub fn spawn(fleet: Arc<Fleet>, seed: u64, stopped: tokio::sync::watch::Receiver
     });
 }
 
+/// How long every scenario has been running when its API first answers:
+/// long enough for ages in hours, crash-loop restart counts, HPA history
+/// and repeated events, so the first screen is a steady state.
+pub const LIVED_FOR_SECS: i64 = 2 * 3600;
+
+/// Seconds between two simulated ticks `t` seconds after the start: fine
+/// while pods boot and controllers converge, then coarse. A tick costs the
+/// same however far it jumps (the kubelet, ECS tasks and load curves are
+/// functions of time), so few ticks keep a debug-built sim starting fast.
+fn aging_step(t: i64) -> i64 {
+    match t {
+        ..60 => 5,
+        60..600 => 60,
+        _ => 600,
+    }
+}
+
+/// Runs the fleet in simulated time from its start until `secs` later, the
+/// same way for the same seed. Clusters built in their final state (churn)
+/// are not aged: their objects already carry their times.
+pub fn age(fleet: &Fleet, rng: &mut Rng, secs: i64) {
+    let churned = fleet.churn.iter().any(Option::is_some);
+    let mut t = 0;
+    while !churned && t < secs {
+        t = (t + aging_step(t)).min(secs);
+        let now = fleet.started + jiff::SignedDuration::from_secs(t);
+        for c in &fleet.clusters {
+            c.store().set_clock(Some(now));
+        }
+        tick(fleet, rng, now);
+    }
+    // From here on, objects written through the API are stamped as they come.
+    for c in &fleet.clusters {
+        c.store().set_clock(None);
+    }
+}
+
 /// One pass over the whole fleet at `now`.
 pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
     let since_last = lock(&fleet.last_tick)

@@ -7,7 +7,7 @@ use crate::aws::{AwsWorld, EksCluster};
 use crate::cluster::Cluster;
 use crate::rng::Rng;
 use crate::store::Store;
-use crate::world::Fleet;
+use crate::world::{Fleet, LIVED_FOR_SECS};
 
 pub struct FleetBuilder {
     pub rng: Rng,
@@ -17,8 +17,10 @@ pub struct FleetBuilder {
 }
 
 impl FleetBuilder {
+    /// A fleet that started [`LIVED_FOR_SECS`] before now: [`crate::world::age`]
+    /// runs it up to now before it serves.
     pub fn new(seed: u64) -> Self {
-        let now = clock_start();
+        let now = clock_start() - jiff::SignedDuration::from_secs(LIVED_FOR_SECS);
         FleetBuilder {
             rng: Rng::new(seed),
             now,
@@ -37,8 +39,10 @@ impl FleetBuilder {
     ) -> usize {
         let token = format!("k8s-aws-v1.{}", self.rng.hex(40));
         let seed = self.rng.next_u64();
-        self.clusters
-            .push(Cluster::new(name, region, minor, token, seed));
+        let cluster = Cluster::new(name, region, minor, token, seed);
+        // What the scenario creates is as old as the fleet.
+        cluster.store().set_clock(Some(self.now));
+        self.clusters.push(cluster);
         let t0 = self.now;
         self.aws.add_eks_cluster(
             region,

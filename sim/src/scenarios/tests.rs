@@ -367,3 +367,77 @@ fn every_scenario_builds_its_seed_and_only_its_seed() {
 fn every_scenario_runs_its_seed_the_same_way() {
     assert_seeded(10);
 }
+
+/// `demo` aged as `fleetdeck sim` ages it before serving.
+fn aged_demo(seed: u64) -> Fleet {
+    let fleet = build_scenario("demo", seed, &[]).unwrap_or_else(|e| panic!("demo: {e}"));
+    world::age(&fleet, &mut Rng::new(seed), world::LIVED_FOR_SECS);
+    fleet
+}
+
+#[test]
+fn an_aged_fleet_is_lived_in_and_follows_its_seed() {
+    let demo = aged_demo(7);
+    let (a, b, c) = (
+        fingerprint(&demo),
+        fingerprint(&aged_demo(7)),
+        fingerprint(&aged_demo(8)),
+    );
+    if let Some((x, y)) = a.iter().zip(&b).find(|(x, y)| x != y) {
+        panic!("seed 7 aged two fleets:\n{x}\n{y}");
+    }
+    assert_eq!(a.len(), b.len(), "seed 7 aged two fleets");
+    assert_ne!(a, c, "seeds 7 and 8 aged the same fleet");
+    let end = demo.started + jiff::SignedDuration::from_secs(world::LIVED_FOR_SECS);
+    let eu = cluster(&demo, "prod-eu");
+    let hours_old = |p: &Pod| {
+        let created = p.metadata.creation_timestamp.as_ref().expect("created").0;
+        end.duration_since(created).as_secs() >= 3600
+    };
+    let payments = pods_named(eu, "shop", "payments-");
+    assert!(!payments.is_empty(), "no payments pod");
+    for p in &payments {
+        assert!(hours_old(p), "{:?} is not hours old", p.metadata.name);
+        let restarts: i32 = p
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|c| c.restart_count)
+            .sum();
+        assert!(
+            restarts > 3,
+            "{:?} restarted {restarts} times",
+            p.metadata.name
+        );
+    }
+    let kong = pods_named(eu, "kong", "");
+    assert!(!kong.is_empty() && kong.iter().all(hours_old));
+    let hpa = eu
+        .store()
+        .list::<HorizontalPodAutoscaler>(Some("shop"))
+        .into_iter()
+        .next()
+        .expect("hello-api HPA");
+    let scaled = hpa
+        .status
+        .as_ref()
+        .and_then(|s| s.last_scale_time.as_ref())
+        .expect("the HPA has scaled")
+        .0;
+    assert!(
+        scaled < end,
+        "lastScaleTime {scaled} after the fleet's now {end}"
+    );
+    // Repeated events carry their count and a first time before the last.
+    let events = eu
+        .store()
+        .list::<k8s_openapi::api::core::v1::Event>(Some("shop"));
+    assert!(
+        events.iter().any(|e| e.count.unwrap_or(0) > 1
+            && e.first_timestamp.as_ref().map(|t| t.0) < e.last_timestamp.as_ref().map(|t| t.0)),
+        "no repeated event among {} in shop",
+        events.len()
+    );
+}
