@@ -46,6 +46,13 @@ pub async fn run(
                 .find(|a| Some(&a.name) == c.user.as_ref())
         })
         .and_then(|a| a.auth_info.as_ref()?.exec.as_ref()?.command.clone());
+    let proxy_url = kubeconfig
+        .contexts
+        .iter()
+        .find(|c| c.name == context)
+        .and_then(|c| c.context.as_ref())
+        .and_then(|c| kubeconfig.clusters.iter().find(|n| n.name == c.cluster))
+        .and_then(|n| n.cluster.as_ref()?.proxy_url.clone());
     let config = match Config::from_custom_kubeconfig(kubeconfig, &options).await {
         Ok(mut c) => {
             // Short: a black-holed endpoint is unreachable in seconds, not minutes.
@@ -53,6 +60,25 @@ pub async fn run(
             // Bounded silence: a watch that passes nothing (not even the
             // server's timeout or a bookmark) is dead, not quiet.
             c.read_timeout = Some(super::watch::IDLE_TIMEOUT);
+            c.proxy_url = match proxy_for(proxy_url.as_deref(), &c) {
+                Ok(p) => p,
+                Err(message) => {
+                    let _ = tx
+                        .send(SourceUpdate::ClusterAdded {
+                            cluster: context.clone(),
+                            server: None,
+                        })
+                        .await;
+                    let error = SourceError::Other(message);
+                    let _ = tx
+                        .send(SourceUpdate::ClusterError {
+                            cluster: context,
+                            error,
+                        })
+                        .await;
+                    return;
+                }
+            };
             c
         }
         Err(e) => {
@@ -111,6 +137,16 @@ pub async fn run(
         ));
     }
     while tasks.join_next().await.is_some() {}
+}
+
+/// The proxy to reach this cluster through (see `proxy`), or why its URL is unusable.
+fn proxy_for(from_kubeconfig: Option<&str>, c: &Config) -> Result<Option<hyper::Uri>, String> {
+    let Some(p) = super::proxy::for_server(from_kubeconfig, &c.cluster_url.to_string()) else {
+        return Ok(None);
+    };
+    p.parse::<hyper::Uri>()
+        .map(Some)
+        .map_err(|e| format!("proxy {p}: {e}"))
 }
 
 /// TCP + TLS handshake bound for every call to the API server.

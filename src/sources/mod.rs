@@ -10,6 +10,7 @@ pub mod errors;
 pub mod kong;
 pub mod kong_access;
 pub mod plan;
+pub mod proxy;
 pub mod watch;
 
 use tokio::sync::mpsc;
