@@ -1219,3 +1219,38 @@ fn shift_initials_sort_as_k9s_and_each_view_keeps_its_sort() {
         flash(&state)
     );
 }
+
+#[test]
+fn a_name_with_an_escape_keeps_its_real_name_and_is_drawn_sanitized() {
+    let mut state = fleet_state();
+    let pod: k8s_openapi::api::core::v1::Pod = serde_json::from_value(serde_json::json!({
+        "metadata": {
+            "name": "evil\u{1b}[31mred",
+            "namespace": "default",
+            "creationTimestamp": "2024-01-01T11:00:00Z",
+        },
+        "spec": {"containers": [{"name": "c", "image": "busybox"}]},
+        "status": {"phase": "Pending"},
+    }))
+    .expect("pod");
+    update(
+        &mut state,
+        Event::Source(SourceUpdate::Kube {
+            cluster: "terrax-fargate".into(),
+            update: KubeUpdate::Pods(Change::Apply(fleetdeck::model::pod::PodRow::from(&pod))),
+        }),
+    );
+    press(&mut state, ":pods\n/evil\n");
+    // The action acts on the name the API knows.
+    assert_eq!(
+        pod_subject(&state).as_deref(),
+        Some("default/evil\u{1b}[31mred")
+    );
+    let wide = to_text(&frame(&state, (200, 50)));
+    assert!(
+        wide.contains("evilred") && !wide.contains('\u{1b}'),
+        "{wide}"
+    );
+    insta::assert_snapshot!("escaped_name_pods_200x50", wide);
+    insta::assert_snapshot!("escaped_name_pods_80x24", to_text(&frame(&state, (80, 24))));
+}

@@ -24,6 +24,7 @@ use super::scale::ScaleRequest;
 use super::subject::KubeRef;
 use super::{ActionEvent, Effect};
 use crate::config::fleet::AwsConfig;
+use crate::model::text::path_segment;
 use crate::sources::Plan;
 
 pub struct Executor {
@@ -198,7 +199,10 @@ async fn describe(client: Client, obj: &KubeRef) -> Result<Described, String> {
     } else {
         Api::namespaced_with(client.clone(), &obj.namespace, &ar)
     };
-    let found = api.get(&obj.name).await.map_err(|e| kube_message(&e))?;
+    let found = api
+        .get(&path_segment(&obj.name))
+        .await
+        .map_err(|e| kube_message(&e))?;
     let mut v = serde_json::to_value(&found).map_err(|e| e.to_string())?;
     if v.get("kind").is_none_or(Value::is_null) {
         v["kind"] = json!(obj.kind);
@@ -257,12 +261,12 @@ async fn scale(
             let scale = match object.kind.as_str() {
                 "Deployment" => {
                     Api::<Deployment>::namespaced(client, &object.namespace)
-                        .patch_scale(&object.name, &pp, &body)
+                        .patch_scale(&path_segment(&object.name), &pp, &body)
                         .await
                 }
                 "StatefulSet" => {
                     Api::<StatefulSet>::namespaced(client, &object.namespace)
-                        .patch_scale(&object.name, &pp, &body)
+                        .patch_scale(&path_segment(&object.name), &pp, &body)
                         .await
                 }
                 other => return Err(format!("a {other} has no scale subresource")),
@@ -279,7 +283,7 @@ async fn scale(
             let client = kube.client(&object.cluster).await?;
             let body = Patch::Merge(json!({"spec": {"minReplicas": min, "maxReplicas": max}}));
             let h = Api::<HorizontalPodAutoscaler>::namespaced(client, &object.namespace)
-                .patch(&object.name, &pp, &body)
+                .patch(&path_segment(&object.name), &pp, &body)
                 .await
                 .map_err(|e| kube_message(&e))?;
             Ok(format!(

@@ -37,10 +37,10 @@ impl From<&Event> for EventRow {
             .or_else(|| e.first_timestamp.as_ref().map(|t| t.0))
             .or_else(|| e.metadata.creation_timestamp.as_ref().map(|t| t.0));
         EventRow {
-            namespace: sanitize(&namespace),
-            name: sanitize(&name),
-            object_kind: sanitize(e.involved_object.kind.as_deref().unwrap_or_default()),
-            object_name: sanitize(e.involved_object.name.as_deref().unwrap_or_default()),
+            namespace: namespace.clone(),
+            name: name.clone(),
+            object_kind: e.involved_object.kind.clone().unwrap_or_default(),
+            object_name: e.involved_object.name.clone().unwrap_or_default(),
             type_: sanitize(e.type_.as_deref().unwrap_or("Normal")),
             reason: sanitize(e.reason.as_deref().unwrap_or_default()),
             message: sanitize(e.message.as_deref().unwrap_or_default()),

@@ -71,8 +71,8 @@ impl From<&HorizontalPodAutoscaler> for HpaRow {
             .map(|ms| ms.iter().map(|m| metric_line(m, current_metrics)).collect())
             .unwrap_or_default();
         HpaRow {
-            namespace: sanitize(&namespace),
-            name: sanitize(&name),
+            namespace: namespace.clone(),
+            name: name.clone(),
             target_kind: spec
                 .map(|s| sanitize(&s.scale_target_ref.kind))
                 .unwrap_or_default(),

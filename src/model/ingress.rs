@@ -77,8 +77,8 @@ impl From<&Ingress> for IngressRow {
             .and_then(|s| s.tls.as_ref())
             .is_some_and(|t| !t.is_empty());
         IngressRow {
-            namespace: sanitize(&namespace),
-            name: sanitize(&name),
+            namespace: namespace.clone(),
+            name: name.clone(),
             class,
             hosts,
             addresses: i

@@ -23,7 +23,7 @@ impl From<&Namespace> for NamespaceRow {
     fn from(n: &Namespace) -> Self {
         let (_, name) = key_of(&n.metadata);
         NamespaceRow {
-            name: sanitize(&name),
+            name: name.clone(),
             // The API server sets Active on create; a missing status is a fresh object.
             phase: sanitize(
                 n.status

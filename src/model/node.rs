@@ -100,7 +100,7 @@ impl From<&Node> for NodeRow {
                 .then(|| "auto-mode".to_owned())
         });
         NodeRow {
-            name: sanitize(meta.name.as_deref().unwrap_or_default()),
+            name: meta.name.clone().unwrap_or_default(),
             kind,
             ready,
             unschedulable: node

@@ -121,8 +121,8 @@ impl From<&Pod> for PodRow {
         let labels = pod.metadata.labels.as_ref();
         let annotations = pod.metadata.annotations.as_ref();
         PodRow {
-            namespace: sanitize(&namespace),
-            name: sanitize(&name),
+            namespace: namespace.clone(),
+            name: name.clone(),
             phase: sanitize(&phase),
             status: status_text,
             health,
@@ -131,7 +131,7 @@ impl From<&Pod> for PodRow {
             containers,
             restarts,
             last_termination,
-            node: spec.and_then(|s| s.node_name.as_deref()).map(sanitize),
+            node: spec.and_then(|s| s.node_name.clone()),
             ip: status.and_then(|s| s.pod_ip.as_deref()).map(sanitize),
             fargate_profile: labels
                 .and_then(|l| l.get(LABEL_FARGATE_PROFILE))
@@ -146,15 +146,15 @@ impl From<&Pod> for PodRow {
                 .as_ref()
                 .and_then(|o| o.iter().find(|o| o.controller == Some(true)).or(o.first()))
                 .map(|o| Owner {
-                    kind: sanitize(&o.kind),
-                    name: sanitize(&o.name),
+                    kind: o.kind.clone(),
+                    name: o.name.clone(),
                 }),
             claims: spec
                 .and_then(|s| s.volumes.as_ref())
                 .map(|vs| {
                     vs.iter()
                         .filter_map(|v| v.persistent_volume_claim.as_ref())
-                        .map(|c| sanitize(&c.claim_name))
+                        .map(|c| c.claim_name.clone())
                         .collect()
                 })
                 .unwrap_or_default(),

@@ -33,8 +33,8 @@ impl From<&PersistentVolumeClaim> for PvcRow {
         let spec = p.spec.as_ref();
         let status = p.status.as_ref();
         PvcRow {
-            namespace: sanitize(&namespace),
-            name: sanitize(&name),
+            namespace: namespace.clone(),
+            name: name.clone(),
             phase: sanitize(status.and_then(|s| s.phase.as_deref()).unwrap_or("Pending")),
             class: spec
                 .and_then(|s| s.storage_class_name.as_deref())
@@ -95,7 +95,7 @@ impl From<&PersistentVolume> for PvRow {
     fn from(p: &PersistentVolume) -> Self {
         let spec = p.spec.as_ref();
         PvRow {
-            name: sanitize(p.metadata.name.as_deref().unwrap_or_default()),
+            name: p.metadata.name.clone().unwrap_or_default(),
             phase: sanitize(
                 p.status
                     .as_ref()
@@ -150,7 +150,7 @@ impl From<&StorageClass> for StorageClassRow {
     fn from(s: &StorageClass) -> Self {
         let (_, name) = key_of(&s.metadata);
         StorageClassRow {
-            name: sanitize(&name),
+            name: name.clone(),
             provisioner: sanitize(&s.provisioner),
             binding_mode: sanitize(s.volume_binding_mode.as_deref().unwrap_or("Immediate")),
             is_default: s

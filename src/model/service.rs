@@ -53,8 +53,8 @@ impl From<&Service> for ServiceRow {
             external_ips.push("<pending>".into());
         }
         ServiceRow {
-            namespace: sanitize(&namespace),
-            name: sanitize(&name),
+            namespace: namespace.clone(),
+            name: name.clone(),
             type_: sanitize(type_),
             cluster_ip: spec.and_then(|s| s.cluster_ip.as_deref()).map(sanitize),
             external_ips,
@@ -108,8 +108,8 @@ impl From<&EndpointSlice> for EndpointSliceRow {
     fn from(s: &EndpointSlice) -> Self {
         let (namespace, name) = key_of(&s.metadata);
         EndpointSliceRow {
-            namespace: sanitize(&namespace),
-            name: sanitize(&name),
+            namespace: namespace.clone(),
+            name: name.clone(),
             service: s
                 .metadata
                 .labels

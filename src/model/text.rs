@@ -1,5 +1,7 @@
 //! Text from the cluster is untrusted: strip terminal control sequences
-//! before anything reaches the screen.
+//! before anything reaches the screen. Names are kept as they are and only
+//! drawn sanitized; to name an object in a request path they are
+//! percent-encoded, as the API server decodes them.
 
 /// Removes ANSI escape sequences (CSI, OSC, single-char escapes) and C0/C1
 /// control characters; tabs and newlines become spaces so a row stays one line.
@@ -21,6 +23,24 @@ pub fn sanitize(input: &str) -> String {
         }
     }
     out
+}
+
+/// A name as one URL path segment: bytes outside `A-Za-z0-9-._~:` are
+/// percent-encoded (kube-rs puts names into paths as given).
+pub fn path_segment(name: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"-._~:".contains(&b);
+    if name.bytes().all(plain) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() * 3);
+    for b in name.bytes() {
+        if plain(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
@@ -57,7 +77,14 @@ fn skip_osc(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{path_segment, sanitize};
+
+    #[test]
+    fn names_are_encoded_for_paths_only_when_needed() {
+        assert_eq!(path_segment("web-7d9f.x:8001"), "web-7d9f.x:8001");
+        assert_eq!(path_segment("evil\u{1b}[31mred"), "evil%1B%5B31mred");
+        assert_eq!(path_segment("a/b c"), "a%2Fb%20c");
+    }
 
     #[test]
     fn strips_csi_osc_and_controls() {

@@ -4,7 +4,6 @@ use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 
 use super::store::{Key, Row, key_of};
-use super::text::sanitize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum WorkloadKind {
@@ -48,8 +47,8 @@ fn base(
     let (namespace, name) = key_of(meta);
     WorkloadRow {
         kind,
-        namespace: sanitize(&namespace),
-        name: sanitize(&name),
+        namespace: namespace.clone(),
+        name: name.clone(),
         desired: 0,
         ready: 0,
         updated: 0,
@@ -122,7 +121,7 @@ impl From<&ReplicaSet> for ReplicaSetRow {
                 .owner_references
                 .as_ref()
                 .and_then(|o| o.iter().find(|o| o.kind == "Deployment"))
-                .map(|o| sanitize(&o.name)),
+                .map(|o| o.name.clone()),
         }
     }
 }

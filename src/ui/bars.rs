@@ -10,6 +10,7 @@ use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
 use crate::model::freshness::Heard;
 use crate::model::status::SourceState;
+use crate::model::text::sanitize;
 use crate::view::commands;
 use crate::view::nav::ViewKind;
 use crate::view::state::State;
@@ -137,7 +138,10 @@ pub fn tabs(f: &mut Frame, area: Rect, state: &State) {
             t.style(Role::Header),
         ));
         if !scope.is_empty() {
-            spans.push(Span::styled(format!(" [{scope}]"), t.style(Role::Text)));
+            spans.push(Span::styled(
+                format!(" [{}]", sanitize(&scope)),
+                t.style(Role::Text),
+            ));
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -169,10 +173,11 @@ pub fn footer(f: &mut Frame, area: Rect, state: &State) {
             Span::styled("  enter keep · esc clear", t.style(Role::Hint)),
         ]),
         _ => {
+            // Messages name objects: drawn sanitized like every other text.
             if let Some(w) = state.warnings.first() {
-                Line::from(Span::styled(w.clone(), t.style(Role::Flash)))
+                Line::from(Span::styled(sanitize(w), t.style(Role::Flash)))
             } else if let Some((msg, _)) = &state.flash {
-                Line::from(Span::styled(msg.clone(), t.style(Role::Flash)))
+                Line::from(Span::styled(sanitize(msg), t.style(Role::Flash)))
             } else if state.act.overlay.is_some() {
                 // The open pane or modal shows its own keys.
                 Line::from("")

@@ -318,7 +318,10 @@ fn screen(
         let text: Vec<Line> = detail
             .iter()
             .take(detail_lines(entry.kind()))
-            .map(|(t, r)| Line::from(Span::styled(t.clone(), state.theme.style(*r))))
+            .map(|(t, r)| {
+                let text = crate::model::text::sanitize(t);
+                Line::from(Span::styled(text, state.theme.style(*r)))
+            })
             .collect();
         let block = Block::default()
             .borders(Borders::ALL)

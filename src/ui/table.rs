@@ -8,6 +8,7 @@ use ratatui::text::{Line as TextLine, Span};
 use ratatui::widgets::{Block, Borders, Cell as TuiCell, Row as TuiRow, Table, TableState};
 
 use crate::config::theme::{Role, Theme};
+use crate::model::text::sanitize;
 use crate::ui::columns::{Cells, ColumnId, SortKey, Spec};
 use crate::view::arranged::{Order, RowRef};
 use crate::view::band::Band;
@@ -317,7 +318,9 @@ pub fn render(
                 model
                     .row_cells(*i, line)
                     .into_iter()
-                    .map(|c| TuiCell::from(Span::styled(c.text, theme.style(c.role)))),
+                    // Names are data, drawn text is display: sanitized here and
+                    // only here, so widths are measured on what is drawn.
+                    .map(|c| TuiCell::from(Span::styled(sanitize(&c.text), theme.style(c.role)))),
             ),
         })
         .collect();
@@ -384,7 +387,7 @@ fn paint_group_titles(
                 .get(*g)
                 .map(String::as_str)
                 .unwrap_or_default();
-            let text = format!("▸ {title} ({n})");
+            let text = format!("▸ {} ({n})", sanitize(title));
             let buf = f.buffer_mut();
             buf.set_style(
                 Rect {
@@ -410,7 +413,10 @@ pub fn title_spans(
 ) -> TextLine<'static> {
     let mut spans = vec![Span::styled(format!(" {view} "), theme.style(Role::Header))];
     if !scope.is_empty() {
-        spans.push(Span::styled(format!("[{scope}] "), theme.style(Role::Text)));
+        spans.push(Span::styled(
+            format!("[{}] ", sanitize(scope)),
+            theme.style(Role::Text),
+        ));
     }
     spans.push(Span::styled(
         format!("({count}) "),

@@ -66,7 +66,7 @@ fn resource(group: &str, version: &str, segs: &[&str]) -> Option<Target> {
         ["namespaces", ns, plural, rest @ ..]
             if find(group, version, plural).is_some_and(|r| RESOURCES[r].namespaced) =>
         {
-            (Some((*ns).to_owned()), [&[*plural][..], rest].concat())
+            (Some(unescape(ns)), [&[*plural][..], rest].concat())
         }
         // A namespace's own subresources; anything else under it is unknown.
         ["namespaces", _, sub, ..] if !["status", "finalize"].contains(sub) => return None,
@@ -77,7 +77,8 @@ fn resource(group: &str, version: &str, segs: &[&str]) -> Option<Target> {
     if namespace.is_none() && RESOURCES[rid].namespaced && !rest.is_empty() && Some(rid) != ns_rid {
         return None;
     }
-    let name = rest.first().map(|s| (*s).to_owned());
+    // Clients percent-encode names; a name is matched as the bytes stored.
+    let name = rest.first().map(|s| unescape(s));
     let sub = rest.get(1).map(|s| (*s).to_owned());
     let rest = if rest.len() > 2 {
         rest[2..].join("/")
@@ -93,6 +94,31 @@ fn resource(group: &str, version: &str, segs: &[&str]) -> Option<Target> {
     }))
 }
 
+/// `evil%1B%5B31m` → `evil\u{1b}[31m`: percent-decoding of one path
+/// segment; a `%` not followed by two hex digits stays as it is.
+fn unescape(seg: &str) -> String {
+    let bytes = seg.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +128,14 @@ mod tests {
             Some(Target::Resource(r)) => r,
             other => panic!("{p}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn names_are_percent_decoded() {
+        let r = res("/api/v1/namespaces/default/pods/evil%1B%5B31mred");
+        assert_eq!(r.name.as_deref(), Some("evil\u{1b}[31mred"));
+        assert_eq!(super::unescape("100%"), "100%");
+        assert_eq!(super::unescape("a%zzb"), "a%zzb");
     }
 
     #[test]

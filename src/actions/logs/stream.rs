@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use crate::actions::ActionEvent;
-use crate::model::text::sanitize;
+use crate::model::text::{path_segment, sanitize};
 
 /// What to stream from one pod.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +84,7 @@ pub async fn run(
         source: Arc::from(format!("{}/{c}", req.pod)),
         tx: tx.clone(),
     };
-    let pod = match api.get(&req.pod).await {
+    let pod = match api.get(&path_segment(&req.pod)).await {
         Ok(p) => p,
         Err(e) => {
             let _ = sink("-")
@@ -143,7 +143,7 @@ async fn previous_instance(api: &Api<Pod>, req: &LogRequest, container: &str, si
         ..LogParams::default()
     };
     // No previous instance (never started): nothing to show, not an error.
-    let Ok(text) = api.logs(&req.pod, &lp).await else {
+    let Ok(text) = api.logs(&path_segment(&req.pod), &lp).await else {
         return true;
     };
     let lines: Vec<_> = text.lines().map(split_timestamp).collect();
@@ -230,7 +230,7 @@ async fn follow(
     loop {
         let lp = params(&req, &container, first, seen.last);
         first = false;
-        let error = match api.log_stream(&req.pod, &lp).await {
+        let error = match api.log_stream(&path_segment(&req.pod), &lp).await {
             Ok(reader) => {
                 opened = true;
                 match forward(reader, &mut seen, &sink).await {
@@ -450,7 +450,7 @@ async fn why_ended(
     error: Option<String>,
     sink: &Sink,
 ) -> Next {
-    let pod = match api.get_opt(&req.pod).await {
+    let pod = match api.get_opt(&path_segment(&req.pod)).await {
         Ok(Some(p)) => p,
         Ok(None) => {
             let _ = sink.marker("stream ended: pod deleted").await;
@@ -526,7 +526,7 @@ async fn next_instance(
             return said.then_some(t);
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
-        match api.get_opt(&req.pod).await {
+        match api.get_opt(&path_segment(&req.pod)).await {
             Ok(Some(p)) => {
                 found = instance(&p, container)
                     .filter(|t| Some(*t) != current)

@@ -49,7 +49,10 @@ pub fn render(f: &mut Frame, area: Rect, state: &State, p: &DescribePane) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.style(Role::Border))
-        .title(Span::styled(format!(" {} ", p.title), t.style(Role::Title)))
+        .title(Span::styled(
+            format!(" {} ", crate::model::text::sanitize(&p.title)),
+            t.style(Role::Title),
+        ))
         .title(Line::from(Span::styled(pos, t.style(Role::Muted))).right_aligned())
         .title_bottom(hints(
             state,

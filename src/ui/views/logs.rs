@@ -89,7 +89,7 @@ pub fn render(f: &mut Frame, area: Rect, state: &State, p: &LogPane) {
         .borders(Borders::ALL)
         .border_style(t.style(Role::Border))
         .title(Span::styled(
-            format!(" {} ", p.title()),
+            format!(" {} ", crate::model::text::sanitize(&p.title())),
             t.style(Role::Title),
         ))
         .title(

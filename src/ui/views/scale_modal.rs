@@ -34,7 +34,7 @@ pub fn render(f: &mut Frame, state: &State, m: &ScaleModal) {
         ScaleTarget::EcsService { .. } => "desired count",
     };
     let mut lines = vec![Line::from(Span::styled(
-        m.title.clone(),
+        crate::model::text::sanitize(&m.title),
         t.style(Role::Title),
     ))];
     lines.push(Line::from(""));
