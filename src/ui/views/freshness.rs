@@ -5,8 +5,8 @@
 use jiff::Timestamp;
 
 use super::common::clusters;
-use crate::app::nav::{Scope, ViewKind};
-use crate::app::state::State;
+use crate::view::nav::{Scope, ViewKind};
+use crate::view::state::State;
 use crate::config::theme::Role;
 use crate::model::cluster::{ClusterData, Kind};
 use crate::model::freshness::Heard;
