@@ -403,10 +403,14 @@ mod tests {
         assert_eq!(row.ip.as_deref(), Some("10.0.1.23"));
     }
 
+    /// The row keeps the name the API knows (actions use it); only what is
+    /// drawn is sanitized.
     #[test]
-    fn control_sequences_in_names_are_stripped() {
+    fn control_sequences_in_names_are_kept_as_data_and_stripped_for_display() {
         let mut pod = fixtures::running_fargate_pod();
         pod.metadata.name = Some("evil\u{1b}[2Jpod".into());
-        assert_eq!(PodRow::from(&pod).name, "evilpod");
+        let row = PodRow::from(&pod);
+        assert_eq!(row.name, "evil\u{1b}[2Jpod");
+        assert_eq!(crate::model::text::sanitize(&row.name), "evilpod");
     }
 }
