@@ -1241,12 +1241,12 @@ fn a_name_with_an_escape_keeps_its_real_name_and_is_drawn_sanitized() {
         }),
     );
     press(&mut state, ":pods\n/evil\n");
-    // The action acts on the name the API knows.
+    // Drawing arranges the view; the action then acts on the name the API knows.
+    let wide = to_text(&frame(&state, (200, 50)));
     assert_eq!(
         pod_subject(&state).as_deref(),
         Some("default/evil\u{1b}[31mred")
     );
-    let wide = to_text(&frame(&state, (200, 50)));
     assert!(
         wide.contains("evilred") && !wide.contains('\u{1b}'),
         "{wide}"
