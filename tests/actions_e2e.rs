@@ -37,11 +37,12 @@ fn open(t: &Tmux, view: &str, title: &str, filter: &str, row_text: &str) {
     t.wait_for(&[&format!("┌ {title} ")], LONG);
     t.type_text(&format!("/{filter}"));
     t.keys(&["Enter"]);
-    // In a row of the table, not just in the typed filter of its title.
+    // In a row of the table, not just in the typed filter of its title; a
+    // row an open finding involves carries its severity glyph on the border.
     t.wait_until(&format!("a row with {row_text:?}"), LONG, |s| {
         s.lines()
             .skip(4)
-            .any(|l| l.starts_with('│') && l.contains(row_text))
+            .any(|l| l.starts_with(|c: char| "│·▲✖".contains(c)) && l.contains(row_text))
     });
 }
 
@@ -200,6 +201,43 @@ fn hpa_aware_scale_and_log_tail_on_demo() {
     assert_eq!(spec, "3/6");
 
     // Logs of the crash-looping payments deployment: every pod, prefixed.
+    // The fleet has crash-looped for hours, so its back-off is at the
+    // kubelet's 5-minute cap; fresh pods restart within seconds, as after a
+    // `kubectl delete pod` on call.
+    let payments = |what: &str| {
+        sim.kubectl(&[
+            "get",
+            "pods",
+            "-n",
+            "shop",
+            "--context",
+            "prod-eu",
+            "-l",
+            "app=payments",
+            "-o",
+            &format!("jsonpath={what}"),
+        ])
+    };
+    let old = payments("{.items[*].metadata.name}");
+    sim.kubectl(&[
+        "delete",
+        "pod",
+        "-n",
+        "shop",
+        "--context",
+        "prod-eu",
+        "-l",
+        "app=payments",
+        "--wait=false",
+    ]);
+    // Both replacements exist and have started once (their first lines are out).
+    common::wait_for("two fresh payments pods", LONG, || {
+        let names = payments("{.items[*].metadata.name}");
+        let fresh = names.split(' ').filter(|n| !old.contains(*n)).count();
+        let restarted =
+            payments("{.items[*].status.containerStatuses[0].lastState.terminated.reason}");
+        (fresh == 2 && restarted.split(' ').filter(|r| !r.is_empty()).count() == 2).then_some(())
+    });
     let title = t.format("#{pane_title}");
     open(&t, "deploy", "Workloads", "payments", "payments");
     t.type_text("l");
