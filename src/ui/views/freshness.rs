@@ -5,13 +5,13 @@
 use jiff::Timestamp;
 
 use super::common::clusters;
-use crate::view::nav::{Scope, ViewKind};
-use crate::view::state::State;
 use crate::config::theme::Role;
 use crate::model::cluster::{ClusterData, Kind};
 use crate::model::freshness::Heard;
 use crate::model::status::{SourceError, SourceState};
 use crate::ui::table::{Cell, TableModel, cell};
+use crate::view::nav::{Scope, ViewKind};
+use crate::view::state::State;
 use crate::view::subject::Subject;
 
 /// The kinds a view's rows come from, for the title's notes.
