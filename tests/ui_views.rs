@@ -327,6 +327,7 @@ fn aws_rows() -> AwsRegionRows {
                 launch_type: Some("FARGATE".into()),
             },
         ],
+        placements: Vec::new(),
     }
 }
 

@@ -51,7 +51,7 @@ pub fn on_event(state: &mut State, ev: ActionEvent) {
     }
 }
 
-fn logs(state: &mut State, session: u64) -> Option<&mut super::LogPane> {
+fn logs(state: &mut State, session: u64) -> Option<&mut super::logs::LogPane> {
     match state.act.overlay.as_mut() {
         Some(Overlay::Logs(p)) if p.session == session => Some(p),
         _ => None,

@@ -8,7 +8,7 @@ use super::services::{parse_upstream, service_chain};
 use super::{Action, Code, Finding, ObjectRef, Severity, Snapshot};
 use crate::model::aws::{EcsServiceRow, EcsTaskRow};
 use crate::model::fleet::Gateway;
-use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongNode, KongUpstream};
+use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongNode, KongUpstream, KongVia};
 
 pub fn rule(s: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -18,7 +18,7 @@ pub fn rule(s: &Snapshot) -> Vec<Finding> {
             // failures are the cluster's, already said once as the cluster's.
             continue;
         }
-        nodes(g, &mut out);
+        nodes(s, g, &mut out);
         balancers(s, g, &mut out);
     }
     ecs_services(s, &mut out);
@@ -46,8 +46,35 @@ fn polled(g: &Gateway) -> impl Iterator<Item = &KongNode> {
     g.nodes.values().filter(|n| n.polled.is_some())
 }
 
-fn nodes(g: &Gateway, out: &mut Vec<Finding>) {
-    let all: Vec<&KongNode> = polled(g).collect();
+/// A Kong pod this young that has not answered yet is starting, not down:
+/// Kong loads its configuration before the admin API listens.
+pub const START_GRACE: i64 = 120;
+
+/// Whether `n` runs in a pod created within [`START_GRACE`].
+fn starting(s: &Snapshot, n: &KongNode) -> bool {
+    let KongVia::Pod {
+        cluster,
+        namespace,
+        pod,
+        ..
+    } = &n.via
+    else {
+        return false;
+    };
+    let Some(c) = s.cluster(cluster) else {
+        return false;
+    };
+    c.data
+        .stores
+        .pods
+        .get(namespace, pod)
+        .is_some_and(|p| p.created.is_some() && s.age(p.created) < START_GRACE)
+}
+
+fn nodes(s: &Snapshot, g: &Gateway, out: &mut Vec<Finding>) {
+    let all: Vec<&KongNode> = polled(g)
+        .filter(|n| n.reachable.is_ok() || !starting(s, n))
+        .collect();
     let down = all.iter().filter(|n| n.reachable.is_err()).count();
     for n in &all {
         let o = node_ref(g, n);
@@ -476,6 +503,7 @@ mod tests {
     use super::super::fixtures::*;
     use crate::model::aws::{AwsRegionRows, EcsServiceRow, EcsTaskRow};
     use crate::model::kong::KongDb;
+    use serde_json::json;
 
     fn task(id: &str, ip: &str, status: &str) -> EcsTaskRow {
         EcsTaskRow {
@@ -665,6 +693,32 @@ mod tests {
             }
         }
         assert_eq!(codes(&diagnose(&f, now())), vec!["FD-KONG-CONFIG-DRIFT"]);
+    }
+
+    #[test]
+    fn a_starting_kong_pod_that_does_not_answer_yet_is_not_down() {
+        let kong_pod = |created: &str| {
+            set(
+                set(
+                    pod("kong", "kong-1"),
+                    "/metadata/creationTimestamp",
+                    json!(created),
+                ),
+                "/metadata/labels",
+                json!({"app": "kong"}),
+            )
+        };
+        let down = |created: &str| {
+            let mut f = fleet("prod", &[kong_pod(created)]);
+            let mut n = kong_node("prod/kong", Some("prod"), "kong-1", vec![]);
+            n.reachable = Err("connection refused".into());
+            gateway(&mut f, "prod/kong", Some("prod"), None, vec![n]);
+            codes(&diagnose(&f, now()))
+        };
+        // Created 10 s ago: Kong is still loading.
+        assert!(down("2024-01-01T11:59:50Z").is_empty());
+        // Created 10 min ago and still not answering: down.
+        assert_eq!(down(OLD), vec!["FD-KONG-UNREACHABLE"]);
     }
 
     #[test]

@@ -76,6 +76,16 @@ pub struct EcsTaskRow {
     pub launch_type: Option<String>,
 }
 
+/// Where and since when an ECS task runs (kept beside [`EcsTaskRow`], by
+/// cluster and task id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EcsTaskPlacement {
+    pub cluster: String,
+    pub id: String,
+    pub az: Option<String>,
+    pub started: Option<jiff::Timestamp>,
+}
+
 /// Everything one region's poll returned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AwsRegionRows {
@@ -85,6 +95,16 @@ pub struct AwsRegionRows {
     pub ecs: Vec<EcsClusterRow>,
     pub services: Vec<EcsServiceRow>,
     pub tasks: Vec<EcsTaskRow>,
+    pub placements: Vec<EcsTaskPlacement>,
+}
+
+impl AwsRegionRows {
+    /// The placement of task `id` in ECS cluster `cluster`, when polled.
+    pub fn placement(&self, cluster: &str, id: &str) -> Option<&EcsTaskPlacement> {
+        self.placements
+            .iter()
+            .find(|p| p.cluster == cluster && p.id == id)
+    }
 }
 
 fn s(v: Option<&str>) -> String {
@@ -223,6 +243,17 @@ pub fn ecs_task(region: &str, cluster: &str, t: &aws_sdk_ecs::types::Task) -> Ec
             .unwrap_or_else(|| "UNKNOWN".into()),
         ip,
         launch_type: t.launch_type().map(|l| sanitize(l.as_str())),
+    }
+}
+
+pub fn ecs_task_placement(cluster: &str, t: &aws_sdk_ecs::types::Task) -> EcsTaskPlacement {
+    EcsTaskPlacement {
+        cluster: cluster.to_owned(),
+        id: arn_name(t.task_arn().unwrap_or_default()),
+        az: t.availability_zone().map(sanitize),
+        started: t
+            .started_at()
+            .and_then(|d| jiff::Timestamp::from_second(d.secs()).ok()),
     }
 }
 

@@ -187,6 +187,8 @@ pub struct KongNode {
     pub polled: Option<Timestamp>,
     /// IP of the node (pod IP / task IP) when known.
     pub ip: Option<String>,
+    /// The `hostname` Kong reports at `GET /` (on ECS awsvpc: `ip-a-b-c-d.…`).
+    pub hostname: Option<String>,
 }
 
 impl KongNode {
@@ -203,6 +205,7 @@ impl KongNode {
             routes: Vec::new(),
             polled: None,
             ip: None,
+            hostname: None,
         }
     }
 
@@ -239,6 +242,20 @@ pub fn parse_status(v: &Value) -> KongDb {
 /// `GET /` → the Kong version.
 pub fn parse_version(v: &Value) -> Option<String> {
     v.get("version").and_then(Value::as_str).map(sanitize)
+}
+
+/// `GET /` → the hostname the node reports.
+pub fn parse_hostname(v: &Value) -> Option<String> {
+    v.get("hostname").and_then(Value::as_str).map(sanitize)
+}
+
+/// The IPv4 address an AWS private DNS hostname spells
+/// (`ip-10-0-1-23.eu-west-1.compute.internal` → `10.0.1.23`).
+pub fn ip_of_hostname(h: &str) -> Option<String> {
+    let label = h.split('.').next()?.strip_prefix("ip-")?;
+    let parts: Vec<&str> = label.split('-').collect();
+    let valid = parts.len() == 4 && parts.iter().all(|p| p.parse::<u8>().is_ok());
+    valid.then(|| parts.join("."))
 }
 
 /// A collection page: the items and the `next` path, if any.

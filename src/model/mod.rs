@@ -12,6 +12,7 @@ pub mod hpa;
 pub mod ingress;
 pub mod joins;
 pub mod kong;
+pub mod kong_host;
 pub mod namespace;
 pub mod node;
 pub mod pod;

@@ -247,6 +247,11 @@ async fn poll_ecs(
                         .iter()
                         .map(|t| rows::ecs_task(region, &cluster, t)),
                 );
+                out.placements.extend(
+                    r.tasks()
+                        .iter()
+                        .map(|t| rows::ecs_task_placement(&cluster, t)),
+                );
             }
         }
     }

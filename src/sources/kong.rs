@@ -250,6 +250,7 @@ async fn poll(admin: &Admin, mut node: KongNode) -> Result<KongNode, SourceError
     node.db = kong::parse_status(&status);
     if let Ok(root) = admin.json("/").await {
         node.version = kong::parse_version(&root);
+        node.hostname = kong::parse_hostname(&root);
     }
     node.ready = Some(match admin.get("/status/ready").await {
         Ok((200, _)) => Ok(()),

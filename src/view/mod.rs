@@ -9,6 +9,7 @@ pub mod changes;
 pub mod commands;
 pub mod filter;
 pub mod nav;
+pub mod panes;
 pub mod picker;
 pub mod sort;
 pub mod state;

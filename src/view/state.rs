@@ -43,7 +43,7 @@ pub struct State {
     /// Incidents unfolded in the Findings view, by their root's row subject.
     pub expanded: std::collections::HashSet<crate::view::subject::Subject>,
     /// Scale modal, describe and log panes, and the effects they queue.
-    pub act: crate::actions::ActState,
+    pub act: crate::view::panes::ActState,
     /// Bumped on every change to what views show (source data, findings):
     /// the arrangement below is kept while it stays the same.
     pub data_version: u64,
@@ -87,7 +87,7 @@ impl State {
             findings_stale: false,
             findings_flat: false,
             expanded: Default::default(),
-            act: crate::actions::ActState::default(),
+            act: crate::view::panes::ActState::default(),
             data_version: 0,
             arranged: RefCell::new(Arranged::default()),
             changes: RefCell::new(crate::view::changes::Changes::default()),

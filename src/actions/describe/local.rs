@@ -456,6 +456,26 @@ impl Page<'_> {
         };
         self.kv(0, "Reached via", via);
         self.kv(0, "IP", n.ip.as_deref().unwrap_or("<unknown>"));
+        if let Some(h) = &n.hostname {
+            self.kv(0, "Hostname", h);
+        }
+        let host = self
+            .fleet
+            .gateways
+            .get(&n.gateway)
+            .and_then(|g| crate::model::kong_host::host_of(self.fleet, g, n));
+        match host {
+            Some(h) => {
+                for (k, v) in h.lines(self.now) {
+                    self.kv(0, k, v);
+                }
+            }
+            None => self.kv(
+                0,
+                "Runs as",
+                "? (no polled pod or ECS task matches this node)",
+            ),
+        }
         self.kv(0, "Version", n.version.as_deref().unwrap_or("<unknown>"));
         self.kv(
             0,

@@ -19,18 +19,7 @@ use tokio::task::JoinSet;
 use crate::actions::ActionEvent;
 use crate::model::text::{path_segment, sanitize};
 
-/// What to stream from one pod.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogRequest {
-    pub cluster: String,
-    pub namespace: String,
-    pub pod: String,
-    /// `None`: every container of the pod.
-    pub container: Option<String>,
-    pub previous: bool,
-    pub tail: Option<i64>,
-    pub since_seconds: Option<i64>,
-}
+pub use crate::view::panes::logs::LogRequest;
 
 /// Most lines sent in one event: bounds a batch while keeping events few.
 const BATCH: usize = 1024;

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::overlay::{highlight, hints};
-use crate::actions::describe::DescribePane;
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
+use crate::view::panes::describe::DescribePane;
 use crate::view::state::State;
 
 pub fn render(f: &mut Frame, area: Rect, state: &State, p: &DescribePane) {

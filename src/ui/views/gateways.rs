@@ -4,6 +4,7 @@
 
 use crate::config::theme::Role;
 use crate::model::kong::{EMPTY_CONFIG_HASH, KongDb, KongNode, KongVia, hash_drift};
+use crate::model::kong_host::host_of;
 use crate::ui::columns::{Builder, Column, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
 use crate::view::nav::{NavEntry, Target};
@@ -204,6 +205,11 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             if let KongVia::Url(u) = &n.via {
                 detail.push((format!("admin {u}"), Role::Muted));
             }
+            // What runs this node (pod on node / ECS task, AZ, uptime), or "?".
+            let runs_on = host_of(&state.fleet, g, n)
+                .map(|h| h.short(state.now))
+                .unwrap_or_else(|| "?".into());
+            detail.push((format!("runs on {runs_on}"), Role::Muted));
             let meta = TableRow {
                 subject: Subject::KongNode {
                     gateway: g.name.clone(),

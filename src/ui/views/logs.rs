@@ -9,9 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::overlay::{highlight, hints};
-use crate::actions::logs::{LogPane, SINCE_CHOICES};
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
+use crate::view::panes::logs::{LogPane, SINCE_CHOICES};
 use crate::view::state::State;
 
 /// Screen rows a line takes when wrapped at `width`.

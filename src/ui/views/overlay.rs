@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::actions::Overlay;
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
+use crate::view::panes::Overlay;
 use crate::view::state::State;
 
 pub fn render(f: &mut Frame, area: Rect, state: &State) {

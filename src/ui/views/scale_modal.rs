@@ -6,9 +6,9 @@ use ratatui::layout::{Constraint, Flex, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::actions::scale::{Field, ScaleModal, ScaleTarget};
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
+use crate::view::panes::scale::{Field, ScaleModal, ScaleTarget};
 use crate::view::state::State;
 
 pub fn render(f: &mut Frame, state: &State, m: &ScaleModal) {

@@ -2,7 +2,7 @@
 //! becomes a [`ScaleRequest`]. When an HPA owns the workload's scale the
 //! modal says so and offers the HPA's min/max instead (focused first).
 
-use super::subject::KubeRef;
+use crate::view::subject::KubeRef;
 
 /// A confirmed mutation, as the executor performs it.
 #[derive(Debug, Clone, PartialEq, Eq)]

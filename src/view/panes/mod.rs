@@ -1,0 +1,107 @@
+//! The modal and panes over the table (scale, describe, logs) and the
+//! effects they queue: state the ui draws and the actions change, kept in
+//! the view layer so neither imports the other. The IO behind them is the
+//! actions' executor.
+
+pub mod buffer;
+pub mod describe;
+pub mod logs;
+pub mod scale;
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use self::describe::DescribePane;
+use self::logs::{LogPane, LogRequest};
+use self::scale::{ScaleModal, ScaleRequest};
+use crate::view::subject::KubeRef;
+
+/// IO the user asked for; performed by the executor, never by `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// A confirmed mutation (the modal was shown and confirmed).
+    Scale(ScaleRequest),
+    /// Fetch the full object and its events, format them.
+    Describe { id: u64, object: KubeRef },
+    /// Stream one pod's logs (every container, or the chosen one) into a session.
+    LogStart { session: u64, request: LogRequest },
+    /// Stop every stream of a session.
+    LogStop { session: u64 },
+    /// Write text to a file.
+    Save {
+        path: std::path::PathBuf,
+        text: String,
+    },
+}
+
+/// A result coming back from the executor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionEvent {
+    /// A finished mutation or save: its answer for the status bar.
+    Done { ok: bool, message: String },
+    Described {
+        id: u64,
+        result: Result<describe::Described, String>,
+    },
+    /// The containers of a pod whose logs are being streamed.
+    LogContainers {
+        session: u64,
+        pod: String,
+        containers: Vec<String>,
+    },
+    /// Lines of one stream, sanitized, in order.
+    LogLines {
+        session: u64,
+        source: Arc<str>,
+        lines: Vec<(Option<Timestamp>, String)>,
+    },
+    /// What happened to a stream (ended, why, reconnected).
+    LogMarker {
+        session: u64,
+        source: Arc<str>,
+        text: String,
+    },
+}
+
+/// The modal or pane over the table.
+#[derive(Debug)]
+pub enum Overlay {
+    Scale(ScaleModal),
+    Describe(DescribePane),
+    Logs(Box<LogPane>),
+}
+
+/// The actions' part of the app state.
+#[derive(Debug)]
+pub struct ActState {
+    pub overlay: Option<Overlay>,
+    /// Effects queued by `update`, taken by the run loop.
+    pub effects: Vec<Effect>,
+    /// `[ui] log_buffer_lines`.
+    pub log_buffer_lines: usize,
+    next_id: u64,
+}
+
+impl Default for ActState {
+    fn default() -> Self {
+        ActState {
+            overlay: None,
+            effects: Vec::new(),
+            log_buffer_lines: buffer::DEFAULT_LINES,
+            next_id: 1,
+        }
+    }
+}
+
+impl ActState {
+    pub fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Takes the queued effects (the run loop calls this after each batch).
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+}
