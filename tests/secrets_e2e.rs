@@ -211,6 +211,11 @@ fn describe_shows_secret_keys_and_sizes_and_no_value_reaches_screen_log_or_diagn
         "the log is not at trace level ({} bytes)",
         trace.len()
     );
+    // The log did trace the Secrets' traffic: the search below covers it.
+    assert!(
+        trace.contains("/secrets"),
+        "no Secrets request in the trace log"
+    );
     assert_no_value("the trace log", &trace, &vals);
 
     let diag_log = sim.dir.path().join("diagnose-trace.log");
