@@ -122,6 +122,35 @@ fn kubectl_lists_gets_and_watches_secrets() {
     let _ = watch.kill();
     let _ = watch.wait();
     assert!(seen, "the watch never saw secret/api-token");
+
+    // As the API server: stringData is stored as base64 data, and the type defaults.
+    let manifest = serde_json::json!({
+        "apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "from-string-data", "namespace": "apps"},
+        "stringData": {"token": "s3cr3t-VALUE-plain-3d9e"},
+    });
+    let file = sim.dir.path().join("string-data.json");
+    std::fs::write(&file, manifest.to_string()).expect("write manifest");
+    sim.kubectl(&[
+        "create",
+        "--validate=false",
+        "-f",
+        file.to_str().expect("utf-8"),
+    ]);
+    let got: serde_json::Value = serde_json::from_str(&sim.kubectl(&[
+        "get",
+        "secret",
+        "from-string-data",
+        "-n",
+        "apps",
+        "-o",
+        "json",
+    ]))
+    .expect("secret JSON");
+    assert_eq!(got["type"], "Opaque");
+    assert!(got.get("stringData").is_none(), "{got}");
+    let b64 = base64::engine::general_purpose::STANDARD.encode("s3cr3t-VALUE-plain-3d9e");
+    assert_eq!(got["data"]["token"], b64.as_str(), "{got}");
 }
 
 #[test]
