@@ -269,3 +269,60 @@ fn describe_shows_secret_keys_and_sizes_and_no_value_reaches_screen_log_or_diagn
     let diag_trace = std::fs::read_to_string(&diag_log).expect("diagnose's log");
     assert_no_value("diagnose's trace log", &diag_trace, &vals);
 }
+
+/// Secrets RBAC forbids (the built-in `view` role does): the `:secrets` view
+/// says so, while the cluster and its other kinds stay live, on screen and
+/// in `diagnose`.
+#[test]
+fn forbidden_secrets_are_said_in_their_view_and_leave_the_cluster_live() {
+    assert!(
+        have_tmux(),
+        "tmux is missing: run ./scripts/test (it installs the test dependencies)"
+    );
+    let sim = Sim::start("healthy", &["--fault", "forbid=secrets"]);
+    let (ok, _, err) = sim.kubectl_with("kubectl", &["get", "secrets", "-A"]);
+    assert!(!ok && err.contains("forbidden"), "kubectl refused: {err}");
+    let cfg = sim.config();
+    let log = sim.dir.path().join("forbid-secrets.log");
+    let t = Tmux::start(
+        "forbid-secrets",
+        &cmd(&[
+            "--config",
+            cfg.to_str().expect("utf-8"),
+            "--log-file",
+            log.to_str().expect("utf-8"),
+        ]),
+    );
+    t.type_text(":secrets");
+    t.keys(&["Enter"]);
+    let secrets = t.wait_for(&["no secrets — healthy-eks: forbidden"], LONG);
+    assert!(
+        secrets.contains("healthy-eks secrets forbidden"),
+        "{secrets}"
+    );
+    t.type_text(":fleet");
+    t.keys(&["Enter"]);
+    let fleet = t.wait_until("healthy-eks live", LONG, |s| {
+        s.lines()
+            .any(|l| l.contains("healthy-eks") && l.contains(" live "))
+    });
+    assert!(fleet.contains("clusters 1 live"), "{fleet}");
+    let (code, json, stderr) = sim.diagnose_json();
+    assert_eq!(code, 0, "a healthy fleet: {json}\n{stderr}");
+    // Said, not hidden: the 403 is listed among the sources not seen.
+    let unreached = json["unreached"].to_string();
+    assert!(
+        unreached.contains("secrets") && unreached.contains("forbidden"),
+        "{unreached}"
+    );
+    let codes: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no findings array: {json}\n{stderr}"))
+        .iter()
+        .filter_map(|f| f["code"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        !codes.iter().any(|c| c.starts_with("FD-CLUSTER-")),
+        "{codes:?}"
+    );
+}
