@@ -8,7 +8,7 @@
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{
-    Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
+    Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Service,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::Ingress;
@@ -25,6 +25,7 @@ use crate::model::namespace::NamespaceRow;
 use crate::model::node::NodeRow;
 use crate::model::pod::PodRow;
 use crate::model::pvc::{PvRow, PvcRow, StorageClassRow};
+use crate::model::secret::SecretRow;
 use crate::model::service::{EndpointSliceRow, ServiceRow};
 use crate::model::store::{Change, Store};
 use crate::model::workload::{ReplicaSetRow, WorkloadRow};
@@ -187,6 +188,7 @@ kinds! {
     Pvcs           => pvcs: PersistentVolumeClaim      => PvcRow,          In(ViewKind::Pvc),                                ["pvc"];
     Pvs            => pvs: PersistentVolume            => PvRow,           Own("PersistentVolumes", views::pvs::build),      ["pv", "persistentvolumes"];
     StorageClasses => storageclasses: StorageClass     => StorageClassRow, Own("StorageClasses", views::storageclasses::build), ["sc", "storageclasses", "storageclass"];
+    Secrets        => secrets: Secret                  => SecretRow,       Own("Secrets", views::secrets::build),            ["secrets", "secret", "sec"];
 }
 
 impl Kind {

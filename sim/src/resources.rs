@@ -237,6 +237,20 @@ pub static RESOURCES: &[ApiResource] = &[
         fields: &[],
     },
     ApiResource {
+        group: "",
+        version: "v1",
+        plural: "secrets",
+        singular: "secret",
+        kind: "Secret",
+        namespaced: true,
+        short_names: &[],
+        categories: &[],
+        verbs: RW,
+        subresources: &[],
+        // As the API server: `kubectl get secrets --field-selector type=...`.
+        fields: &[("type", "/type")],
+    },
+    ApiResource {
         group: "apps",
         version: "v1",
         plural: "deployments",

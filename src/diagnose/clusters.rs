@@ -39,7 +39,13 @@ pub fn rule(s: &Snapshot) -> Vec<Finding> {
             );
             continue;
         }
-        let forbidden = d.forbidden_kinds();
+        // No finding reads Secrets, and the built-in `view` role excludes
+        // them: their 403 blinds nothing, and granting it is no fix to advise.
+        let forbidden: Vec<&str> = d
+            .forbidden_kinds()
+            .into_iter()
+            .filter(|k| *k != crate::kinds::Kind::Secrets.label())
+            .collect();
         if !forbidden.is_empty() {
             out.push(
                 Finding::new(
@@ -153,6 +159,22 @@ mod tests {
         );
         assert_eq!(r.list[0].objects[0].name, "down");
         assert_eq!(r.exit_code(), 2);
+    }
+
+    #[test]
+    fn forbidden_secrets_alone_are_no_finding() {
+        let mut f = fleet("ok", &[]);
+        let forbid = |kind| SourceUpdate::KindError {
+            cluster: "ok".into(),
+            kind,
+            error: SourceError::Forbidden("forbidden".into()),
+        };
+        f.apply(forbid(Kind::Secrets), now());
+        assert!(diagnose(&f, now()).list.is_empty());
+        f.apply(forbid(Kind::Events), now());
+        let r = diagnose(&f, now());
+        assert_eq!(codes(&r), vec!["FD-CLUSTER-FORBIDDEN"]);
+        assert!(!r.list[0].cause.contains("secrets"), "{}", r.list[0].cause);
     }
 
     #[test]

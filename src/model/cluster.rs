@@ -56,11 +56,18 @@ impl ClusterData {
         if self.connection.error().is_some() {
             return self.connection.clone();
         }
-        // A kind this server does not serve is said for that kind, not for the cluster.
+        // A kind this server does not serve is said for that kind, not for the
+        // cluster; so are Secrets we may not read (the built-in `view` role
+        // excludes them): their view says forbidden, the rest stays live.
         let served = self
             .kinds
-            .values()
-            .filter(|s| !matches!(s.error(), Some(SourceError::NotServed(_))));
+            .iter()
+            .filter(|(k, s)| match s.error() {
+                Some(SourceError::NotServed(_)) => false,
+                Some(SourceError::Forbidden(_)) => **k != Kind::Secrets,
+                _ => true,
+            })
+            .map(|(_, s)| s);
         let states = std::iter::once(&self.connection).chain(served);
         let mut worst = SourceState::Live;
         for s in states {
@@ -173,6 +180,21 @@ mod tests {
         assert!(c.connection.error().is_some(), "an event is not a resync");
         c.resynced(true);
         assert_eq!(c.connection, SourceState::Live);
+    }
+
+    #[test]
+    fn forbidden_secrets_leave_the_cluster_live_but_are_said() {
+        let mut c = ClusterData::new("c");
+        c.connection = SourceState::Live;
+        for k in Kind::ALL {
+            c.set_kind_state(*k, SourceState::Live);
+        }
+        let now = Timestamp::UNIX_EPOCH;
+        c.kind_error(Kind::Secrets, SourceError::Forbidden("403".into()), now);
+        assert_eq!(c.overall(), SourceState::Live);
+        assert_eq!(c.forbidden_kinds(), vec!["secrets"]);
+        c.kind_error(Kind::Services, SourceError::Forbidden("403".into()), now);
+        assert!(matches!(c.overall(), SourceState::Stale { .. }));
     }
 
     #[test]

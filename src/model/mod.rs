@@ -17,6 +17,7 @@ pub mod namespace;
 pub mod node;
 pub mod pod;
 pub mod pvc;
+pub mod secret;
 pub mod service;
 pub mod status;
 pub mod store;

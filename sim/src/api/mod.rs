@@ -9,6 +9,7 @@ mod logs;
 mod path;
 mod portforward;
 mod proxy;
+mod secrets;
 mod selectors;
 mod status;
 mod table;

@@ -165,6 +165,12 @@ fn columns(kind: &str) -> Vec<Col> {
             ("Status", "string", 0),
             ("Age", "string", 0),
         ],
+        "Secret" => &[
+            ("Name", "string", 0),
+            ("Type", "string", 0),
+            ("Data", "string", 0),
+            ("Age", "string", 0),
+        ],
         _ => &[("Name", "string", 0), ("Age", "string", 0)],
     };
     c.to_vec()
@@ -648,6 +654,20 @@ fn cells(kind: &str, v: &Value, now: jiff::Timestamp) -> Vec<Value> {
             } else {
                 s(v, "/status/phase")
             }),
+            json!(created),
+        ],
+        // Data is the number of keys, as kubectl shows it: never a value.
+        "Secret" => vec![
+            name,
+            json!(s(v, "/type")),
+            json!(
+                v.get("data")
+                    .and_then(Value::as_object)
+                    .map_or(0, |m| m.len())
+                    + v.get("stringData")
+                        .and_then(Value::as_object)
+                        .map_or(0, |m| m.len())
+            ),
             json!(created),
         ],
         _ => vec![name, json!(created)],

@@ -41,6 +41,9 @@ pub fn create(cluster: &Cluster, rp: &ResourcePath, body: &[u8]) -> Result<Respo
     if res.plural == "pods" && res.group.is_empty() {
         obj = admit_pod(cluster, obj)?;
     }
+    if res.kind == "Secret" {
+        super::secrets::normalize(&mut obj);
+    }
     let stored = cluster
         .store()
         .create_value(rp.rid, obj)
@@ -173,6 +176,9 @@ fn apply(
             }
             if !ns.is_empty() {
                 new["metadata"]["namespace"] = json!(ns);
+            }
+            if res.kind == "Secret" {
+                super::secrets::normalize(&mut new);
             }
             let stored = store
                 .replace_value(rp.rid, new)

@@ -302,6 +302,56 @@ pub fn with_claim(claim: &str) -> Value {
     json!({"volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": claim}}]})
 }
 
+/// A Secret of `kind` (`Opaque`, `kubernetes.io/tls`) holding `pairs`,
+/// base64-encoded in `data` as the API stores them.
+pub fn secret(store: &mut Store, ns: &str, name: &str, kind: &str, pairs: &[(&str, &str)]) {
+    use base64::Engine;
+    let data: serde_json::Map<String, Value> = pairs
+        .iter()
+        .map(|(k, v)| {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(v.as_bytes());
+            ((*k).to_owned(), json!(b64))
+        })
+        .collect();
+    put(
+        store,
+        "",
+        "v1",
+        "secrets",
+        json!({"metadata": {"name": name, "namespace": ns}, "type": kind, "data": data}),
+    );
+}
+
+/// The app's database credentials, recognisable values a test can search
+/// for: what must never reach the screen or a log.
+pub fn db_credentials(store: &mut Store, ns: &str) {
+    secret(
+        store,
+        ns,
+        "db-credentials",
+        "Opaque",
+        &[
+            ("username", "s3cr3t-VALUE-db-user-4e1d"),
+            ("password", "s3cr3t-VALUE-db-password-9c7b2a"),
+            ("url", "postgres://s3cr3t-VALUE-db-url-77f0@db:5432/app"),
+        ],
+    );
+}
+
+/// A workload's pods mounting `db-credentials` at `/etc/db` and reading
+/// its password into `DB_PASSWORD`, as an app deployment does.
+pub fn mount_db_credentials(w: &mut Workload<'_>) {
+    w.pod_spec_extra = json!({"volumes": [{"name": "db-credentials", "secret": {"secretName": "db-credentials"}}]});
+    if let Some(c) = w.containers.first_mut() {
+        c["env"] = json!([
+            {"name": "DB_USER", "valueFrom": {"secretKeyRef": {"name": "db-credentials", "key": "username"}}},
+            {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db-credentials", "key": "password"}}},
+        ]);
+        c["volumeMounts"] =
+            json!([{"name": "db-credentials", "mountPath": "/etc/db", "readOnly": true}]);
+    }
+}
+
 /// A scenario behaviour for every pod of a workload (see the kubelet controller).
 pub const BEHAVIOR: &str = "sim.fleetdeck.io/behavior";
 
@@ -381,7 +431,21 @@ pub fn kong_kic(store: &mut Store, ns: &str, replicas: i32, admin: KongAdmin) {
         ("CONTROLLER_PUBLISH_SERVICE", &format!("{ns}/kong-proxy")),
         ("CONTROLLER_INGRESS_CLASS", "kong"),
     ]);
+    // The chart's admission webhook keypair, mounted by the controller.
+    controller["volumeMounts"] =
+        json!([{"name": "webhook-cert", "mountPath": "/admission-webhook", "readOnly": true}]);
     kong.containers = vec![proxy, controller];
+    kong.pod_spec_extra = json!({"volumes": [{"name": "webhook-cert", "secret": {"secretName": "kong-validation-webhook-keypair"}}]});
+    secret(
+        store,
+        ns,
+        "kong-validation-webhook-keypair",
+        "kubernetes.io/tls",
+        &[
+            ("tls.crt", "s3cr3t-VALUE-kong-webhook-cert-51aa"),
+            ("tls.key", "s3cr3t-VALUE-kong-webhook-key-e20c"),
+        ],
+    );
     kong.deployment(store);
     service(store, ns, "kong-proxy", KONG_CHART_LABELS, 80, 8000, None);
     if admin == KongAdmin::Exposed {

@@ -2,11 +2,12 @@
 //! once — the WaitForFirstConsumer deadlock, an upstream with no ready
 //! endpoints, a Kong node with a stale balancer, a crash loop, an image pull
 //! failure, an HPA pinned at max — beside healthy bulk in a second region,
-//! and Kong on ECS with one node without a healthy peer.
+//! and Kong on ECS with one node without a healthy peer. hello-api mounts
+//! its database credentials from a Secret.
 
 use super::build::{
-    BEHAVIOR, KONG_CHART_SELECTOR, KongAdmin, Workload, hpa, kong_kic, kube_system, namespace, pvc,
-    service, with_claim,
+    BEHAVIOR, KONG_CHART_SELECTOR, KongAdmin, Workload, db_credentials, hpa, kong_kic, kube_system,
+    mount_db_credentials, namespace, pvc, service, with_claim,
 };
 use super::{Params, ScenarioError};
 use crate::aws::{FargateProfile, Nodegroup};
@@ -34,7 +35,10 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
         mysql.deployment(&mut s);
         namespace(&mut s, "shop");
         let fargate: &[(&str, &str)] = &[("app", "hello-api"), ("compute", "fargate")];
-        Workload::new("shop", "hello-api", 2, fargate, "hello-api:2.1.0").deployment(&mut s);
+        db_credentials(&mut s, "shop");
+        let mut hello = Workload::new("shop", "hello-api", 2, fargate, "hello-api:2.1.0");
+        mount_db_credentials(&mut hello);
+        hello.deployment(&mut s);
         service(
             &mut s,
             "shop",

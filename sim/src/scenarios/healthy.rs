@@ -1,9 +1,10 @@
 //! No fault anywhere: EC2 and Fargate capacity, in-cluster Kong (DB-less)
-//! in front of ready backends, a bound EBS volume, a calm HPA.
+//! in front of ready backends, a bound EBS volume, a calm HPA; hello-api
+//! mounts its database credentials from a Secret.
 
 use super::build::{
-    BEHAVIOR, KONG_CHART_SELECTOR, KongAdmin, Workload, hpa, kong_kic, kube_system, namespace,
-    service,
+    BEHAVIOR, KONG_CHART_SELECTOR, KongAdmin, Workload, db_credentials, hpa, kong_kic, kube_system,
+    mount_db_credentials, namespace, service,
 };
 use super::{Params, ScenarioError};
 use crate::aws::{FargateProfile, Nodegroup};
@@ -20,14 +21,16 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     kube_system(&mut s, false, true);
     kong_kic(&mut s, "kong", 2, KongAdmin::ChartDefault);
     namespace(&mut s, "apps");
-    Workload::new(
+    db_credentials(&mut s, "apps");
+    let mut hello = Workload::new(
         "apps",
         "hello-api",
         3,
         &[("app", "hello-api")],
         "hello-api:2.1.0",
-    )
-    .deployment(&mut s);
+    );
+    mount_db_credentials(&mut hello);
+    hello.deployment(&mut s);
     service(
         &mut s,
         "apps",

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::yaml::decoded_len;
+use super::yaml::{decoded_len, redacted_len};
 use crate::model::text::sanitize;
 
 const W: usize = 16;
@@ -602,10 +602,12 @@ fn secret(out: &mut Out, sec: &Value) {
             .into_iter()
             .flatten()
         {
+            // The executor redacts before describing: read the size it kept.
             let len = match (field, v.as_str()) {
+                (_, None) => 0,
+                (_, Some(t)) if redacted_len(t).is_some() => redacted_len(t).unwrap_or(0),
                 ("data", Some(b)) => decoded_len(b),
                 (_, Some(t)) => t.len(),
-                _ => 0,
             };
             out.line(format!("{k}:  {len} bytes"));
         }
@@ -732,6 +734,19 @@ mod tests {
         assert!(t.contains("password:  7 bytes"), "{t}");
         assert!(!t.contains("aHVudGVyMg"), "{t}");
         assert!(t.contains("Events:         <none>"), "{t}");
+    }
+
+    #[test]
+    fn a_redacted_secret_is_described_with_its_true_sizes() {
+        let mut sec = json!({"kind": "Secret", "type": "Opaque",
+            "metadata": {"name": "db", "namespace": "shop"},
+            "data": {"password": "czNjcjN0LVZBTFVFLWRiLXBhc3N3b3JkLTljN2IyYQ=="},
+            "stringData": {"user": "admin-user"}});
+        super::super::yaml::redact_secret(&mut sec);
+        let t = describe(&sec, &[], now()).join("\n");
+        assert!(t.contains("password:  31 bytes"), "{t}");
+        assert!(t.contains("user:  10 bytes"), "{t}");
+        assert!(!t.contains("czNjcjN0") && !t.contains("admin-user"), "{t}");
     }
 
     #[test]

@@ -39,6 +39,14 @@ pub fn redact_secret(obj: &mut Value) {
     }
 }
 
+/// The size a redacted value stands for (`<redacted: N bytes>`), if it is one.
+pub fn redacted_len(v: &str) -> Option<usize> {
+    v.strip_prefix("<redacted: ")?
+        .strip_suffix(" bytes>")?
+        .parse()
+        .ok()
+}
+
 /// Size of base64 data without decoding it.
 pub fn decoded_len(b64: &str) -> usize {
     let s = b64.trim_end_matches('=');

@@ -19,6 +19,7 @@ pub mod pods;
 pub mod pvc;
 pub mod pvs;
 pub mod scale_modal;
+pub mod secrets;
 pub mod services;
 pub mod storageclasses;
 pub mod targets;
