@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use common::Sim;
 use common::tmux::{Tmux, cmd, have_tmux};
-use common::{Sim, wait_for};
 
 /// The environment a user with no config file has: an empty home, the SDK
 /// pointed at the sim's AWS endpoint with its test credentials.
@@ -91,28 +91,13 @@ fn all_live(screen: &str) -> bool {
             .any(|w| screen.contains(w))
 }
 
-/// The sim schedules its pods after it is ready: a clean diagnosis needs Kong up.
-fn kong_running(sim: &Sim) {
-    wait_for("Kong pods running", Duration::from_secs(30), || {
-        let out = sim.kubectl(&[
-            "get",
-            "pods",
-            "-n",
-            "kong",
-            "-o",
-            "jsonpath={.items[*].status.phase}",
-        ]);
-        (!out.is_empty() && out.split(' ').all(|p| p == "Running")).then_some(())
-    });
-}
-
 const SSO_EXPIRED: &str =
     "Error when retrieving token from sso: Token has expired and refresh failed";
 
 #[test]
 fn an_exec_plugin_that_fails_mid_session_is_unauthorized_and_its_recovery_is_live() {
     let sim = Sim::start("healthy", &[]);
-    kong_running(&sim);
+    sim.wait_kong_running();
     // Tokens valid 30 s: kube-rs runs the plugin again before each request.
     std::fs::write(sim.dir.path().join("aws-eks-token.ttl"), "30\n").expect("ttl");
     let eks = sim.dir.path().join("kubeconfig-eks");
@@ -181,7 +166,7 @@ fn with_token_files(sim: &Sim) -> PathBuf {
 #[test]
 fn a_token_file_with_a_trailing_newline_works() {
     let sim = Sim::start("healthy", &[]);
-    kong_running(&sim);
+    sim.wait_kong_running();
     let kc = with_token_files(&sim);
     let config = sim.config();
     let (code, out, err) = diagnose(

@@ -7,9 +7,8 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
-use common::{Sim, wait_for};
+use common::Sim;
 
 const ARN: &str = "arn:aws:eks:eu-west-1:123456789012:cluster/healthy-eks";
 
@@ -75,17 +74,7 @@ fn exec_plugin_works_fails_with_its_stderr_and_never_writes_to_our_screen() {
         ],
     );
     assert!(ok && out.trim() == ARN, "{out}{err}");
-    wait_for("Kong pods running", Duration::from_secs(30), || {
-        let out = sim.kubectl(&[
-            "get",
-            "pods",
-            "-n",
-            "kong",
-            "-o",
-            "jsonpath={.items[*].status.phase}",
-        ]);
-        (!out.is_empty() && out.split(' ').all(|p| p == "Running")).then_some(())
-    });
+    sim.wait_kong_running();
     let (code, out, err) = diagnose(&sim, &eks);
     assert_eq!((code, out.as_str()), (0, "no findings\n"), "{err}");
 

@@ -11,9 +11,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
-use common::{Sim, wait_for};
+use common::Sim;
 
 /// A CONNECT proxy on 127.0.0.1 that only tunnels to loopback; (its URL, tunnels opened).
 fn connect_proxy() -> (String, Arc<AtomicUsize>) {
@@ -116,17 +115,7 @@ fn with_proxy_url(sim: &Sim, proxy: &str) -> PathBuf {
 #[test]
 fn https_proxy_no_proxy_and_proxy_url_are_honoured() {
     let sim = Sim::start("healthy", &[]);
-    wait_for("Kong pods running", Duration::from_secs(30), || {
-        let out = sim.kubectl(&[
-            "get",
-            "pods",
-            "-n",
-            "kong",
-            "-o",
-            "jsonpath={.items[*].status.phase}",
-        ]);
-        (!out.is_empty() && out.split(' ').all(|p| p == "Running")).then_some(())
-    });
+    sim.wait_kong_running();
     let (proxy, tunnels) = connect_proxy();
     let kc = sim.kubeconfig();
 

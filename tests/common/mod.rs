@@ -86,6 +86,22 @@ impl Sim {
     /// Sends SIGTERM and returns the exit status.
     /// `fleetdeck diagnose --output json` on every context of this fleet:
     /// (exit code, the JSON or Null if it did not parse, stderr).
+    /// Waits until every pod in the `kong` namespace runs: the sim schedules
+    /// its pods after it is ready, and a clean diagnosis needs Kong up.
+    pub fn wait_kong_running(&self) {
+        wait_for("Kong pods running", Duration::from_secs(30), || {
+            let out = self.kubectl(&[
+                "get",
+                "pods",
+                "-n",
+                "kong",
+                "-o",
+                "jsonpath={.items[*].status.phase}",
+            ]);
+            (!out.is_empty() && out.split(' ').all(|p| p == "Running")).then_some(())
+        });
+    }
+
     pub fn diagnose_json(&self) -> (i32, serde_json::Value, String) {
         let out = Command::new(env!("CARGO_BIN_EXE_fleetdeck"))
             .arg("diagnose")
