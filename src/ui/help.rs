@@ -1,7 +1,7 @@
 //! `?`: the key bindings, generated from the keymap, and the commands.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout};
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -57,12 +57,7 @@ pub fn render(f: &mut Frame, state: &State) {
     } else {
         (COLUMN + 2, (keys.len() + cmds.len()) as u16 + 3)
     };
-    let [area] = Layout::vertical([Constraint::Length(height.min(f.area().height))])
-        .flex(Flex::Center)
-        .areas(f.area());
-    let [area] = Layout::horizontal([Constraint::Length(width.min(f.area().width))])
-        .flex(Flex::Center)
-        .areas(area);
+    let area = super::centered(f.area(), width, height);
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -29,6 +29,19 @@ use crate::view::band::Band;
 use crate::view::changes::Changes;
 use crate::view::subject::Subject;
 
+/// A `width`×`height` box centred in `outer`, clipped to it: where
+/// dialogs, the picker and help are drawn.
+pub fn centered(outer: ratatui::layout::Rect, width: u16, height: u16) -> ratatui::layout::Rect {
+    use ratatui::layout::{Constraint, Flex, Layout};
+    let [area] = Layout::vertical([Constraint::Length(height.min(outer.height))])
+        .flex(Flex::Center)
+        .areas(outer);
+    let [area] = Layout::horizontal([Constraint::Length(width.min(outer.width))])
+        .flex(Flex::Center)
+        .areas(area);
+    area
+}
+
 /// Findings show their evidence chain; other views a few lines of detail.
 fn detail_lines(view: crate::view::nav::ViewKind) -> usize {
     if view == crate::view::nav::ViewKind::Findings {

@@ -2,7 +2,6 @@
 //! key hints from the keymap.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -44,13 +43,7 @@ pub fn render(f: &mut Frame, state: &State, p: &Picker) {
             (Action::Cancel, "cancel"),
         ],
     ));
-    let height = (lines.len() as u16 + 2).min(f.area().height);
-    let [area] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(f.area());
-    let [area] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(area);
+    let area = super::centered(f.area(), width, lines.len() as u16 + 2);
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -2,7 +2,6 @@
 //! its min/max, the validation error, the keys.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
@@ -103,14 +102,7 @@ pub fn render(f: &mut Frame, state: &State, m: &ScaleModal) {
     hint.spans
         .push(Span::styled("digits type a number", t.style(Role::Hint)));
     lines.push(hint);
-    let area = f.area();
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let [area] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [area] = Layout::horizontal([Constraint::Length(92.min(f.area().width))])
-        .flex(Flex::Center)
-        .areas(area);
+    let area = crate::ui::centered(f.area(), 92, lines.len() as u16 + 2);
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
