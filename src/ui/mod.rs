@@ -51,7 +51,8 @@ pub fn arrange<'a>(state: &'a State) -> TableModel<'a> {
             .take(64)
             .all(|(a, m)| a.subject == m.subject);
     if !arranged.is_for(&key, state.data_version) || !same_rows {
-        let lines = model.arrange(&entry.filter, entry.sort);
+        let filter = crate::app::filter::Filter::parse(&entry.filter);
+        let lines = model.arrange_by(&filter, &|s| labels_of(state, s), entry.sort);
         let rows = model
             .rows
             .iter()
@@ -66,6 +67,22 @@ pub fn arrange<'a>(state: &'a State) -> TableModel<'a> {
 }
 
 /// The screen's areas for a detail pane of `detail` lines.
+/// The labels of a row's object, where the model keeps them (pods).
+fn labels_of(state: &State, s: &crate::view::subject::Subject) -> Option<Vec<(String, String)>> {
+    let crate::view::subject::Subject::Kube(k) = s else {
+        return None;
+    };
+    let c = state.fleet.clusters.get(&k.cluster)?;
+    match k.kind.as_str() {
+        "Pod" => c
+            .stores
+            .pods
+            .get(&k.namespace, &k.name)
+            .map(|p| p.labels.clone()),
+        _ => None,
+    }
+}
+
 fn areas(f: &Frame, state: &State, detail: usize) -> [Rect; 5] {
     let detail_height = if detail == 0 {
         0

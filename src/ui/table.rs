@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line as TextLine, Span};
 use ratatui::widgets::{Block, Borders, Cell as TuiCell, Row as TuiRow, Table, TableState};
 
-use crate::app::filter::fuzzy_match_cells;
+use crate::app::filter::Filter;
 use crate::app::nav::{NavEntry, Target};
 use crate::config::theme::{Role, Theme};
 use crate::ui::columns::{Cells, ColumnId, SortKey, Spec};
@@ -96,9 +96,28 @@ impl<'a> TableModel<'a> {
 
     /// Filtered, sorted (within groups) lines, with a header before each non-empty group.
     pub fn arrange(&self, filter: &str, sort: Option<(ColumnId, bool)>) -> Vec<Line> {
-        // Filtering reads every cell's text; without a filter no cell is made here.
+        self.arrange_by(&Filter::parse(filter), &|_| None, sort)
+    }
+
+    /// [`Self::arrange`] with a parsed filter and the labels of a row's
+    /// object (`None`: its kind keeps no labels). Filtering reads the rows'
+    /// identities, never their cells.
+    pub fn arrange_by(
+        &self,
+        filter: &Filter,
+        labels: &dyn Fn(&Subject) -> Option<Vec<(String, String)>>,
+        sort: Option<(ColumnId, bool)>,
+    ) -> Vec<Line> {
         let mut idx: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| filter.is_empty() || fuzzy_match_cells(filter, &self.texts(i)))
+            .filter(|&i| {
+                let s = &self.rows[i].subject;
+                let l = if filter.needs_labels() {
+                    labels(s)
+                } else {
+                    None
+                };
+                filter.keeps(s, l.as_deref())
+            })
             .collect();
         let sort = sort.and_then(|(id, desc)| Some((self.position(id)?, desc)));
         if let Some((col, desc)) = sort {
@@ -133,10 +152,6 @@ impl<'a> TableModel<'a> {
             out.push(Line::Row(i));
         }
         out
-    }
-
-    fn texts(&self, row: usize) -> Vec<String> {
-        self.cells(row).into_iter().map(|c| c.text).collect()
     }
 
     /// Index into `lines` of the selected row: by id, else the nearest row to `cursor`.
