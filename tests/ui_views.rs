@@ -715,9 +715,9 @@ fn gateway_to_upstream_to_targets_to_pod() {
 }
 
 #[test]
-fn filter_is_fuzzy_and_esc_clears_it() {
+fn filter_keeps_matching_names_and_esc_clears_it() {
     let mut state = fleet_state();
-    press(&mut state, ":pods\n/crashloop");
+    press(&mut state, ":pods\n/api");
     assert_eq!(state.mode, Mode::Filter);
     press(&mut state, "\n");
     let s = screen(&state);
@@ -1254,4 +1254,70 @@ fn a_name_with_an_escape_keeps_its_real_name_and_is_drawn_sanitized() {
     );
     insta::assert_snapshot!("escaped_name_pods_200x50", wide);
     insta::assert_snapshot!("escaped_name_pods_80x24", to_text(&frame(&state, (80, 24))));
+}
+
+/// The kept rows' `namespace/name`, sorted, as the app arranges them (with
+/// the labels it looks up).
+fn kept(state: &State) -> Vec<String> {
+    drop(fleetdeck::ui::arrange(state));
+    let a = state.arranged.borrow();
+    let mut v: Vec<String> = a
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Row(i) => match &a.rows[*i].subject {
+                Subject::Kube(k) => Some(format!("{}/{}", k.namespace, k.name)),
+                other => Some(format!("{other:?}")),
+            },
+            Line::Group(..) => None,
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn filter_reads_name_and_namespace_as_regex_fuzzy_labels_or_inverted() {
+    let mut state = fleet_state();
+    // mysql-0 runs on Fargate profile fp-demo-service: a cell, not its name.
+    press(&mut state, ":pods\n/service\n");
+    assert_eq!(
+        kept(&state),
+        ["tb-demo/service-6b7c-a1", "tb-demo/service-6b7c-b2"]
+    );
+    let s = screen(&state);
+    assert!(!s.contains("mysql-0"), "{s}");
+    press(&mut state, "\u{1b}/^(kong|coredns)-\n");
+    assert_eq!(
+        kept(&state),
+        ["kong/kong-gw-0", "kube-system/coredns-5d8f-x9"]
+    );
+    press(&mut state, "\u{1b}/KUBE-SYSTEM\n");
+    assert_eq!(kept(&state), ["kube-system/coredns-5d8f-x9"]);
+    press(&mut state, "\u{1b}/sv6a1\n");
+    assert!(kept(&state).is_empty(), "plain text is not fuzzy");
+    press(&mut state, "\u{1b}/-f sv6a1\n");
+    assert_eq!(kept(&state), ["tb-demo/service-6b7c-a1"]);
+    press(&mut state, "\u{1b}/-l app=service\n");
+    assert_eq!(
+        kept(&state),
+        ["tb-demo/service-6b7c-a1", "tb-demo/service-6b7c-b2"]
+    );
+    press(&mut state, "\u{1b}/!-l app\n");
+    assert_eq!(
+        kept(&state),
+        ["default/api-7d9f-q2", "kube-system/coredns-5d8f-x9"]
+    );
+    press(&mut state, "\u{1b}/!tb-demo\n");
+    assert_eq!(
+        kept(&state),
+        [
+            "default/api-7d9f-q2",
+            "kong/kong-gw-0",
+            "kube-system/coredns-5d8f-x9"
+        ]
+    );
+    // Labels are kept for pods only: elsewhere a selector says so.
+    press(&mut state, "\u{1b}:nodes\n/-l app=x\n");
+    assert!(flash(&state).contains("pods only"), "{}", flash(&state));
 }

@@ -113,6 +113,11 @@ fn input_action(state: &mut State, a: Action) {
                 run_command(state, input.trim());
             } else {
                 state.input.clear();
+                let f = super::filter::Filter::parse(&state.entry().filter);
+                // Only pods keep their labels here: say so rather than show 0 rows as fact.
+                if f.needs_labels() && state.entry().kind() != ViewKind::Pods {
+                    state.flash("-l: labels are kept for pods only; nothing here can match");
+                }
             }
         }
         Action::Cancel => {

@@ -27,6 +27,7 @@ use std::collections::HashMap;
 use crate::view::arranged::{Arranged, RowRef};
 use crate::view::band::Band;
 use crate::view::changes::Changes;
+use crate::view::filter::{Filter, labels_of};
 use crate::view::subject::Subject;
 
 /// A `width`×`height` box centred in `outer`, clipped to it: where
@@ -62,6 +63,8 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
     if state.arranged.borrow().is_for(&key, version) {
         return None;
     }
+    let filter = Filter::parse(&entry.filter);
+    let labels = |s: &Subject| labels_of(state, s);
     let changes = state.changes.borrow_mut().take();
     {
         let mut arranged = state.arranged.borrow_mut();
@@ -75,7 +78,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
                 state
                     .rows_built
                     .set(state.rows_built.get() + model.rows.len() as u64);
-                let (_, fresh) = model.row_refs(&entry.filter, entry.sort);
+                let (_, fresh) = model.row_refs(&filter, &labels, entry.sort);
                 if arranged.apply(version, &changed, fresh) {
                     return None;
                 }
@@ -86,7 +89,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
     state.view_builds.set(state.view_builds.get() + 1);
     let columns: Vec<ColumnId> = model.columns.iter().map(|c| c.id).collect();
     let full = if views::keeps_rows(entry.kind()) {
-        let (order, rows) = model.row_refs(&entry.filter, entry.sort);
+        let (order, rows) = model.row_refs(&filter, &labels, entry.sort);
         let arranged = Arranged::new(key, version, columns, order, rows);
         let at: HashMap<&Subject, usize> = model
             .rows
@@ -102,7 +105,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
         *state.arranged.borrow_mut() = arranged;
         of_row
     } else {
-        let lines = model.arrange(&entry.filter, entry.sort);
+        let lines = model.arrange_by(&filter, &labels, entry.sort);
         let of_row: Vec<usize> = lines
             .iter()
             .filter_map(|l| match l {

@@ -12,7 +12,7 @@ use crate::model::text::sanitize;
 use crate::ui::columns::{Cells, ColumnId, SortKey, Spec};
 use crate::view::arranged::{Order, RowRef};
 use crate::view::band::Band;
-use crate::view::filter::fuzzy_match_cells;
+use crate::view::filter::{Filter, Labels};
 use crate::view::nav::{NavEntry, Target};
 use crate::view::subject::Subject;
 
@@ -116,9 +116,20 @@ impl<'a> TableModel<'a> {
 
     /// Filtered, sorted (within groups) lines, with a header before each non-empty group.
     pub fn arrange(&self, filter: &str, sort: Option<(ColumnId, bool)>) -> Vec<Line> {
-        // Filtering reads every cell's text; without a filter no cell is made here.
+        self.arrange_by(&Filter::parse(filter), &|_| None, sort)
+    }
+
+    /// [`Self::arrange`] with a parsed filter and the labels of a row's
+    /// object (`None`: its kind keeps no labels). Filtering reads the rows'
+    /// identities, never their cells.
+    pub fn arrange_by(
+        &self,
+        filter: &Filter,
+        labels: Labels,
+        sort: Option<(ColumnId, bool)>,
+    ) -> Vec<Line> {
         let mut idx: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| filter.is_empty() || fuzzy_match_cells(filter, &self.texts(i)))
+            .filter(|&i| self.kept(i, filter, labels))
             .collect();
         let sort = sort.and_then(|(id, desc)| Some((self.position(id)?, desc)));
         if let Some((col, desc)) = sort {
@@ -159,7 +170,8 @@ impl<'a> TableModel<'a> {
     /// the sort column, for an arrangement in [`Order`] (view-model rows).
     pub fn row_refs(
         &self,
-        filter: &str,
+        filter: &Filter,
+        labels: Labels,
         sort: Option<(ColumnId, bool)>,
     ) -> (Order, Vec<RowRef<Target>>) {
         let col = sort.and_then(|(id, _)| self.position(id));
@@ -169,7 +181,7 @@ impl<'a> TableModel<'a> {
             desc: sort.is_some_and(|(_, d)| d),
         };
         let rows = (0..self.rows.len())
-            .filter(|&i| filter.is_empty() || fuzzy_match_cells(filter, &self.texts(i)))
+            .filter(|&i| self.kept(i, filter, labels))
             .map(|i| RowRef {
                 subject: self.rows[i].subject.clone(),
                 target: self.rows[i].target.clone(),
@@ -180,8 +192,16 @@ impl<'a> TableModel<'a> {
         (order, rows)
     }
 
-    fn texts(&self, row: usize) -> Vec<String> {
-        self.cells(row).into_iter().map(|c| c.text).collect()
+    /// Whether row `i` passes the filter: it reads the row's identity (and
+    /// its labels only for a label selector), never its cells.
+    fn kept(&self, i: usize, filter: &Filter, labels: Labels) -> bool {
+        let s = &self.rows[i].subject;
+        let l = if filter.needs_labels() {
+            labels(s)
+        } else {
+            None
+        };
+        filter.keeps(s, l.as_deref())
     }
 
     /// Index into `lines` of the selected row: by id, else the nearest row to `cursor`.
@@ -540,7 +560,7 @@ mod tests {
         );
         let lines = m.arrange("", Some(("age", true)));
         assert_eq!(lines[3..], [Line::Row(1), Line::Row(0)]);
-        let lines = m.arrange("pod9", None);
+        let lines = m.arrange("POD-9$", None);
         assert_eq!(lines, vec![Line::Group(1, 1), Line::Row(1)]);
         // A sort on a column this table does not show keeps the group order.
         assert_eq!(m.arrange("", Some(("cluster", false))), m.arrange("", None));
