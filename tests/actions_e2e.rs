@@ -90,6 +90,10 @@ fn scale_describe_and_nodegroup_on_terrax() {
     t.wait_for(&["4 →"], LONG);
     t.type_text("1");
     t.keys(&["Enter"]);
+    // 4 → 1 removes more than half: the name is typed to confirm.
+    t.wait_for(&["removes more than half the capacity: type service"], LONG);
+    t.type_text("service");
+    t.keys(&["Enter"]);
     t.wait_for(&["scaled Deployment tb-demo/service to 1 replicas"], LONG);
     assert_eq!(replicas(&sim, "tb-demo", "service"), "1");
     t.type_text(":nodes");
@@ -145,6 +149,89 @@ fn scale_describe_and_nodegroup_on_terrax() {
         LONG,
     );
     t.wait_for(&["1 ≤ 2 ≤ 2"], Duration::from_secs(90));
+}
+
+/// demo has kube-system/coredns in prod-eu and prod-us. Scoped to prod-us,
+/// `s` names the context, `+` and enter scale that one only (kubectl reads
+/// both); a scale to 0 with the name mistyped, then cancelled, sends
+/// nothing: the next real change is the only one the generation counts.
+#[test]
+fn scale_changes_the_named_cluster_only_and_zero_needs_the_name() {
+    let sim = Sim::start("demo", &[]);
+    let t = dashboard("two-clusters", &sim, &[]);
+    let coredns = |ctx: &str| -> (i64, i64) {
+        let out = sim.kubectl(&[
+            "get",
+            "deploy",
+            "coredns",
+            "-n",
+            "kube-system",
+            "--context",
+            ctx,
+            "-o",
+            "jsonpath={.spec.replicas} {.metadata.generation}",
+        ]);
+        let mut it = out.split_whitespace().map(|n| n.parse().expect("a number"));
+        (it.next().expect("replicas"), it.next().expect("generation"))
+    };
+    let eu = coredns("prod-eu");
+    let (n, generation) = coredns("prod-us");
+    t.type_text(":ctx prod-us");
+    t.keys(&["Enter"]);
+    t.wait_for(&["ctx: prod-us"], LONG);
+    open(&t, "deploy", "Workloads", "coredns", "coredns");
+    t.type_text("s");
+    t.wait_for(
+        &[
+            "Deployment kube-system/coredns",
+            "in context prod-us",
+            &format!("{n} →"),
+        ],
+        LONG,
+    );
+    t.type_text("+");
+    t.keys(&["Enter"]);
+    t.wait_for(
+        &[&format!(
+            "scaled Deployment kube-system/coredns to {} replicas",
+            n + 1
+        )],
+        LONG,
+    );
+    assert_eq!(coredns("prod-us"), (n + 1, generation + 1));
+    assert_eq!(
+        coredns("prod-eu"),
+        eu,
+        "the other cluster's coredns is untouched"
+    );
+
+    t.type_text("s");
+    t.wait_for(&["in context prod-us", &format!("{} →", n + 1)], LONG);
+    t.type_text("0");
+    t.keys(&["Enter"]);
+    t.wait_for(&["removes all capacity: type coredns to confirm"], LONG);
+    t.type_text("core");
+    t.keys(&["Enter"]);
+    t.wait_for(&["\"core\" is not coredns"], LONG);
+    t.keys(&["Escape"]);
+    t.wait_for(&["scale cancelled, nothing was changed"], LONG);
+    t.type_text("s");
+    t.wait_for(&[&format!("{} →", n + 1)], LONG);
+    t.type_text("+");
+    t.keys(&["Enter"]);
+    t.wait_for(
+        &[&format!(
+            "scaled Deployment kube-system/coredns to {} replicas",
+            n + 2
+        )],
+        LONG,
+    );
+    assert_eq!(
+        coredns("prod-us"),
+        (n + 2, generation + 2),
+        "one change per confirmed scale: the unconfirmed 0 never went out"
+    );
+    assert_eq!(coredns("prod-eu"), eu);
 }
 
 /// `--readonly`: `s` refuses with a clear message; nothing changes.

@@ -1321,3 +1321,113 @@ fn filter_reads_name_and_namespace_as_regex_fuzzy_labels_or_inverted() {
     press(&mut state, "\u{1b}:nodes\n/-l app=x\n");
     assert!(flash(&state).contains("pods only"), "{}", flash(&state));
 }
+
+/// The scale dialog over `view`, the row found by `filter`, after `keys`.
+fn scale_dialog(view: &str, filter: &str, keys: &str) -> State {
+    let mut state = fleet_state();
+    press(&mut state, &format!(":{view}\n/{filter}\ns{keys}"));
+    assert_eq!(state.mode, Mode::Scale, "{}", flash(&state));
+    state
+}
+
+#[test]
+fn scale_dialog_names_the_context_and_zero_needs_the_name() {
+    let mut state = scale_dialog("deploy", "coredns", "");
+    let (wide, small) = screens(&state);
+    for s in [&wide, &small] {
+        assert!(
+            s.contains("Deployment kube-system/coredns")
+                && s.contains("in context terrax-fargate")
+                && s.contains("replicas      1 →"),
+            "{s}"
+        );
+    }
+    press(&mut state, "0\n");
+    assert!(state.act.effects.is_empty(), "enter alone sends nothing");
+    let (wide, small) = screens(&state);
+    for s in [&wide, &small] {
+        assert!(
+            s.contains("1 → 0 removes all capacity: type coredns to confirm")
+                && s.contains("enter does nothing until the name matches")
+                && s.contains("<enter> apply"),
+            "{s}"
+        );
+    }
+    insta::assert_snapshot!("scale_to_zero_200x50", wide);
+    insta::assert_snapshot!("scale_to_zero_80x24", small);
+    press(&mut state, "core-dns\n");
+    assert!(state.act.effects.is_empty(), "a wrong name sends nothing");
+    for _ in 0.."-dns".len() {
+        update(&mut state, key(KeyCode::Backspace));
+    }
+    press(&mut state, "dns\n");
+    assert_eq!(state.mode, Mode::Normal);
+    assert!(
+        matches!(
+            &state.act.take_effects()[..],
+            [fleetdeck::view::panes::Effect::Scale(
+                fleetdeck::view::panes::scale::ScaleRequest::Workload { object, replicas: 0 }
+            )] if object.cluster == "terrax-fargate" && object.name == "coredns"
+        ),
+        "{}",
+        flash(&state)
+    );
+}
+
+#[test]
+fn scale_dialog_keeps_object_value_and_keys_on_a_tiny_terminal() {
+    let state = scale_dialog("deploy", "coredns", "");
+    let tiny = to_text(&frame(&state, (20, 5)));
+    assert!(
+        tiny.contains("coredns") && tiny.contains("1 →") && tiny.contains("<enter>"),
+        "{tiny}"
+    );
+    insta::assert_snapshot!("scale_tiny_20x5", tiny);
+}
+
+#[test]
+fn hpa_owned_scale_dialog_keeps_its_key_hints() {
+    let state = scale_dialog("deploy", "^service$", "");
+    let (wide, small) = screens(&state);
+    for s in [&wide, &small] {
+        assert!(
+            s.contains("HPA service owns this scale")
+                && s.contains("<enter> apply")
+                && s.contains("<tab> next field"),
+            "{s}"
+        );
+    }
+    insta::assert_snapshot!("scale_hpa_owned_80x24", small);
+}
+
+#[test]
+fn aws_scale_dialogs_space_their_labels_and_hold_the_bounds() {
+    let mut state = scale_dialog("aws", "^kong-gw$", "");
+    let s = screen(&state);
+    assert!(
+        s.contains("ECS service kong-ecs/kong-gw")
+            && s.contains("in AWS eu-west-1")
+            && s.contains("desired count 3 →"),
+        "{s}"
+    );
+    press(&mut state, "\u{1b}");
+    let mut state = scale_dialog("aws", "^ng-mysql$", "");
+    let s = screen(&state);
+    assert!(s.contains("desired size  1 →"), "{s}");
+    press(&mut state, "++");
+    let s = screen(&state);
+    assert!(
+        s.contains("desired size  1 →  2 ") && s.contains("stopped at 2: the node group's maxSize"),
+        "{s}"
+    );
+    update(&mut state, key(KeyCode::Backspace));
+    press(&mut state, "7");
+    assert!(
+        screen(&state)
+            .contains("7 refused: desired size must be within the node group's min 1 and max 2"),
+        "{}",
+        screen(&state)
+    );
+    press(&mut state, "\n");
+    assert!(state.act.effects.is_empty());
+}

@@ -127,6 +127,42 @@ fn hpa_owned_workload_changes_the_hpa() {
 }
 
 #[test]
+fn scale_to_zero_by_keys_needs_the_name_and_minus_types_into_it() {
+    let mut s = state(false);
+    press(&mut s, ":deploy\ns0\n");
+    assert_eq!(s.mode, Mode::Scale);
+    assert!(
+        s.act.effects.is_empty(),
+        "enter without the name sends nothing"
+    );
+    let Some(Overlay::Scale(m)) = &s.act.overlay else {
+        panic!("no modal");
+    };
+    assert_eq!(m.field, super::scale::Field::Name);
+    // `-`, `j`, `k` are letters of a name, not steps, while it is typed.
+    press(&mut s, "serv-\n");
+    assert!(s.act.effects.is_empty());
+    let Some(Overlay::Scale(m)) = &s.act.overlay else {
+        panic!("no modal");
+    };
+    assert_eq!(m.typed, "serv-");
+    assert_eq!(m.value, "0", "- did not step the count");
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+    );
+    press(&mut s, "ice\n");
+    let effects = s.act.take_effects();
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::Scale(ScaleRequest::Workload { replicas: 0, .. })]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
 fn readonly_refuses_before_any_modal() {
     let mut s = state(false);
     s.readonly = true;

@@ -5,6 +5,7 @@
 use crossterm::event::KeyCode;
 
 use super::logs::SINCE_CHOICES;
+use super::scale::Field;
 use super::{Effect, Overlay};
 use crate::config::keymap::{Action, Key, Mode};
 use crate::view::state::State;
@@ -46,25 +47,26 @@ fn scale_key(state: &mut State, key: &Key, action: Option<Action>) {
     let Some(Overlay::Scale(m)) = state.act.overlay.as_mut() else {
         return close(state);
     };
+    // While the name is typed, `-`, `j`, `k` are letters of it.
+    let naming = m.field == Field::Name;
     match action {
         Some(Action::Cancel | Action::Close | Action::Back) => {
             close(state);
             state.flash("scale cancelled, nothing was changed");
         }
         Some(Action::Quit) => state.quit = true,
-        Some(Action::Increase) => m.step(1),
-        Some(Action::Decrease) => m.step(-1),
         Some(Action::NextField) => m.next_field(),
         Some(Action::Erase) => m.erase(),
-        Some(Action::Submit) => match m.request() {
-            Ok(req) => {
+        Some(Action::Submit) => {
+            if let Some(req) = m.submit() {
                 let summary = req.summary();
                 state.act.effects.push(Effect::Scale(req));
                 close(state);
                 state.flash(format!("{summary}…"));
             }
-            Err(e) => m.error = Some(e),
-        },
+        }
+        Some(Action::Increase) if !naming => m.step(1),
+        Some(Action::Decrease) if !naming => m.step(-1),
         _ => match typed_char(key) {
             Some(c) => m.digit(c),
             None => unbound(state, key),

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::describe::{DescribePane, local};
 use super::logs::LogPane;
-use super::scale::{HpaBounds, ScaleModal, ScaleTarget};
+use super::scale::{Header, HpaBounds, ScaleModal, ScaleTarget};
 use super::subject::{self, KubeRef, Subject};
 use super::{Effect, Overlay};
 use crate::config::keymap::Mode;
@@ -64,7 +64,7 @@ pub fn scale(state: &mut State) {
     }
     match scale_modal(state) {
         Ok(m) => {
-            state.act.overlay = Some(Overlay::Scale(m));
+            state.act.overlay = Some(Overlay::Scale(Box::new(m)));
             state.mode = Mode::Scale;
         }
         Err(e) => state.flash(e),
@@ -111,10 +111,15 @@ fn scale_modal(state: &State) -> Result<ScaleModal, String> {
                 };
                 Ok(ScaleModal::new(
                     ScaleTarget::Hpa(k.clone()),
-                    format!(
-                        "HPA {}/{} → {} {}",
-                        k.namespace, k.name, h.target_kind, h.target_name
-                    ),
+                    Header {
+                        place: format!("context {}", k.cluster),
+                        kind: "HPA".into(),
+                        object: format!(
+                            "{}/{} → {} {}",
+                            k.namespace, k.name, h.target_kind, h.target_name
+                        ),
+                        name: k.name.clone(),
+                    },
                     h.current,
                     Some(bounds),
                 ))
@@ -146,7 +151,12 @@ fn scale_modal(state: &State) -> Result<ScaleModal, String> {
                     min: g.min,
                     max: g.max,
                 },
-                format!("EKS node group {cluster}/{name} (min {} max {})", g.min, g.max),
+                Header {
+                    place: format!("AWS {region}"),
+                    kind: "EKS node group".into(),
+                    object: format!("{cluster}/{name} (min {} max {})", g.min, g.max),
+                    name: name.clone(),
+                },
                 g.desired,
                 None,
             ))
@@ -173,7 +183,12 @@ fn scale_modal(state: &State) -> Result<ScaleModal, String> {
                     cluster: cluster.clone(),
                     name: name.clone(),
                 },
-                format!("ECS service {cluster}/{name}"),
+                Header {
+                    place: format!("AWS {region}"),
+                    kind: "ECS service".into(),
+                    object: format!("{cluster}/{name}"),
+                    name: name.clone(),
+                },
                 s.desired,
                 None,
             ))
@@ -195,7 +210,12 @@ fn workload_modal(state: &State, k: KubeRef) -> Result<ScaleModal, String> {
     let hpa = hpa_of(c, &k);
     Ok(ScaleModal::new(
         ScaleTarget::Workload(k.clone()),
-        k.label(),
+        Header {
+            place: format!("context {}", k.cluster),
+            kind: k.kind.clone(),
+            object: format!("{}/{}", k.namespace, k.name),
+            name: k.name.clone(),
+        },
         w.desired,
         hpa,
     ))

@@ -67,7 +67,7 @@ pub enum ActionEvent {
 /// The modal or pane over the table.
 #[derive(Debug)]
 pub enum Overlay {
-    Scale(ScaleModal),
+    Scale(Box<ScaleModal>),
     Describe(DescribePane),
     Logs(Box<LogPane>),
 }
