@@ -234,6 +234,36 @@ fn scale_changes_the_named_cluster_only_and_zero_needs_the_name() {
     assert_eq!(coredns("prod-eu"), eu);
 }
 
+/// virtual-kubelet sizes its ECS service to the pods on the virtual node
+/// (the sim tags it, as ECS returns tags with `include: TAGS`): the scale
+/// dialog from `:aws` says so, and still names the region.
+#[test]
+fn ecs_service_owned_by_virtual_kubelet_is_flagged_in_the_scale_dialog() {
+    let sim = Sim::start("virtual-kubelet", &[]);
+    let t = dashboard("vk", &sim, &[]);
+    open(
+        &t,
+        "aws",
+        "AWS",
+        "^batch-report-renderer$",
+        "batch-report-renderer",
+    );
+    // AWS rows come with the first poll; until then the empty view's
+    // message names the filter, which the row check above also matches.
+    t.wait_for(&["┌ AWS (1) "], LONG);
+    t.type_text("s");
+    t.wait_for(
+        &[
+            "ECS service virtual-kubelet/batch-report-renderer",
+            "in AWS us-east-1",
+            "virtual-kubelet sizes it to its pods: a manual count is undone",
+        ],
+        LONG,
+    );
+    t.keys(&["Escape"]);
+    t.wait_for(&["scale cancelled, nothing was changed"], LONG);
+}
+
 /// `--readonly`: `s` refuses with a clear message; nothing changes.
 #[test]
 fn readonly_refuses_scaling() {

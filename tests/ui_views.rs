@@ -289,6 +289,7 @@ fn aws_rows() -> AwsRegionRows {
                 launch_type: Some("FARGATE".into()),
                 deployments: vec!["PRIMARY 2/3".into()],
                 last_event: Some("(service kong-gw) has started 1 tasks".into()),
+                managed_by: None,
             },
             EcsServiceRow {
                 region: r.clone(),
@@ -301,6 +302,7 @@ fn aws_rows() -> AwsRegionRows {
                 launch_type: Some("FARGATE".into()),
                 deployments: vec!["PRIMARY 1/1".into()],
                 last_event: None,
+                managed_by: Some("virtual-kubelet".into()),
             },
         ],
         tasks: vec![
@@ -1410,7 +1412,18 @@ fn aws_scale_dialogs_space_their_labels_and_hold_the_bounds() {
             && s.contains("desired count 3 →"),
         "{s}"
     );
+    assert!(
+        !s.contains("virtual-kubelet"),
+        "kong-gw has no other owner: {s}"
+    );
     press(&mut state, "\u{1b}");
+    let (wide, small) = screens(&scale_dialog("aws", "^orders$", ""));
+    for s in [&wide, &small] {
+        assert!(
+            s.contains("virtual-kubelet sizes it to its pods: a manual count is undone"),
+            "{s}"
+        );
+    }
     let mut state = scale_dialog("aws", "^ng-mysql$", "");
     let s = screen(&state);
     assert!(s.contains("desired size  1 →"), "{s}");

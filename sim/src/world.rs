@@ -21,7 +21,7 @@ use super::kong::{
 use super::rng::{Rng, hash_str};
 
 mod virtual_kubelet;
-pub use virtual_kubelet::VirtualKubelet;
+pub use virtual_kubelet::{VirtualKubelet, managed as managed_by_virtual_kubelet};
 
 /// The IngressClass the in-cluster Kong (Kong Ingress Controller) serves.
 pub const KONG_CLASS: &str = "kong";

@@ -9,6 +9,7 @@ use super::scale::{Header, HpaBounds, ScaleModal, ScaleTarget};
 use super::subject::{self, KubeRef, Subject};
 use super::{Effect, Overlay};
 use crate::config::keymap::Mode;
+use crate::model::aws::MANAGED_BY_TAG;
 use crate::model::cluster::ClusterData;
 use crate::model::joins::workload_of;
 use crate::model::kong::KongVia;
@@ -177,7 +178,7 @@ fn scale_modal(state: &State) -> Result<ScaleModal, String> {
                         .find(|s| s.cluster == cluster && s.name == name)
                 })
                 .ok_or("the ECS service is gone")?;
-            Ok(ScaleModal::new(
+            let modal = ScaleModal::new(
                 ScaleTarget::EcsService {
                     region: region.clone(),
                     cluster: cluster.clone(),
@@ -191,7 +192,16 @@ fn scale_modal(state: &State) -> Result<ScaleModal, String> {
                 },
                 s.desired,
                 None,
-            ))
+            );
+            Ok(match &s.managed_by {
+                Some(by) if by == "virtual-kubelet" => modal.owned_by(
+                    "virtual-kubelet sizes it to its pods: a manual count is undone",
+                ),
+                Some(by) => modal.owned_by(format!(
+                    "{by} manages it (tag {MANAGED_BY_TAG}): it may undo this"
+                )),
+                None => modal,
+            })
         }
         _ => Err("nothing to scale here: select a Deployment, StatefulSet, HPA, node group or ECS service".into()),
     }

@@ -222,6 +222,7 @@ fn ecs_service(name: &str, desired: i32, running: i32) -> EcsServiceRow {
         launch_type: Some("FARGATE".into()),
         deployments: vec![],
         last_event: None,
+        managed_by: None,
     }
 }
 

@@ -735,6 +735,7 @@ mod tests {
             launch_type: Some("FARGATE".into()),
             deployments: vec!["PRIMARY 2/3".into()],
             last_event: Some("(service kong) was unable to place a task".into()),
+            managed_by: None,
         };
         aws(
             &mut f,

@@ -59,7 +59,13 @@ pub struct EcsServiceRow {
     pub deployments: Vec<String>,
     /// Latest service event message.
     pub last_event: Option<String>,
+    /// The `app.kubernetes.io/managed-by` tag: a controller that sets the
+    /// desired count itself (virtual-kubelet sizes a service to its pods).
+    pub managed_by: Option<String>,
 }
+
+/// The tag a controller marks the ECS services it manages with.
+pub const MANAGED_BY_TAG: &str = "app.kubernetes.io/managed-by";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EcsTaskRow {
@@ -216,6 +222,12 @@ pub fn ecs_service(region: &str, cluster: &str, v: &aws_sdk_ecs::types::Service)
             })
             .collect(),
         last_event: v.events().first().and_then(|e| e.message()).map(sanitize),
+        managed_by: v
+            .tags()
+            .iter()
+            .find(|t| t.key() == Some(MANAGED_BY_TAG))
+            .and_then(|t| t.value())
+            .map(sanitize),
     }
 }
 

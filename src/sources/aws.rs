@@ -215,6 +215,8 @@ async fn poll_ecs(
                 .describe_services()
                 .cluster(cluster_arn)
                 .set_services(Some(chunk.to_vec()))
+                // Tags say who else sets the desired count (the scale dialog warns).
+                .include(aws_sdk_ecs::types::ServiceField::Tags)
                 .send()
                 .await
             {

@@ -153,6 +153,8 @@ pub struct EcsService {
     /// Failed starts in a row; drives ECS's launch back-off.
     pub consecutive_failures: u32,
     pub next_launch_at: Option<Timestamp>,
+    /// Returned by DescribeServices with `include: ["TAGS"]` only, as ECS does.
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 impl EcsService {
@@ -202,7 +204,13 @@ impl EcsService {
             steady: false,
             consecutive_failures: 0,
             next_launch_at: None,
+            tags: std::collections::BTreeMap::new(),
         }
+    }
+
+    pub fn tagged(mut self, key: &str, value: &str) -> Self {
+        self.tags.insert(key.to_owned(), value.to_owned());
+        self
     }
 
     pub fn with_image(mut self, image: &str) -> Self {

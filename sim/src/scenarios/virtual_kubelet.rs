@@ -45,10 +45,11 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
     let td = "arn:aws:ecs:us-east-1:123456789012:task-definition/batch-report-renderer:1";
     b.aws.add_ecs_cluster(
         "us-east-1",
-        EcsCluster::new("virtual-kubelet").with_service(
+        EcsCluster::new("virtual-kubelet").with_service(crate::world::managed_by_virtual_kubelet(
             EcsService::fargate("batch-report-renderer", td, 3, t0)
                 .with_image("contentful/report-renderer:3.2.0"),
-        ),
+            "virtual-kubelet",
+        )),
     );
     let mut fleet = b.finish();
     fleet.virtual_kubelets.push(VirtualKubelet {

@@ -12,6 +12,17 @@ use crate::cluster::Cluster;
 use crate::controllers::meta::{label, name, namespace};
 use crate::controllers::podspec;
 
+/// The tag naming who manages an ECS service (the Kubernetes label's key).
+pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+
+/// `service` tagged as the bridge of virtual node `node` manages it, as a
+/// controller marks what it sizes.
+pub fn managed(service: EcsService, node: &str) -> EcsService {
+    service
+        .tagged(MANAGED_BY, "virtual-kubelet")
+        .tagged("virtual-kubelet.io/node", node)
+}
+
 /// A virtual node in `cluster` backed by an ECS cluster.
 pub struct VirtualKubelet {
     pub cluster: usize,
@@ -60,7 +71,10 @@ impl VirtualKubelet {
                         );
                         ecs.services.insert(
                             svc.clone(),
-                            EcsService::fargate(svc, &td, want, now).with_image(&image),
+                            managed(
+                                EcsService::fargate(svc, &td, want, now).with_image(&image),
+                                &self.node,
+                            ),
                         );
                     }
                 }

@@ -38,6 +38,8 @@ struct Request {
     desired_count: Option<i64>,
     max_results: Option<i64>,
     next_token: Option<String>,
+    /// `["TAGS"]`: DescribeServices adds each service's tags.
+    include: Option<Vec<String>>,
 }
 
 /// `POST /`: authenticates, parses, dispatches.
@@ -155,11 +157,23 @@ fn describe_services(w: &AwsWorld, scope: Scope<'_>, req: &Request) -> Result<Va
             "Services cannot be empty and can have at most 10 items.",
         ));
     }
+    let with_tags = req
+        .include
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .any(|i| i == "TAGS");
     let (mut found, mut failures) = (Vec::new(), Vec::new());
     for value in wanted {
         let name = name_from_arn_or_name(value);
         match c.services.get(name) {
-            Some(s) => found.push(ecs_json::service(scope, c, s)),
+            Some(s) => {
+                let mut v = ecs_json::service(scope, c, s);
+                if with_tags {
+                    v["tags"] = ecs_json::tags(&s.tags);
+                }
+                found.push(v);
+            }
             None => failures.push(missing(ecs_service_arn(
                 scope.region,
                 scope.account,

@@ -27,7 +27,7 @@ pub fn cluster(scope: Scope<'_>, c: &EcsCluster) -> Value {
     })
 }
 
-fn tags(tags: &std::collections::BTreeMap<String, String>) -> Value {
+pub fn tags(tags: &std::collections::BTreeMap<String, String>) -> Value {
     tags.iter()
         .map(|(k, v)| json!({"key": k, "value": v}))
         .collect()
