@@ -262,6 +262,41 @@ fn ecs_service_owned_by_virtual_kubelet_is_flagged_in_the_scale_dialog() {
     );
     t.keys(&["Escape"]);
     t.wait_for(&["scale cancelled, nothing was changed"], LONG);
+
+    // `y` on the row: its fields as polled, the tag among them.
+    t.type_text("y");
+    t.wait_for(
+        &[
+            "yaml ECS service virtual-kubelet/batch-report-renderer",
+            "managedBy: virtual-kubelet",
+            "desired: 3",
+        ],
+        LONG,
+    );
+    t.keys(&["Escape"]);
+    // `y` on a pod: the object from the API server, the one kubectl reads.
+    let pod = sim.kubectl(&[
+        "get",
+        "pods",
+        "-n",
+        "batch",
+        "-o",
+        "jsonpath={.items[0].metadata.name} {.items[0].metadata.uid}",
+    ]);
+    let (name, uid) = pod.split_once(' ').expect("a pod in batch");
+    // The NAME column may cut the pod's name: the row is found by its start.
+    open(&t, "pods", "Pods", &format!("^{name}$"), "report-renderer");
+    t.wait_for(&["┌ Pods (1) "], LONG);
+    t.type_text("y");
+    t.wait_for(
+        &[
+            &format!("yaml Pod batch/{name}"),
+            "apiVersion: v1",
+            "kind: Pod",
+            &format!("uid: {uid}"),
+        ],
+        LONG,
+    );
 }
 
 /// `--readonly`: `s` refuses with a clear message; nothing changes.

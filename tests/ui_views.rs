@@ -1444,3 +1444,57 @@ fn aws_scale_dialogs_space_their_labels_and_hold_the_bounds() {
     press(&mut state, "\n");
     assert!(state.act.effects.is_empty());
 }
+
+#[test]
+fn y_in_a_table_opens_the_yaml_of_the_selected_object() {
+    use fleetdeck::view::panes::{Effect, Overlay};
+    // A Kubernetes object: fetched from its API server, shown as YAML.
+    let mut state = fleet_state();
+    press(&mut state, ":pods\n/^mysql-0$\ny");
+    assert_eq!(state.mode, Mode::Describe, "{}", flash(&state));
+    assert!(
+        matches!(&state.act.effects[..], [Effect::Describe { object, .. }]
+            if object.kind == "Pod" && object.name == "mysql-0"),
+        "{:?}",
+        state.act.effects
+    );
+    let Some(Overlay::Describe(p)) = &state.act.overlay else {
+        panic!("no pane");
+    };
+    assert!(p.show_yaml && p.title.starts_with("yaml Pod tb-demo/mysql-0"));
+    // A Kong or AWS row: its fields, no fetch; `y` there goes to describe.
+    let mut state = fleet_state();
+    press(&mut state, ":aws\n/^orders$\ny");
+    assert!(state.act.effects.is_empty());
+    let (wide, small) = screens(&state);
+    for s in [&wide, &small] {
+        assert!(
+            s.contains("yaml ECS service kong-ecs/orders")
+                && s.contains("desired: 1")
+                && s.contains("managedBy: virtual-kubelet")
+                && s.contains("launchType: FARGATE"),
+            "{s}"
+        );
+    }
+    insta::assert_snapshot!("yaml_ecs_service_80x24", small);
+    press(&mut state, "y");
+    assert!(
+        !screen(&state).contains("managedBy:"),
+        "y toggles to describe"
+    );
+    // A Kong node: its last poll, its upstreams with their targets.
+    press(&mut state, "\u{1b}:gw\ny");
+    let s = screen(&state);
+    assert!(
+        s.contains("yaml Kong node") && s.contains("upstreams:") && s.contains("weight:"),
+        "{s}"
+    );
+    // A cluster row has no object of its own: said, no pane.
+    press(&mut state, "\u{1b}:fleet\ny");
+    assert_eq!(state.mode, Mode::Normal);
+    assert!(
+        flash(&state).contains("no object of its own"),
+        "{}",
+        flash(&state)
+    );
+}

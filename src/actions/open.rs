@@ -268,6 +268,39 @@ pub fn describe(state: &mut State) {
     state.mode = Mode::Describe;
 }
 
+/// `y` in a table: the describe pane showing the selected object's YAML
+/// (`y` there goes back to describe). A Kubernetes object is fetched as
+/// `kubectl get -o yaml` gives it; a Kong or AWS row shows its fields.
+pub fn yaml(state: &mut State) {
+    let subject = match selected(state) {
+        Ok(s) => s,
+        Err(e) => return state.flash(e),
+    };
+    let id = state.act.next_id();
+    let mut pane = match subject {
+        Subject::Kube(k) => {
+            let pane = DescribePane::loading(id, format!("yaml {} @ {}", k.label(), k.cluster));
+            state.act.effects.push(Effect::Describe { id, object: k });
+            pane
+        }
+        other => match super::describe::fields::yaml(&state.fleet, &other) {
+            Ok((title, yaml)) => {
+                // Describe text too, so `y` in the pane toggles as for Kubernetes objects.
+                let text = local::describe(&state.fleet, &other, state.now)
+                    .map(|(_, lines)| lines)
+                    .unwrap_or_else(|e| vec![e]);
+                let mut p = DescribePane::ready(id, format!("yaml {title}"), text);
+                p.yaml = Some(yaml);
+                p
+            }
+            Err(e) => return state.flash(e),
+        },
+    };
+    pane.show_yaml = true;
+    state.act.overlay = Some(Overlay::Describe(pane));
+    state.mode = Mode::Describe;
+}
+
 /// Pods of a workload, from the watched rows.
 pub fn workload_pods(c: &ClusterData, namespace: &str, kind: &str, name: &str) -> BTreeSet<String> {
     c.stores

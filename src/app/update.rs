@@ -368,6 +368,10 @@ fn normal_action(state: &mut State, a: Action) {
             ensure_arranged(state);
             crate::actions::open::scale(state)
         }
+        Action::Yaml => {
+            ensure_arranged(state);
+            crate::actions::open::yaml(state)
+        }
         _ => state.flash(format!("{} does nothing in a table", a.name())),
     }
 }

@@ -2,7 +2,8 @@
 
 use super::text::sanitize;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EksClusterRow {
     pub region: String,
     pub name: String,
@@ -11,7 +12,8 @@ pub struct EksClusterRow {
     pub endpoint: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FargateProfileRow {
     pub region: String,
     pub cluster: String,
@@ -21,7 +23,8 @@ pub struct FargateProfileRow {
     pub selectors: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NodegroupRow {
     pub region: String,
     pub cluster: String,
@@ -35,7 +38,8 @@ pub struct NodegroupRow {
     pub issues: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EcsClusterRow {
     pub region: String,
     pub name: String,
@@ -45,7 +49,8 @@ pub struct EcsClusterRow {
     pub services: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EcsServiceRow {
     pub region: String,
     pub cluster: String,
@@ -67,7 +72,8 @@ pub struct EcsServiceRow {
 /// The tag a controller marks the ECS services it manages with.
 pub const MANAGED_BY_TAG: &str = "app.kubernetes.io/managed-by";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EcsTaskRow {
     pub region: String,
     pub cluster: String,

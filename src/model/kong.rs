@@ -68,7 +68,7 @@ pub enum KongDb {
 
 pub const EMPTY_CONFIG_HASH: &str = "00000000000000000000000000000000";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KongTarget {
     /// `host:port` as configured.
     pub target: String,
@@ -77,7 +77,7 @@ pub struct KongTarget {
     pub health: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KongUpstream {
     pub name: String,
     /// `HEALTHY` / `UNHEALTHY` from `?balancer_health=1`.
@@ -97,7 +97,7 @@ impl KongUpstream {
 /// A route as Kong's admin API lists it, joined to the upstream its service
 /// sends to (the service's `host`), so a broken balancer reads as the
 /// requests that fail.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KongRoute {
     pub name: String,
     /// Empty: any method.

@@ -1,7 +1,8 @@
 //! Describe formatters: kubectl-like text and YAML of Kubernetes objects,
-//! and the local (Kong/AWS) describe. The pane they fill is the view
+//! and the local (Kong/AWS) describe and fields. The pane they fill is the view
 //! layer's ([`crate::view::panes::describe`]).
 
+pub mod fields;
 pub mod kube;
 pub mod local;
 pub mod yaml;
