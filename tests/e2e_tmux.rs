@@ -23,10 +23,7 @@ fn tour(t: &Tmux, expect: &[(&str, &str)]) {
     t.keys(&["Tab"]);
     t.wait_for(&["┌ Nodes ("], long);
     t.type_text("?");
-    t.wait_for(
-        &["help — esc to close", "describe the selected object"],
-        long,
-    );
+    t.wait_for(&["esc closes", "describe the selected object"], long);
     t.keys(&["Escape"]);
     t.wait_for(&["<q> quit"], long);
     t.type_text("q");

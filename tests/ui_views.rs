@@ -1498,3 +1498,83 @@ fn y_in_a_table_opens_the_yaml_of_the_selected_object() {
         flash(&state)
     );
 }
+
+#[test]
+fn help_lists_every_mode_and_scrolls_to_its_last_line_at_80x24() {
+    let mut state = fleet_state();
+    press(&mut state, "?");
+    let first = to_text(&frame(&state, (80, 24)));
+    assert!(
+        first.contains("keys (default) — tables (normal)"),
+        "{first}"
+    );
+    assert!(first.contains("j/k pgup/pgdn g/G scroll"), "{first}");
+    // The last command is below the first screen; G brings it up, uncut.
+    let (last_names, last_desc) = fleetdeck::view::commands::commands()
+        .last()
+        .map(|(n, d)| (n.to_vec(), d.to_owned()))
+        .expect("commands");
+    let last = format!(":{}", last_names[0]);
+    assert!(!first.contains(&last), "{first}");
+    press(&mut state, "G");
+    let bottom = to_text(&frame(&state, (80, 24)));
+    assert!(
+        bottom.contains(&last) && bottom.contains(&last_desc),
+        "{bottom}"
+    );
+    insta::assert_snapshot!("help_bottom_80x24", bottom);
+    // Every section is reached by scrolling down a line at a time from the top.
+    press(&mut state, "g");
+    let mut seen = to_text(&frame(&state, (80, 24)));
+    for _ in 0..state.help_max.get() {
+        press(&mut state, "j");
+        seen.push_str(&to_text(&frame(&state, (80, 24))));
+    }
+    for section in [
+        "scale dialog",
+        "describe pane",
+        "log pane",
+        "picker (:ctx, :ns)",
+        "commands",
+    ] {
+        assert!(seen.contains(section), "{section} never shown");
+    }
+    // No line of help is cut at the box's edge: wrapped text reads whole.
+    assert!(
+        seen.contains("filter name/ns: regex; -f fuzzy; -l k=v; ! not"),
+        "{seen}"
+    );
+    press(&mut state, "\u{1b}");
+    assert_eq!(state.mode, Mode::Normal);
+}
+
+/// Every key the README's key tables name is bound in the keymap (and so
+/// shown by `?`), and every key of the keymap is named in the README.
+#[test]
+fn readme_keys_and_help_agree() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("## Keys").expect("a keys section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let keymap = Keymap::builtin("default").expect("keymap");
+    let mut bound = std::collections::BTreeSet::new();
+    for mode in Mode::ALL {
+        for (_, _, keys) in keymap.help(*mode) {
+            bound.extend(keys);
+        }
+    }
+    // Keys in the README are `backticked` in the key column of its tables.
+    let mut named = std::collections::BTreeSet::new();
+    for row in section.lines().filter(|l| l.starts_with("| ")) {
+        let Some(keys) = row.split(" | ").nth(1) else {
+            continue;
+        };
+        for k in keys.split('`').skip(1).step_by(2) {
+            named.insert(k.to_owned());
+        }
+    }
+    let unbound: Vec<_> = named.difference(&bound).collect();
+    assert!(unbound.is_empty(), "in the README, not in ?: {unbound:?}");
+    let unnamed: Vec<_> = bound.difference(&named).collect();
+    assert!(unnamed.is_empty(), "in ?, not in the README: {unnamed:?}");
+}

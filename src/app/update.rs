@@ -86,11 +86,7 @@ fn on_key(state: &mut State, k: &KeyEvent) {
             crate::actions::keys::on_key(state, &key, action);
         }
         Mode::Picker => crate::view::picker::on_action(state, action),
-        Mode::Help => match action {
-            Some(Action::Quit) => state.quit = true,
-            Some(_) => state.mode = Mode::Normal,
-            None => {}
-        },
+        Mode::Help => help_action(state, action),
         Mode::Normal => {
             if let (Some(Action::SortInitial), KeyCode::Char(c)) = (action, k.code) {
                 super::sort::by_initial(state, c);
@@ -101,6 +97,30 @@ fn on_key(state: &mut State, k: &KeyEvent) {
             }
         }
     }
+}
+
+/// Keys in `?`: scroll (stopping where the last line shows), close, quit.
+fn help_action(state: &mut State, action: Option<Action>) {
+    let max = state.help_max.get();
+    let page = state.help_page.get().max(2) - 1;
+    let at = state.help_scroll;
+    state.help_scroll = match action {
+        Some(Action::Down) => (at + 1).min(max),
+        Some(Action::Up) => at.saturating_sub(1),
+        Some(Action::PageDown) => (at + page).min(max),
+        Some(Action::PageUp) => at.saturating_sub(page),
+        Some(Action::Top) => 0,
+        Some(Action::Bottom) => max,
+        Some(Action::Quit) => {
+            state.quit = true;
+            at
+        }
+        Some(_) => {
+            state.mode = Mode::Normal;
+            0
+        }
+        None => at,
+    };
 }
 
 fn input_action(state: &mut State, a: Action) {

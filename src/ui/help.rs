@@ -1,7 +1,9 @@
-//! `?`: the key bindings, generated from the keymap, and the commands.
+//! `?`: every key of every mode, generated from the keymap (the tables'
+//! keys first, as help is opened from them), then the commands. Long
+//! descriptions wrap under their column, so nothing is cut; the list
+//! scrolls (`j/k`, `pgup/pgdn`, `g/G`) when it is taller than the screen.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -10,73 +12,159 @@ use crate::config::theme::Role;
 use crate::view::commands::commands;
 use crate::view::state::State;
 
-pub fn render(f: &mut Frame, state: &State) {
+/// Width of the key column (keys, or `:command`), two spaces in.
+const KEY_COLUMN: usize = 16;
+/// The widest help box: wider only spreads the text thinner.
+const MAX_WIDTH: u16 = 110;
+
+/// What each mode's section is called.
+fn section(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Normal => "tables (normal)",
+        Mode::Command => ": command line",
+        Mode::Filter => "/ filter line",
+        Mode::Help => "this help",
+        Mode::Scale => "scale dialog",
+        Mode::Describe => "describe pane",
+        Mode::Logs => "log pane",
+        Mode::Search => "search line (describe, logs)",
+        Mode::Picker => "picker (:ctx, :ns)",
+    }
+}
+
+/// The modes in the order help lists them: the one it was opened from first.
+fn modes() -> Vec<Mode> {
+    let mut m = vec![Mode::Normal];
+    m.extend(Mode::ALL.iter().copied().filter(|x| *x != Mode::Normal));
+    m
+}
+
+/// Every line of help for a box `width` columns inside.
+pub fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
     let t = &state.theme;
-    let mut keys = vec![Line::from(Span::styled(
-        format!("keys ({})", state.keymap.name),
-        t.style(Role::Header),
-    ))];
-    for (_, desc, k) in state.keymap.help(Mode::Normal) {
-        let names = k.join(" ");
-        // Many keys for one action (the sort initials): keys on their own line.
-        if names.chars().count() >= 16 {
-            keys.push(Line::from(Span::styled(
-                format!("  {names}"),
+    let text_width = width.saturating_sub(KEY_COLUMN + 2).max(10);
+    let mut out = Vec::new();
+    let entry = |out: &mut Vec<Line<'static>>, key: String, desc: String, extra: String| {
+        let mut words = wrap(&desc, text_width);
+        if !extra.is_empty() {
+            words.extend(wrap(&extra, text_width));
+        }
+        let mut first = true;
+        if key.chars().count() >= KEY_COLUMN {
+            // Many keys for one action (the sort initials): keys on their own line.
+            out.push(Line::from(Span::styled(
+                format!("  {key}"),
                 t.style(Role::Key),
             )));
-            keys.push(Line::from(vec![
-                Span::raw(format!("  {:<16}", "")),
-                Span::styled(desc, t.style(Role::Text)),
+            first = false;
+        }
+        for w in words {
+            let k = if first { key.as_str() } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(format!("  {k:<KEY_COLUMN$}"), t.style(Role::Key)),
+                Span::styled(w, t.style(Role::Text)),
             ]));
+            first = false;
+        }
+    };
+    for mode in modes() {
+        let keys = state.keymap.help(mode);
+        if keys.is_empty() {
             continue;
         }
-        keys.push(Line::from(vec![
-            Span::styled(format!("  {names:<16}"), t.style(Role::Key)),
-            Span::styled(desc, t.style(Role::Text)),
-        ]));
+        let title = if mode == Mode::Normal {
+            format!("keys ({}) — {}", state.keymap.name, section(mode))
+        } else {
+            section(mode).to_owned()
+        };
+        out.push(Line::from(Span::styled(title, t.style(Role::Header))));
+        for (_, desc, k) in keys {
+            entry(&mut out, k.join(" "), desc, String::new());
+        }
+        out.push(Line::from(""));
     }
-    let mut cmds = vec![Line::from(Span::styled("commands", t.style(Role::Header)))];
+    out.push(Line::from(Span::styled("commands", t.style(Role::Header))));
     for (names, desc) in commands() {
-        cmds.push(Line::from(vec![
-            Span::styled(format!("  :{:<15}", names[0]), t.style(Role::Key)),
-            Span::styled(desc, t.style(Role::Text)),
-            Span::styled(
-                if names.len() > 1 {
-                    format!("  (also {})", names[1..].join(", "))
-                } else {
-                    String::new()
-                },
-                t.style(Role::Muted),
-            ),
-        ]));
+        let also = if names.len() > 1 {
+            format!("(also {})", names[1..].join(", "))
+        } else {
+            String::new()
+        };
+        entry(&mut out, format!(":{}", names[0]), desc.to_owned(), also);
     }
-    // Keys and commands side by side when the terminal is wide enough, else stacked.
-    let wide = f.area().width >= 2 * COLUMN + 2;
-    let (width, height) = if wide {
-        (2 * COLUMN + 2, keys.len().max(cmds.len()) as u16 + 2)
+    out
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a
+/// word longer than a line is broken where the line ends).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > width {
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            out.push(word.drain(..width).collect());
+        }
+        let word: String = word.into_iter().collect();
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+pub fn render(f: &mut Frame, state: &State) {
+    let t = &state.theme;
+    let outer = f.area();
+    let width = outer.width.min(MAX_WIDTH);
+    let all = lines(state, usize::from(width.saturating_sub(2)));
+    let height = (all.len() as u16 + 2).min(outer.height);
+    let area = super::centered(outer, width, height);
+    let shown = usize::from(area.height.saturating_sub(2)).max(1);
+    let max = all.len().saturating_sub(shown);
+    state.help_max.set(max);
+    state.help_page.set(shown);
+    let top = state.help_scroll.min(max);
+    let last = (top + shown).min(all.len());
+    let title = if max == 0 {
+        " help — esc closes ".to_owned()
     } else {
-        (COLUMN + 2, (keys.len() + cmds.len()) as u16 + 3)
+        format!(
+            " help {}-{last}/{} — j/k pgup/pgdn g/G scroll, esc closes ",
+            top + 1,
+            all.len()
+        )
     };
-    let area = super::centered(f.area(), width, height);
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.style(Role::Border))
-        .title(Span::styled(" help — esc to close ", t.style(Role::Header)));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    if wide {
-        let [left, right] =
-            Layout::horizontal([Constraint::Length(KEYS_COLUMN), Constraint::Fill(1)]).areas(inner);
-        f.render_widget(Paragraph::new(keys), left);
-        f.render_widget(Paragraph::new(cmds), right);
-    } else {
-        keys.push(Line::from(""));
-        keys.extend(cmds);
-        f.render_widget(Paragraph::new(keys), inner);
-    }
+        .title(Span::styled(title, t.style(Role::Header)));
+    let visible: Vec<Line> = all.into_iter().skip(top).take(shown).collect();
+    f.render_widget(Paragraph::new(visible).block(block), area);
 }
 
-/// Width of one help column; side by side, the keys take less.
-const COLUMN: u16 = 76;
-const KEYS_COLUMN: u16 = 66;
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_nothing() {
+        assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 5), [""]);
+        let text = "filter name/ns: regex; -f fuzzy; -l k=v; ! not";
+        assert_eq!(wrap(text, 12).join(" "), text);
+    }
+}

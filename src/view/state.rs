@@ -57,6 +57,12 @@ pub struct State {
     /// The frame being drawn answers a key: it may show the data the
     /// screen already shows rather than wait for the view to be rebuilt.
     pub key_frame: Cell<bool>,
+    /// `?`: the first line shown, and the last first line the screen
+    /// allows (written when help is drawn; keys stop there).
+    pub help_scroll: usize,
+    pub help_max: Cell<usize>,
+    /// Lines of help on one screen (for paging), written when drawn.
+    pub help_page: Cell<usize>,
     /// How many times the top view was built from the fleet: what frames
     /// and keys cost beyond the window (tests read it).
     pub view_builds: Cell<u64>,
@@ -93,6 +99,9 @@ impl State {
             changes: RefCell::new(crate::view::changes::Changes::default()),
             band: RefCell::new(Band::default()),
             key_frame: Cell::new(false),
+            help_scroll: 0,
+            help_max: Cell::new(0),
+            help_page: Cell::new(1),
             view_builds: Cell::new(0),
             rows_built: Cell::new(0),
         }
