@@ -7,6 +7,7 @@
 
 use regex::{Regex, RegexBuilder};
 
+use crate::model::text::sanitize;
 use crate::view::state::State;
 use crate::view::subject::Subject;
 
@@ -145,9 +146,10 @@ impl LabelTerm {
     }
 }
 
-/// What `/` reads of a row: its name, its namespace and `namespace/name`.
+/// What `/` reads of a row: its name, its namespace and `namespace/name`,
+/// as drawn (control sequences stripped), so what is seen can be typed.
 fn names(s: &Subject) -> Vec<String> {
-    match s {
+    let raw = match s {
         Subject::Kube(k) if k.namespace.is_empty() => vec![k.name.clone()],
         Subject::Kube(k) => vec![
             k.name.clone(),
@@ -165,7 +167,8 @@ fn names(s: &Subject) -> Vec<String> {
         | Subject::EcsService { name, .. } => vec![name.clone()],
         Subject::EcsTask { id, .. } => vec![id.clone()],
         Subject::Finding { code, object } => vec![code.clone(), object.clone()],
-    }
+    };
+    raw.iter().map(|n| sanitize(n)).collect()
 }
 
 pub fn fuzzy_match(pattern: &str, text: &str) -> bool {
@@ -218,6 +221,13 @@ mod tests {
         assert!(keeps("gw-0[", &pod("kong", "kong-gw-0[")));
         // A word and a space are one pattern, not two fuzzy words.
         assert!(!keeps("service kong", &kong));
+    }
+
+    #[test]
+    fn a_name_with_an_escape_is_matched_as_drawn() {
+        let evil = pod("default", "evil\u{1b}[31mred");
+        assert!(keeps("evilred", &evil));
+        assert!(keeps("^evilred$", &evil));
     }
 
     #[test]
