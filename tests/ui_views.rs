@@ -1578,3 +1578,19 @@ fn readme_keys_and_help_agree() {
     let unnamed: Vec<_> = bound.difference(&named).collect();
     assert!(unnamed.is_empty(), "in ?, not in the README: {unnamed:?}");
 }
+
+#[test]
+fn help_from_a_pane_lists_its_keys_first_and_esc_returns_to_it() {
+    let mut state = fleet_state();
+    press(&mut state, ":pods\n/^mysql-0$\nd?");
+    assert_eq!(state.mode, Mode::Help);
+    let s = to_text(&frame(&state, (80, 24)));
+    assert!(s.contains("keys (default) — describe pane"), "{s}");
+    assert!(s.contains("describe ⇄ YAML"), "{s}");
+    press(&mut state, "\u{1b}");
+    assert_eq!(
+        state.mode,
+        Mode::Describe,
+        "back to the pane, not the table"
+    );
+}

@@ -81,6 +81,7 @@ fn describe_key(state: &mut State, key: &Key, action: Option<Action>) {
     match action {
         Some(Action::Close | Action::Back | Action::Cancel) => close(state),
         Some(Action::Quit) => state.quit = true,
+        Some(Action::Help) => state.open_help(),
         Some(Action::Down) => p.scroll_by(1),
         Some(Action::Up) => p.scroll_by(-1),
         Some(Action::PageDown) => p.scroll_by(p.page()),
@@ -120,6 +121,7 @@ fn logs_key(state: &mut State, key: &Key, action: Option<Action>) {
     match action {
         Some(Action::Close | Action::Back | Action::Cancel) => return close(state),
         Some(Action::Quit) => state.quit = true,
+        Some(Action::Help) => return state.open_help(),
         Some(Action::Down) => p.scroll_by(1),
         Some(Action::Up) => p.scroll_by(-1),
         Some(Action::PageDown) => p.scroll_by(p.page()),

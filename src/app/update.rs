@@ -116,7 +116,7 @@ fn help_action(state: &mut State, action: Option<Action>) {
             at
         }
         Some(_) => {
-            state.mode = Mode::Normal;
+            state.mode = state.help_from;
             0
         }
         None => at,
@@ -299,7 +299,7 @@ fn normal_action(state: &mut State, a: Action) {
             state.mode = Mode::Filter;
             state.input = state.entry().filter.clone();
         }
-        Action::Help => state.mode = Mode::Help,
+        Action::Help => state.open_help(),
         Action::NextView | Action::PrevView => {
             let root = state
                 .nav

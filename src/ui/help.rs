@@ -1,5 +1,5 @@
-//! `?`: every key of every mode, generated from the keymap (the tables'
-//! keys first, as help is opened from them), then the commands. Long
+//! `?`: every key of every mode, generated from the keymap (the keys of
+//! the mode it was opened in first), then the commands. Long
 //! descriptions wrap under their column, so nothing is cut; the list
 //! scrolls (`j/k`, `pgup/pgdn`, `g/G`) when it is taller than the screen.
 
@@ -33,9 +33,9 @@ fn section(mode: Mode) -> &'static str {
 }
 
 /// The modes in the order help lists them: the one it was opened from first.
-fn modes() -> Vec<Mode> {
-    let mut m = vec![Mode::Normal];
-    m.extend(Mode::ALL.iter().copied().filter(|x| *x != Mode::Normal));
+fn modes(from: Mode) -> Vec<Mode> {
+    let mut m = vec![from];
+    m.extend(Mode::ALL.iter().copied().filter(|x| *x != from));
     m
 }
 
@@ -67,12 +67,13 @@ pub fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
             first = false;
         }
     };
-    for mode in modes() {
+    let from = state.help_from;
+    for mode in modes(from) {
         let keys = state.keymap.help(mode);
         if keys.is_empty() {
             continue;
         }
-        let title = if mode == Mode::Normal {
+        let title = if mode == from {
             format!("keys ({}) — {}", state.keymap.name, section(mode))
         } else {
             section(mode).to_owned()

@@ -60,6 +60,8 @@ pub struct State {
     /// `?`: the first line shown, and the last first line the screen
     /// allows (written when help is drawn; keys stop there).
     pub help_scroll: usize,
+    /// The mode `?` was pressed in: its keys come first, `esc` returns to it.
+    pub help_from: Mode,
     pub help_max: Cell<usize>,
     /// Lines of help on one screen (for paging), written when drawn.
     pub help_page: Cell<usize>,
@@ -100,6 +102,7 @@ impl State {
             band: RefCell::new(Band::default()),
             key_frame: Cell::new(false),
             help_scroll: 0,
+            help_from: Mode::Normal,
             help_max: Cell::new(0),
             help_page: Cell::new(1),
             view_builds: Cell::new(0),
@@ -149,6 +152,13 @@ impl State {
             entry.filter,
             entry.sort
         )
+    }
+
+    /// `?`: help for the mode it is pressed in (every other mode below).
+    pub fn open_help(&mut self) {
+        self.help_from = self.mode;
+        self.help_scroll = 0;
+        self.mode = Mode::Help;
     }
 
     pub fn flash(&mut self, msg: impl Into<String>) {
