@@ -138,9 +138,12 @@ fn scale_describe_and_nodegroup_on_terrax() {
         &["EKS node group terrax-fargate/ng-mysql (min 1 max 2)"],
         LONG,
     );
+    // A digit beyond max is refused as typed, with the bounds.
     t.type_text("5");
-    t.keys(&["Enter"]);
-    t.wait_for(&["within the node group's min 1 and max 2"], LONG);
+    t.wait_for(
+        &["5 refused: desired size must be within the node group's min 1 and max 2"],
+        LONG,
+    );
     t.keys(&["BSpace"]);
     t.type_text("2");
     t.keys(&["Enter"]);
