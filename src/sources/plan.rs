@@ -418,6 +418,8 @@ mod tests {
             admin_urls: Vec::new(),
             ecs_service: None,
             admin_token: None,
+            ca_file: None,
+            insecure: false,
         };
         let cfg = FleetConfig {
             aws: Some(AwsConfig {
