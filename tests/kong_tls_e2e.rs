@@ -85,7 +85,10 @@ fn no_ca_file_is_the_tls_failure_on_every_node_not_a_guess() {
     assert_eq!(findings.len(), 3, "one per node: {json}");
     for f in &findings {
         let text = f.to_string();
-        assert!(text.contains("/status: TLS: invalid peer certificate ("), "{text}");
+        assert!(
+            text.contains("/status: TLS: invalid peer certificate ("),
+            "{text}"
+        );
         assert!(text.contains("set ca_file"), "{text}");
         // The node answered: deleting or replacing it is not the fix.
         assert!(!text.contains("replace that node"), "{text}");
