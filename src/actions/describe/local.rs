@@ -564,6 +564,7 @@ mod tests {
             name: "kong".into(),
             cluster: None,
             ecs_service: None,
+            ecs_service_found: false,
             state: crate::model::status::SourceState::Live,
             nodes: Default::default(),
         };
@@ -623,6 +624,7 @@ mod tests {
             name: "ecs".into(),
             cluster: None,
             ecs_service: None,
+            ecs_service_found: false,
             state: crate::model::status::SourceState::Live,
             nodes: Default::default(),
         };

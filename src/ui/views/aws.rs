@@ -30,7 +30,8 @@ pub enum AwsFacts<'a> {
     Profile(&'a str, &'a FargateProfileRow),
     Nodegroup(&'a str, &'a NodegroupRow),
     Ecs(&'a str, &'a EcsClusterRow),
-    Service(&'a str, &'a EcsServiceRow),
+    /// With the Kong gateway it runs, when one's ECS service is this one.
+    Service(&'a str, &'a EcsServiceRow, Option<&'a str>),
     Task(&'a str, &'a EcsTaskRow),
 }
 
@@ -137,7 +138,7 @@ impl Column for AwsColumn {
                 ),
                 C::Detail => cell(format!("{} services", c.services), Role::Muted),
             },
-            AwsFacts::Service(reg, s) => match self {
+            AwsFacts::Service(reg, s, gateway) => match self {
                 C::Region => cell(reg, Role::Muted),
                 C::Cluster => cell(&s.cluster, Role::Text),
                 C::Name => cell(&s.name, Role::Text),
@@ -155,7 +156,10 @@ impl Column for AwsColumn {
                     if let Some(e) = &s.last_event {
                         detail = format!("{detail} · {e}");
                     }
-                    cell(detail, Role::Muted)
+                    match gateway {
+                        Some(g) => cell(format!("Kong gateway {g} · {detail}"), Role::Text),
+                        None => cell(detail, Role::Muted),
+                    }
                 }
             },
             AwsFacts::Task(reg, t) => {
@@ -207,6 +211,17 @@ fn meta(subject: Subject, group: usize, target: Option<Target>) -> TableRow {
         target,
         detail: vec![],
     }
+}
+
+/// The Kong gateway whose ECS service (configured or found by task IP) this is.
+fn kong_gateway<'a>(state: &'a State, region: &str, s: &EcsServiceRow) -> Option<&'a str> {
+    let id = format!("{region}/{}/{}", s.cluster, s.name);
+    state
+        .fleet
+        .gateways
+        .values()
+        .find(|g| g.ecs_service.as_deref() == Some(id.as_str()))
+        .map(|g| g.name.as_str())
 }
 
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
@@ -306,7 +321,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     SERVICES,
                     None,
                 ),
-                AwsFacts::Service(reg, s),
+                AwsFacts::Service(reg, s, kong_gateway(state, reg, s)),
             );
         }
         for t in r.rows.tasks.iter().filter(|t| {
