@@ -128,6 +128,20 @@ impl FleetConfig {
         if let Some(gw) = cfg
             .gateways
             .iter()
+            .find(|g| g.admin_urls.is_empty() && (g.insecure || g.ca_file.is_some()))
+        {
+            // Kong pods are reached through the API server, whose TLS the kubeconfig sets.
+            return Err(ConfigError::Parse {
+                path: path.to_owned(),
+                message: format!(
+                    "gateway {:?}: ca_file and insecure apply to admin_urls only (Kong pods are reached through the API server)",
+                    gw.name
+                ),
+            });
+        }
+        if let Some(gw) = cfg
+            .gateways
+            .iter()
             .find(|g| g.insecure && g.ca_file.is_some())
         {
             return Err(ConfigError::Parse {
