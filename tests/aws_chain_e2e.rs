@@ -62,7 +62,9 @@ fn credential_process_signs_and_an_sso_profile_not_logged_in_says_what_to_run() 
         format!(
             "[profile proc]\ncredential_process = {}\n\n[profile bare]\noutput = json\n\n\
              [profile sso-user]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = ReadOnly\n\n\
-             [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n",
+             [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\n\
+             [profile sso-old]\nsso_session = old\nsso_account_id = 123456789012\nsso_role_name = ReadOnly\n\n\
+             [sso-session old]\nsso_start_url = https://old.awsapps.com/start\nsso_region = eu-west-1\n",
             script.display()
         ),
     )
@@ -91,6 +93,31 @@ fn credential_process_signs_and_an_sso_profile_not_logged_in_says_what_to_run() 
     assert!(lines[0].contains("unauthorized"), "{err}");
     assert!(
         lines[0].contains("run aws sso login --profile sso-user"),
+        "{err}"
+    );
+
+    // Logged in once, long ago: the cached token (named by the SHA-1 of the
+    // session name, as the SDK and the CLI name it) expired and cannot refresh.
+    let cache = home.join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).expect("sso cache");
+    std::fs::write(
+        cache.join("c00dbbc9dadfbe1e232e93a729dd4752fade0abf.json"),
+        r#"{"accessToken": "expired", "expiresAt": "2020-01-01T00:00:00Z", "region": "eu-west-1", "startUrl": "https://old.awsapps.com/start"}"#,
+    )
+    .expect("cached token");
+    let (code, err) = diagnose(&sim, &home, &config, "sso-old");
+    assert_eq!(code, 3, "{err}");
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("aws eu-west-1"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("expired and cannot be refreshed"),
+        "{err}"
+    );
+    assert!(
+        lines[0].contains("run aws sso login --profile sso-old"),
         "{err}"
     );
     sim.stop();
