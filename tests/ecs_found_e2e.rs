@@ -2,6 +2,8 @@
 //! service running it is found from the nodes' task IPs (the awsvpc hostname
 //! each node reports at `GET /`), so the AWS view names the service behind
 //! the gateway and the Gateways view places it, said as found, not configured.
+//! With no gateway at all, the AWS view still says which service runs Kong
+//! (its tasks' image) and that nothing polls it.
 
 mod common;
 
@@ -58,5 +60,36 @@ fn the_ecs_service_behind_kong_is_found_without_config() {
         ],
         Duration::from_secs(30),
     );
+    sim.stop();
+}
+
+#[test]
+fn an_ecs_service_running_kong_that_no_gateway_polls_is_said() {
+    assert!(
+        have_tmux(),
+        "tmux is missing: run ./scripts/test (it installs the test dependencies)"
+    );
+    let sim = Sim::start("kong-ecs", &[]);
+    let mut cfg = fleetdeck::config::fleet::FleetConfig::load(&sim.config()).expect("sim config");
+    assert!(!cfg.gateways.is_empty());
+    cfg.gateways.clear();
+    let config = sim.dir.path().join("fleetdeck-no-gateway.toml");
+    std::fs::write(&config, cfg.to_toml()).expect("write");
+    let log = sim.dir.path().join("tui.log");
+    let t = Tmux::start(
+        "ecs-unpolled",
+        &cmd(&[
+            "--config",
+            config.to_str().expect("utf-8 path"),
+            "--log-file",
+            log.to_str().expect("utf-8 path"),
+        ]),
+    );
+    t.type_text(":aws");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for(&["runs Kong (kong:3.9.1)"], Duration::from_secs(60));
+    // Only the Kong service, not the backends (shop/* images).
+    assert_eq!(screen.matches("runs Kong").count(), 1, "{screen}");
+    assert!(!screen.contains("Kong gateway"), "{screen}");
     sim.stop();
 }

@@ -56,6 +56,14 @@ impl PodAccess {
     }
 }
 
+/// Whether a container image is Kong itself (`kong`, `kong/kong-gateway`,
+/// any registry's copy of them), never its ingress controller.
+pub fn is_kong_image(image: &str) -> bool {
+    let repo = image.rsplit('/').next().unwrap_or(image);
+    (repo.starts_with("kong:") || repo.starts_with("kong-gateway:") || repo == "kong")
+        && !image.contains("ingress-controller")
+}
+
 /// How an admin URL's certificate is checked (from its gateway's config).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum UrlTls {

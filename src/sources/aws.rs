@@ -285,6 +285,15 @@ async fn poll_ecs(
                         .iter()
                         .map(|t| rows::ecs_task_placement(&cluster, t)),
                 );
+                for k in r
+                    .tasks()
+                    .iter()
+                    .filter_map(|t| rows::ecs_kong_service(&cluster, t))
+                {
+                    if !out.kong_services.contains(&k) {
+                        out.kong_services.push(k);
+                    }
+                }
             }
         }
     }

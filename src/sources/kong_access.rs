@@ -115,12 +115,8 @@ fn env<'a>(c: &'a Container, name: &str) -> Option<&'a str> {
 /// or configured by `KONG_*` listener env — never the ingress controller.
 fn kong_container(pod: &Pod) -> Option<&Container> {
     let containers = &pod.spec.as_ref()?.containers;
-    let is_kong_image = |c: &Container| {
-        let image = c.image.as_deref().unwrap_or("");
-        let repo = image.rsplit('/').next().unwrap_or(image);
-        (repo.starts_with("kong:") || repo.starts_with("kong-gateway:") || repo == "kong")
-            && !image.contains("ingress-controller")
-    };
+    let is_kong_image =
+        |c: &Container| crate::model::kong::is_kong_image(c.image.as_deref().unwrap_or(""));
     containers
         .iter()
         .find(|c| env(c, "KONG_ADMIN_LISTEN").is_some())

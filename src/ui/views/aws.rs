@@ -23,6 +23,16 @@ const ECS: usize = 4;
 const SERVICES: usize = 5;
 const TASKS: usize = 6;
 
+/// What an ECS service has to do with Kong.
+#[derive(Debug, Clone, Copy)]
+pub enum KongTag<'a> {
+    None,
+    /// A gateway's ECS service (configured or found by task IP).
+    Gateway(&'a str),
+    /// Its tasks run this Kong image, and no gateway polls it.
+    Unpolled(&'a str),
+}
+
 /// One row of the AWS view: a region, or one thing in it.
 pub enum AwsFacts<'a> {
     Region(&'a AwsRegion, Timestamp),
@@ -30,8 +40,8 @@ pub enum AwsFacts<'a> {
     Profile(&'a str, &'a FargateProfileRow),
     Nodegroup(&'a str, &'a NodegroupRow),
     Ecs(&'a str, &'a EcsClusterRow),
-    /// With the Kong gateway it runs, when one's ECS service is this one.
-    Service(&'a str, &'a EcsServiceRow, Option<&'a str>),
+    /// With the Kong it runs, if any.
+    Service(&'a str, &'a EcsServiceRow, KongTag<'a>),
     Task(&'a str, &'a EcsTaskRow),
 }
 
@@ -157,8 +167,16 @@ impl Column for AwsColumn {
                         detail = format!("{detail} · {e}");
                     }
                     match gateway {
-                        Some(g) => cell(format!("Kong gateway {g} · {detail}"), Role::Text),
-                        None => cell(detail, Role::Muted),
+                        KongTag::Gateway(g) => {
+                            cell(format!("Kong gateway {g} · {detail}"), Role::Text)
+                        }
+                        KongTag::Unpolled(image) => cell(
+                            format!(
+                                "runs Kong ({image}), polled by no gateway: add its admin URLs under [[gateways]] · {detail}"
+                            ),
+                            Role::Warn,
+                        ),
+                        KongTag::None => cell(detail, Role::Muted),
                     }
                 }
             },
@@ -213,15 +231,20 @@ fn meta(subject: Subject, group: usize, target: Option<Target>) -> TableRow {
     }
 }
 
-/// The Kong gateway whose ECS service (configured or found by task IP) this is.
-fn kong_gateway<'a>(state: &'a State, region: &str, s: &EcsServiceRow) -> Option<&'a str> {
-    let id = format!("{region}/{}/{}", s.cluster, s.name);
-    state
+/// The Kong gateway whose ECS service (configured or found by task IP) this
+/// is, else the Kong image its tasks run when no gateway polls it.
+fn kong_tag<'a>(state: &'a State, r: &'a AwsRegion, s: &EcsServiceRow) -> KongTag<'a> {
+    let id = format!("{}/{}/{}", r.region, s.cluster, s.name);
+    let gateway = state
         .fleet
         .gateways
         .values()
-        .find(|g| g.ecs_service.as_deref() == Some(id.as_str()))
-        .map(|g| g.name.as_str())
+        .find(|g| g.ecs_service.as_deref() == Some(id.as_str()));
+    match (gateway, r.rows.kong_image(&s.cluster, &s.name)) {
+        (Some(g), _) => KongTag::Gateway(&g.name),
+        (None, Some(image)) => KongTag::Unpolled(image),
+        (None, None) => KongTag::None,
+    }
 }
 
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
@@ -321,7 +344,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     SERVICES,
                     None,
                 ),
-                AwsFacts::Service(reg, s, kong_gateway(state, reg, s)),
+                AwsFacts::Service(reg, s, kong_tag(state, r, s)),
             );
         }
         for t in r.rows.tasks.iter().filter(|t| {
