@@ -22,6 +22,16 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Sim(args)) => return simulated::run_headless(args),
         Some(Command::Scenarios) => return simulated::print_scenarios(),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "fleetdeck",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::SUCCESS;
+        }
         _ => {}
     }
     // Several rustls users in one process: pick the provider once, first.
@@ -116,7 +126,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}", out.trim_end());
             Ok(ExitCode::from(code))
         }
-        Some(Command::Sim(_)) | Some(Command::Scenarios) => Ok(ExitCode::SUCCESS),
+        Some(Command::Sim(_)) | Some(Command::Scenarios) | Some(Command::Completions { .. }) => {
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -237,6 +249,11 @@ fn initial_state(cli: &Cli, cfg: &FleetConfig) -> State {
     for w in &warnings {
         tracing::warn!("{w}");
     }
+    // https://no-color.org: set and not empty means no colour, whatever the theme.
+    let theme = match std::env::var_os("NO_COLOR").filter(|v| !v.is_empty()) {
+        Some(_) => theme.without_colour(),
+        None => theme,
+    };
     let mut state = State::new(theme, keymap, jiff::Timestamp::now());
     state.warnings = warnings;
     state.namespace_scope = cli.conn.namespace.clone();

@@ -330,6 +330,7 @@ fn aws_rows() -> AwsRegionRows {
             },
         ],
         placements: Vec::new(),
+        kong_services: Vec::new(),
     }
 }
 

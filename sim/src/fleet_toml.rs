@@ -23,7 +23,7 @@ pub struct AwsToml {
 }
 
 /// One gateway: Kong pods behind a selector, or admin URLs of Kong on ECS.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Clone, Serialize)]
 pub struct GatewayToml {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,6 +38,9 @@ pub struct GatewayToml {
     pub admin_urls: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_service: Option<String>,
+    /// PEM the admin URLs' TLS certificates are checked against (relative to the file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
 }
 
 impl FleetToml {

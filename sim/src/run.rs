@@ -1,5 +1,8 @@
 //! Starting a simulated fleet: build the scenario, open every listener,
 //! write `DIR/kubeconfig` and `DIR/fleetdeck.toml`, drive the controllers.
+//! Scenarios with Kong on ECS also serve each node's admin API over TLS with
+//! a self-signed certificate (`DIR/kong-admin.pem`) and write
+//! `DIR/fleetdeck-tls.toml`, the same config reaching those nodes by https.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,6 +14,9 @@ use super::kubeconfig::{self, Entry};
 use super::server::{self, ServeError};
 use super::world::{Fleet, GatewaySpec};
 use super::{aws, scenarios, world};
+
+/// The self-signed certificate of the ECS Kong nodes' TLS admin listeners.
+const ADMIN_CERT: &str = "kong-admin.pem";
 
 /// How to start a simulated fleet.
 #[derive(Debug, Clone)]
@@ -141,6 +147,16 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
     }
     let aws_url = server::serve_http(aws::router(fleet.aws.clone())).await?;
     let mut gateways = Vec::new();
+    let mut tls_gateways = Vec::new();
+    let admin_cert = if fleet
+        .gateways
+        .iter()
+        .any(|g| matches!(g, GatewaySpec::Ecs { .. }))
+    {
+        Some(crate::kong::admin_tls::url_listener().map_err(ServeError::AdminCert)?)
+    } else {
+        None
+    };
     for gw in &fleet.gateways {
         gateways.push(match gw {
             GatewaySpec::InCluster {
@@ -149,23 +165,38 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
                 namespace,
                 selector,
                 admin_port,
-            } => GatewayToml {
-                name: name.clone(),
-                context: Some(context.clone()),
-                namespace: Some(namespace.clone()),
-                selector: Some(selector.clone()),
-                admin_port: *admin_port,
-                ..Default::default()
-            },
+            } => {
+                let gw = GatewayToml {
+                    name: name.clone(),
+                    context: Some(context.clone()),
+                    namespace: Some(namespace.clone()),
+                    selector: Some(selector.clone()),
+                    admin_port: *admin_port,
+                    ..Default::default()
+                };
+                tls_gateways.push(gw.clone());
+                gw
+            }
             GatewaySpec::Ecs {
                 name,
                 nodes,
                 ecs_service,
             } => {
                 let mut urls = Vec::new();
+                let mut https = Vec::new();
                 for (_, router) in nodes {
                     urls.push(server::serve_http(router.clone()).await?);
+                    if let Some((tls_config, _)) = &admin_cert {
+                        https.push(server::serve_https(router.clone(), tls_config.clone()).await?);
+                    }
                 }
+                tls_gateways.push(GatewayToml {
+                    name: name.clone(),
+                    admin_urls: https,
+                    ecs_service: Some(ecs_service.clone()),
+                    ca_file: Some(ADMIN_CERT.into()),
+                    ..Default::default()
+                });
                 GatewayToml {
                     name: name.clone(),
                     admin_urls: urls,
@@ -175,25 +206,37 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
             }
         });
     }
-    let regions = {
+    let regions: Vec<String> = {
         let world = fleet.aws.lock().unwrap_or_else(|e| e.into_inner());
         world.regions.keys().cloned().collect()
+    };
+    let aws_toml = || AwsToml {
+        regions: regions.clone(),
+        endpoint_url: aws_url.clone(),
+        access_key_id: "AKIAFLEETDECKSIM".into(),
+        secret_access_key: "fleetdeck-sim-secret".into(),
     };
     let config = FleetToml {
         kubeconfig: "kubeconfig".into(),
         all_contexts: true,
-        aws: AwsToml {
-            regions,
-            endpoint_url: aws_url,
-            access_key_id: "AKIAFLEETDECKSIM".into(),
-            secret_access_key: "fleetdeck-sim-secret".into(),
-        },
+        aws: aws_toml(),
         gateways,
     };
     let kubeconfig_path = opts.state_dir.join("kubeconfig");
     let config_path = opts.state_dir.join("fleetdeck.toml");
     std::fs::write(&kubeconfig_path, kubeconfig::render(&entries)).map_err(state_err)?;
     std::fs::write(&config_path, config.render()).map_err(state_err)?;
+    if let Some((_, pem)) = &admin_cert {
+        std::fs::write(opts.state_dir.join(ADMIN_CERT), pem).map_err(state_err)?;
+        let tls = FleetToml {
+            kubeconfig: "kubeconfig".into(),
+            all_contexts: true,
+            aws: aws_toml(),
+            gateways: tls_gateways,
+        };
+        std::fs::write(opts.state_dir.join("fleetdeck-tls.toml"), tls.render())
+            .map_err(state_err)?;
+    }
     let script = opts.state_dir.join("aws-eks-token");
     std::fs::write(&script, kubeconfig::token_script(&entries)).map_err(state_err)?;
     {

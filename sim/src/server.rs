@@ -2,7 +2,7 @@
 //! clusters get a listener that accepts and never answers; a `blackhole`
 //! fault one that never completes a handshake), its connections subject to
 //! partition and outage faults; plain HTTP for the AWS endpoint and each
-//! ECS-hosted Kong node.
+//! ECS-hosted Kong node, and HTTPS for the same nodes' TLS admin listeners.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -25,6 +25,8 @@ pub enum ServeError {
     Bind(#[from] std::io::Error),
     #[error(transparent)]
     Tls(#[from] TlsError),
+    #[error("{0}")]
+    AdminCert(String),
 }
 
 pub async fn serve_cluster(cluster: Arc<Cluster>) -> Result<ServedCluster, ServeError> {
@@ -110,6 +112,24 @@ pub async fn serve_http(router: axum::Router) -> Result<String, ServeError> {
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
             tracing::error!("http server stopped: {e}");
+        }
+    });
+    Ok(url)
+}
+
+/// Serves a router over TLS with `config` on a fresh port; returns its base URL.
+pub async fn serve_https(
+    router: axum::Router,
+    config: Arc<rustls::ServerConfig>,
+) -> Result<String, ServeError> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let url = format!("https://127.0.0.1:{}", listener.local_addr()?.port());
+    let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
+    let server = axum_server::tls_rustls::from_tcp_rustls(listener, config)?;
+    tokio::spawn(async move {
+        if let Err(e) = server.serve(router.into_make_service()).await {
+            tracing::error!("https server stopped: {e}");
         }
     });
     Ok(url)

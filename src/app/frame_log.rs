@@ -4,7 +4,8 @@
 //! `frame ms=<since start> draw_us=<draw> settled=<0|1> key_us=<key to frame>`
 //!
 //! where `key_us` is present when the frame answers a key press: the time
-//! from the key reaching the loop to the frame being written to the terminal.
+//! from the key being read from the terminal (so a key that waited for
+//! other work counts that wait) to the frame being written to it.
 //! Unset, nothing is measured and nothing is written.
 
 use std::fs::File;
@@ -30,10 +31,10 @@ impl FrameLog {
         }
     }
 
-    /// A key press reached the loop.
-    pub fn key(&mut self) {
+    /// A key press read at `at` reached the loop.
+    pub fn key(&mut self, at: Instant) {
         if self.out.is_some() && self.key_at.is_none() {
-            self.key_at = Some(Instant::now());
+            self.key_at = Some(at);
         }
     }
 

@@ -22,6 +22,9 @@ const MAX_BATCH: usize = 4096;
 /// (10 per second); frames answering a key are drawn at once.
 const FRAME_GAP: Duration = Duration::from_millis(100);
 
+/// The shortest time between two diagnoses of a changing fleet.
+const DIAGNOSIS_GAP: Duration = Duration::from_secs(1);
+
 /// Restores the terminal when dropped, whatever the exit path.
 struct TerminalGuard {
     terminal: ratatui::DefaultTerminal,
@@ -51,9 +54,10 @@ fn enter_from_line_feed(k: term::KeyEvent) -> term::KeyEvent {
 }
 
 /// Reads terminal input on a plain thread (crossterm's read blocks) and
-/// forwards it; stops when asked or when the loop is gone.
+/// forwards it with the time it was read (what the frame log measures a
+/// key's wait from); stops when asked or when the loop is gone.
 fn spawn_input(
-    tx: mpsc::UnboundedSender<Event>,
+    tx: mpsc::UnboundedSender<(Instant, Event)>,
     stop: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
@@ -69,7 +73,7 @@ fn spawn_input(
                 Ok(_) => continue,
                 Err(_) => return,
             };
-            if tx.send(ev).is_err() {
+            if tx.send((Instant::now(), ev)).is_err() {
                 return;
             }
         }
@@ -131,11 +135,12 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
     // FRAME_GAP; a key press is answered at once.
     let mut last_draw = Instant::now();
     let mut pending = false;
+    let mut last_diagnosis: Option<Instant> = None;
     let result = loop {
         let mut keyed = false;
         let event = tokio::select! {
-            Some(e) = key_rx.recv() => {
-                frames.key();
+            Some((at, e)) = key_rx.recv() => {
+                frames.key(at);
                 keyed = true;
                 Some(e)
             }
@@ -150,8 +155,8 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
         };
         let mut dirty = event.is_some_and(|e| update(&mut state, e));
         // Keys first, then a bounded batch of source updates.
-        while let Ok(e) = key_rx.try_recv() {
-            frames.key();
+        while let Ok((at, e)) = key_rx.try_recv() {
+            frames.key(at);
             keyed = true;
             dirty |= update(&mut state, e);
         }
@@ -172,6 +177,17 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
         }
         if state.quit {
             break Ok(());
+        }
+        // The diagnosis (tens of ms on a large fleet) runs between frames,
+        // never while a key waits: a frame answering keys is drawn first.
+        if !keyed
+            && state.findings_stale
+            && key_rx.is_empty()
+            && last_diagnosis.is_none_or(|t| t.elapsed() >= DIAGNOSIS_GAP)
+        {
+            state.refresh_findings();
+            last_diagnosis = Some(Instant::now());
+            dirty = true;
         }
         pending |= dirty;
         if !pending || (!keyed && last_draw.elapsed() < FRAME_GAP) {

@@ -48,8 +48,6 @@ pub fn update(state: &mut State, event: Event) -> bool {
         }
         Event::Tick(now) => {
             state.now = now;
-            // At most once a second, and only when the fleet changed.
-            state.refresh_findings();
             crate::actions::events::on_tick(state);
             if let Some((_, at)) = &state.flash
                 && now.as_second() - at.as_second() >= FLASH_SECONDS

@@ -44,7 +44,7 @@ pub struct AwsConfig {
 
 /// A Kong gateway: either Kong pods reached through the API server's pod proxy,
 /// or a list of admin URLs (e.g. Kong on ECS).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GatewayConfig {
     pub name: String,
@@ -68,6 +68,13 @@ pub struct GatewayConfig {
     /// Kong Enterprise RBAC token (never logged or shown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_token: Option<String>,
+    /// PEM file of the CA (or the self-signed certificate itself) that https
+    /// admin URLs are verified against, beside the system's roots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    /// Accept any certificate on https admin URLs (said in the describe pane).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -105,10 +112,45 @@ impl FleetConfig {
             path: path.to_owned(),
             message: crate::errors::one_line(&e),
         })?;
-        if let (Some(kc), Some(dir)) = (&cfg.kubeconfig, path.parent())
-            && kc.is_relative()
+        if let Some(dir) = path.parent() {
+            let relative = |p: &mut Option<PathBuf>| {
+                if let Some(f) = p.as_mut()
+                    && f.is_relative()
+                {
+                    *f = dir.join(&*f);
+                }
+            };
+            relative(&mut cfg.kubeconfig);
+            for gw in &mut cfg.gateways {
+                relative(&mut gw.ca_file);
+            }
+        }
+        if let Some(gw) = cfg
+            .gateways
+            .iter()
+            .find(|g| g.admin_urls.is_empty() && (g.insecure || g.ca_file.is_some()))
         {
-            cfg.kubeconfig = Some(dir.join(kc));
+            // Kong pods are reached through the API server, whose TLS the kubeconfig sets.
+            return Err(ConfigError::Parse {
+                path: path.to_owned(),
+                message: format!(
+                    "gateway {:?}: ca_file and insecure apply to admin_urls only (Kong pods are reached through the API server)",
+                    gw.name
+                ),
+            });
+        }
+        if let Some(gw) = cfg
+            .gateways
+            .iter()
+            .find(|g| g.insecure && g.ca_file.is_some())
+        {
+            return Err(ConfigError::Parse {
+                path: path.to_owned(),
+                message: format!(
+                    "gateway {:?}: ca_file and insecure = true contradict each other; keep one",
+                    gw.name
+                ),
+            });
         }
         Ok(cfg)
     }
@@ -135,6 +177,8 @@ mod tests {
                 admin_urls: vec![],
                 ecs_service: None,
                 admin_token: None,
+                ca_file: Some("kong-admin.pem".into()),
+                insecure: false,
             }],
             ..Default::default()
         };
@@ -143,5 +187,23 @@ mod tests {
         assert_eq!(back, cfg);
         let err = toml::from_str::<FleetConfig>("kubeconfgi = \"x\"").expect_err("unknown key");
         assert!(err.to_string().contains("kubeconfgi"), "{err}");
+    }
+
+    #[test]
+    fn ca_file_is_relative_to_the_config_and_excludes_insecure() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("fleetdeck.toml");
+        let gw = "[[gateways]]\nname = \"ecs\"\nadmin_urls = [\"https://10.0.0.1:8444\"]\n";
+        std::fs::write(&path, format!("{gw}ca_file = \"ca.pem\"\n")).expect("write");
+        let cfg = FleetConfig::load(&path).expect("loads");
+        assert_eq!(cfg.gateways[0].ca_file, Some(dir.path().join("ca.pem")));
+        assert!(!cfg.gateways[0].insecure);
+        std::fs::write(
+            &path,
+            format!("{gw}ca_file = \"/x.pem\"\ninsecure = true\n"),
+        )
+        .expect("write");
+        let err = FleetConfig::load(&path).expect_err("both");
+        assert!(err.to_string().contains("contradict"), "{err}");
     }
 }

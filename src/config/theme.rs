@@ -130,6 +130,19 @@ impl Theme {
         Some(theme)
     }
 
+    /// The same theme with every colour removed (`NO_COLOR`): bold, dim and
+    /// the rest stay, and a role that a background set apart (the selection,
+    /// the title bar) is shown reversed instead.
+    pub fn without_colour(mut self) -> Theme {
+        for style in self.roles.values_mut() {
+            if style.bg.take().is_some() {
+                style.reversed = Some(true);
+            }
+            style.fg = None;
+        }
+        self
+    }
+
     pub fn builtin_names() -> Vec<&'static str> {
         BUILTIN.iter().map(|(n, _)| *n).collect()
     }
@@ -245,6 +258,29 @@ impl layered::Layered for Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_colour_keeps_no_colour_and_sets_the_selection_apart() {
+        let theme = Theme::builtin("default").expect("default theme");
+        assert!(theme.role(Role::Selected).bg.is_some());
+        let plain = theme.without_colour();
+        for role in Role::ALL {
+            let style = plain.style(*role);
+            assert_eq!((style.fg, style.bg), (None, None), "{}", role.name());
+        }
+        assert!(
+            plain
+                .style(Role::Selected)
+                .add_modifier
+                .contains(Modifier::REVERSED)
+        );
+        assert!(
+            plain
+                .style(Role::Selected)
+                .add_modifier
+                .contains(Modifier::BOLD)
+        );
+    }
 
     #[test]
     fn builtins_parse_and_define_every_role() {

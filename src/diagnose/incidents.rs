@@ -388,15 +388,14 @@ fn anchors(f: &Finding) -> impl Iterator<Item = ObjectRef> + '_ {
 /// node is its own finding) is one incident: its nodes share the deployment
 /// or service that runs them. Balancer findings are per upstream and join
 /// through their upstream only.
-fn siblings(a: &Finding, b: &Finding) -> bool {
-    a.code == b.code
-        && !is_balancer(a)
-        && match (a.primary(), b.primary()) {
-            (Some(x), Some(y)) => {
-                x.kind == "KongNode" && y.kind == "KongNode" && x.namespace == y.namespace
-            }
-            _ => false,
-        }
+/// Two findings are siblings when their keys are equal: the code and the
+/// gateway of a Kong node's finding.
+fn sibling_key(f: &Finding) -> Option<(&str, &str)> {
+    if is_balancer(f) {
+        return None;
+    }
+    let p = f.primary()?;
+    (p.kind == "KongNode").then_some((f.code, p.namespace.as_str()))
 }
 
 fn find(parent: &mut [usize], i: usize) -> usize {
@@ -416,13 +415,39 @@ fn find(parent: &mut [usize], i: usize) -> usize {
 /// Groups `list` (sorted worst first) into incidents, worst first.
 pub fn correlate(s: &Snapshot, list: &[Finding]) -> Vec<Incident> {
     let chain = Chain::new(s);
-    let reach: Vec<HashSet<ObjectRef>> = list.iter().map(|f| chain.closure(anchors(f))).collect();
     let mut parent: Vec<usize> = (0..list.len()).collect();
-    for (a, r) in reach.iter().enumerate() {
-        for (b, f) in list.iter().enumerate() {
-            if a != b && (f.objects.iter().any(|o| r.contains(o)) || siblings(&list[a], f)) {
-                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                parent[ra.max(rb)] = ra.min(rb);
+    let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (find(parent, a), find(parent, b));
+        parent[ra.max(rb)] = ra.min(rb);
+    };
+    // Who names each object: a finding joins every finding naming an object
+    // its chain reaches, found here rather than by comparing every pair
+    // (thousands of findings on a large fleet).
+    let mut naming: HashMap<&ObjectRef, Vec<usize>> = HashMap::new();
+    for (b, f) in list.iter().enumerate() {
+        for o in &f.objects {
+            naming.entry(o).or_default().push(b);
+        }
+    }
+    for (a, f) in list.iter().enumerate() {
+        for o in chain.closure(anchors(f)) {
+            for &b in naming.get(&o).into_iter().flatten() {
+                if a != b {
+                    join(&mut parent, a, b);
+                }
+            }
+        }
+    }
+    // Siblings (the same node-level fault on nodes of one gateway) join the
+    // first of their kind.
+    let mut first: HashMap<(&str, &str), usize> = HashMap::new();
+    for (b, f) in list.iter().enumerate() {
+        if let Some(key) = sibling_key(f) {
+            match first.get(&key) {
+                Some(&a) => join(&mut parent, a, b),
+                None => {
+                    first.insert(key, b);
+                }
             }
         }
     }

@@ -96,7 +96,12 @@ fn nodes(s: &Snapshot, g: &Gateway, out: &mut Vec<Finding>) {
                     ObjectRef::new("", "Gateway", "", &g.name),
                     format!("{} of {} nodes unreachable", down, all.len()),
                 )
-                .fix("Check the node's task/pod and its admin listener; if the process is wedged, replace that node (delete the pod / stop the task).")
+                .fix(if e.starts_with("TLS:") {
+                    // The node answered: its certificate is refused, replacing it would not help.
+                    "The node answers but its TLS certificate is not trusted: set ca_file to its CA (or insecure = true) on this gateway in fleetdeck.toml."
+                } else {
+                    "Check the node's task/pod and its admin listener; if the process is wedged, replace that node (delete the pod / stop the task)."
+                })
                 .remedy(Action::Describe, o),
             );
             continue;

@@ -108,9 +108,42 @@ pub struct AwsRegionRows {
     pub services: Vec<EcsServiceRow>,
     pub tasks: Vec<EcsTaskRow>,
     pub placements: Vec<EcsTaskPlacement>,
+    /// ECS services whose tasks run a Kong image.
+    pub kong_services: Vec<EcsKongService>,
+}
+
+/// An ECS service seen running Kong: a task of it has a Kong container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EcsKongService {
+    pub cluster: String,
+    pub service: String,
+    pub image: String,
+}
+
+/// The service of task `t` when one of its containers runs a Kong image.
+pub fn ecs_kong_service(cluster: &str, t: &aws_sdk_ecs::types::Task) -> Option<EcsKongService> {
+    let service = t.group()?.strip_prefix("service:")?;
+    let image = t
+        .containers()
+        .iter()
+        .filter_map(|c| c.image())
+        .find(|i| super::kong::is_kong_image(i))?;
+    Some(EcsKongService {
+        cluster: cluster.to_owned(),
+        service: sanitize(service),
+        image: sanitize(image),
+    })
 }
 
 impl AwsRegionRows {
+    /// The Kong image service `service` of ECS cluster `cluster` runs, if seen.
+    pub fn kong_image(&self, cluster: &str, service: &str) -> Option<&str> {
+        self.kong_services
+            .iter()
+            .find(|k| k.cluster == cluster && k.service == service)
+            .map(|k| k.image.as_str())
+    }
+
     /// The placement of task `id` in ECS cluster `cluster`, when polled.
     pub fn placement(&self, cluster: &str, id: &str) -> Option<&EcsTaskPlacement> {
         self.placements
@@ -278,6 +311,40 @@ pub fn ecs_task_placement(cluster: &str, t: &aws_sdk_ecs::types::Task) -> EcsTas
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_service_runs_kong_when_a_task_has_a_kong_container() {
+        use aws_sdk_ecs::types::{Container, Task};
+        let task = |group: &str, images: &[&str]| {
+            let mut b = Task::builder().group(group);
+            for i in images {
+                b = b.containers(Container::builder().image(*i).build());
+            }
+            b.build()
+        };
+        let kong = task(
+            "service:edge",
+            &[
+                "envoy:1.30",
+                "123.dkr.ecr.eu-west-1.amazonaws.com/kong/kong-gateway:3.9",
+            ],
+        );
+        assert_eq!(
+            ecs_kong_service("apps", &kong),
+            Some(EcsKongService {
+                cluster: "apps".into(),
+                service: "edge".into(),
+                image: "123.dkr.ecr.eu-west-1.amazonaws.com/kong/kong-gateway:3.9".into(),
+            })
+        );
+        let kic = task("service:kic", &["kong/kubernetes-ingress-controller:3.4"]);
+        assert_eq!(ecs_kong_service("apps", &kic), None);
+        // A standalone task (no service) is no service's.
+        assert_eq!(
+            ecs_kong_service("apps", &task("family:kong", &["kong:3.9.1"])),
+            None
+        );
+    }
 
     #[test]
     fn task_row_from_sdk_task() {

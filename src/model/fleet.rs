@@ -17,6 +17,8 @@ pub struct Gateway {
     pub cluster: Option<String>,
     /// `region/cluster/service` of an ECS-hosted gateway, if any.
     pub ecs_service: Option<String>,
+    /// `ecs_service` was found from the nodes' task IPs, not configured.
+    pub ecs_service_found: bool,
     /// Discovery of the nodes (pod watch or URL list).
     pub state: SourceState,
     pub nodes: BTreeMap<String, KongNode>,
@@ -94,6 +96,11 @@ pub struct Fleet {
 
 impl Fleet {
     pub fn apply(&mut self, update: SourceUpdate, now: Timestamp) {
+        // Node IPs or ECS tasks changed: an unconfigured ECS service may be found.
+        let joins = matches!(
+            update,
+            SourceUpdate::KongNode(_) | SourceUpdate::AwsRegion { .. }
+        );
         match update {
             SourceUpdate::ClusterAdded { cluster, server } => {
                 let c = self
@@ -151,6 +158,7 @@ impl Fleet {
                     name: gateway,
                     cluster,
                     ecs_service,
+                    ecs_service_found: false,
                     state: SourceState::Syncing,
                     nodes: BTreeMap::new(),
                 });
@@ -182,6 +190,31 @@ impl Fleet {
             SourceUpdate::AwsError { region, error } => {
                 let r = self.region_mut(&region);
                 r.state = r.state.after_error(error, now);
+            }
+        }
+        if joins {
+            self.find_ecs_services();
+        }
+    }
+
+    /// Gateways with no configured ECS service get the one their nodes' task
+    /// IPs name (kept when a later poll matches nothing: tasks being replaced).
+    fn find_ecs_services(&mut self) {
+        let found: Vec<(String, String)> = self
+            .gateways
+            .values()
+            .filter(|g| g.cluster.is_none() && (g.ecs_service.is_none() || g.ecs_service_found))
+            .filter_map(|g| {
+                Some((
+                    g.name.clone(),
+                    super::kong_host::ecs_service_by_ip(self, g)?,
+                ))
+            })
+            .collect();
+        for (name, service) in found {
+            if let Some(g) = self.gateways.get_mut(&name) {
+                g.ecs_service = Some(service);
+                g.ecs_service_found = true;
             }
         }
     }

@@ -56,6 +56,57 @@ impl PodAccess {
     }
 }
 
+/// Whether a container image is Kong itself (`kong`, `kong/kong-gateway`,
+/// any registry's copy of them), never its ingress controller.
+pub fn is_kong_image(image: &str) -> bool {
+    let repo = image.rsplit('/').next().unwrap_or(image);
+    (repo.starts_with("kong:") || repo.starts_with("kong-gateway:") || repo == "kong")
+        && !image.contains("ingress-controller")
+}
+
+/// How an admin URL's certificate is checked (from its gateway's config).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum UrlTls {
+    /// Plain HTTP, or a pod (whose [`PodAccess`] says how it is reached).
+    #[default]
+    Plain,
+    /// HTTPS verified against the system's roots and the config's `ca_file`.
+    Verified { ca_file: Option<String> },
+    /// HTTPS with `insecure = true`: any certificate is accepted.
+    Unverified,
+}
+
+impl UrlTls {
+    /// For an admin URL from its scheme and the gateway's TLS settings.
+    pub fn for_url(url: &str, ca_file: Option<&str>, insecure: bool) -> Self {
+        if !url.starts_with("https://") {
+            UrlTls::Plain
+        } else if insecure {
+            UrlTls::Unverified
+        } else {
+            UrlTls::Verified {
+                ca_file: ca_file.map(str::to_owned),
+            }
+        }
+    }
+
+    /// The describe pane's words, `None` for plain HTTP.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            UrlTls::Plain => None,
+            UrlTls::Verified { ca_file: Some(f) } => {
+                Some(format!("TLS, certificate verified against ca_file {f}"))
+            }
+            UrlTls::Verified { ca_file: None } => {
+                Some("TLS, certificate verified against the system's trusted roots".to_owned())
+            }
+            UrlTls::Unverified => {
+                Some("TLS, certificate NOT verified (insecure = true in the config)".to_owned())
+            }
+        }
+    }
+}
+
 /// What `/status` says about the node's configuration source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KongDb {
@@ -189,6 +240,8 @@ pub struct KongNode {
     pub ip: Option<String>,
     /// The `hostname` Kong reports at `GET /` (on ECS awsvpc: `ip-a-b-c-d.…`).
     pub hostname: Option<String>,
+    /// How its admin URL's certificate is checked (admin URL nodes only).
+    pub url_tls: UrlTls,
 }
 
 impl KongNode {
@@ -206,6 +259,7 @@ impl KongNode {
             polled: None,
             ip: None,
             hostname: None,
+            url_tls: UrlTls::Plain,
         }
     }
 

@@ -2,7 +2,9 @@
 //! node); a node on ECS is the task of the gateway's ECS service whose
 //! private IP the node reports (its awsvpc hostname `ip-a-b-c-d.…`, or the
 //! admin URL's host when that is the task IP). Nothing is guessed: a node
-//! whose task or pod is not in the polled state has no host.
+//! whose task or pod is not in the polled state has no host. A gateway
+//! configured without its ECS service has it found the same way: the one
+//! service whose running tasks carry its nodes' IPs.
 
 use super::aws::{EcsTaskPlacement, EcsTaskRow};
 use super::fleet::{Fleet, Gateway};
@@ -45,13 +47,7 @@ pub fn host_of<'a>(fleet: &'a Fleet, g: &Gateway, node: &KongNode) -> Option<Kon
         KongVia::Url(_) => {
             let (region, cluster, service) = ecs_service_parts(g)?;
             let (region, r) = fleet.aws.get_key_value(region)?;
-            let ips: Vec<String> = node
-                .hostname
-                .as_deref()
-                .and_then(ip_of_hostname)
-                .into_iter()
-                .chain(node.ip.clone())
-                .collect();
+            let ips = node_ips(node);
             let mut tasks = r.rows.tasks.iter().filter(|t| {
                 t.cluster == cluster
                     && t.service.as_deref() == Some(service)
@@ -69,6 +65,43 @@ pub fn host_of<'a>(fleet: &'a Fleet, g: &Gateway, node: &KongNode) -> Option<Kon
             })
         }
     }
+}
+
+/// The IPs a node is known by: its awsvpc hostname's, then its admin URL's host.
+fn node_ips(node: &KongNode) -> Vec<String> {
+    node.hostname
+        .as_deref()
+        .and_then(ip_of_hostname)
+        .into_iter()
+        .chain(node.ip.clone())
+        .collect()
+}
+
+/// `region/cluster/service` of the ECS service whose running tasks have the
+/// IPs of this gateway's admin-URL nodes; `None` when no node matches or
+/// matches disagree (the same private IP in two VPCs is not a fact).
+pub fn ecs_service_by_ip(fleet: &Fleet, g: &Gateway) -> Option<String> {
+    let mut found: Option<String> = None;
+    for node in g.nodes.values() {
+        if !matches!(node.via, KongVia::Url(_)) {
+            continue;
+        }
+        let ips = node_ips(node);
+        for (region, r) in &fleet.aws {
+            let running = r.rows.tasks.iter().filter(|t| {
+                t.last_status == "RUNNING" && t.ip.as_ref().is_some_and(|ip| ips.contains(ip))
+            });
+            for t in running {
+                let Some(service) = &t.service else { continue };
+                let s = format!("{region}/{}/{service}", t.cluster);
+                match &found {
+                    Some(f) if *f != s => return None,
+                    _ => found = Some(s),
+                }
+            }
+        }
+    }
+    found
 }
 
 impl KongHost<'_> {
@@ -188,6 +221,7 @@ mod tests {
             name: "kong-ecs".into(),
             cluster: None,
             ecs_service: Some("eu-west-1/kong-gateway/kong".into()),
+            ecs_service_found: false,
             state: crate::model::status::SourceState::Live,
             nodes: Default::default(),
         };
@@ -230,6 +264,57 @@ mod tests {
         let (f, g) = fleet(vec![other_service, task("u", "10.0.1.99", "RUNNING")]);
         assert!(host_of(&f, &g, &url_node("ip-10-0-1-23.ec2.internal")).is_none());
         assert!(host_of(&f, &g, &url_node("kong-7f9c")).is_none());
+    }
+
+    #[test]
+    fn an_unconfigured_gateways_ecs_service_is_found_by_its_nodes_task_ips() {
+        use crate::model::fleet::SourceUpdate;
+        let mut other = task("p", "10.0.2.9", "RUNNING");
+        other.service = Some("payments".into());
+        let (f, _) = fleet(vec![
+            task("old", "10.0.1.23", "STOPPED"),
+            task("new", "10.0.1.23", "RUNNING"),
+            other,
+        ]);
+        let mut fleet = f;
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        fleet.apply(
+            SourceUpdate::GatewayAdded {
+                gateway: "kong-ecs".into(),
+                cluster: None,
+                ecs_service: None,
+            },
+            now,
+        );
+        // A node whose IP is no task's: nothing found, nothing guessed.
+        fleet.apply(SourceUpdate::KongNode(Box::new(url_node("kong-7f9c"))), now);
+        let g = &fleet.gateways["kong-ecs"];
+        assert_eq!(
+            (g.ecs_service.as_deref(), g.ecs_service_found),
+            (None, false)
+        );
+        fleet.apply(
+            SourceUpdate::KongNode(Box::new(url_node(
+                "ip-10-0-1-23.eu-west-1.compute.internal",
+            ))),
+            now,
+        );
+        let g = &fleet.gateways["kong-ecs"];
+        assert_eq!(
+            g.ecs_service.as_deref(),
+            Some("eu-west-1/kong-gateway/kong")
+        );
+        assert!(g.ecs_service_found);
+        assert!(matches!(
+            host_of(&fleet, g, &g.nodes["127.0.0.1:8001"]),
+            Some(KongHost::EcsTask { .. })
+        ));
+        // Two nodes on tasks of two services: no single answer, none is said.
+        let mut g2 = g.clone();
+        let mut n2 = url_node("ip-10-0-2-9.eu-west-1.compute.internal");
+        n2.name = "127.0.0.1:8002".into();
+        g2.nodes.insert(n2.name.clone(), n2);
+        assert_eq!(ecs_service_by_ip(&fleet, &g2), None);
     }
 
     #[test]

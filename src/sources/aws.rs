@@ -43,6 +43,12 @@ pub async fn sdk_config(region: &str, cfg: &AwsConfig) -> aws_config::SdkConfig 
 
 pub async fn run(region: String, cfg: AwsConfig, tx: Tx) {
     let conf = sdk_config(&region, &cfg).await;
+    // The profile the SDK reads, as it picks it.
+    let profile = cfg
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
+        .unwrap_or_else(|| "default".into());
     let eks = aws_sdk_eks::Client::new(&conf);
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let mut tick = tokio::time::interval(POLL_EVERY);
@@ -63,6 +69,7 @@ pub async fn run(region: String, cfg: AwsConfig, tx: Tx) {
             }
         }
         if let Some(error) = eks_err.or(ecs_err) {
+            let error = with_sso_hint(error, &profile);
             tracing::warn!(region, "aws: {}", error.message());
             if tx
                 .send(SourceUpdate::AwsError {
@@ -78,6 +85,19 @@ pub async fn run(region: String, cfg: AwsConfig, tx: Tx) {
     }
 }
 
+/// How an SSO profile whose cached token is missing or expired is said.
+const SSO_EXPIRED: &str = "SSO session expired or not logged in";
+
+/// An SSO failure names the command that fixes it, for the profile in use.
+fn with_sso_hint(error: SourceError, profile: &str) -> SourceError {
+    match error {
+        SourceError::Unauthorized(m) if m.starts_with(SSO_EXPIRED) => {
+            SourceError::Unauthorized(format!("{m}: run aws sso login --profile {profile}"))
+        }
+        other => other,
+    }
+}
+
 /// Unreachable / unauthorized / forbidden from an SDK error.
 fn classify<E, R>(e: &aws_smithy_types_error::SdkError<E, R>) -> SourceError
 where
@@ -86,6 +106,19 @@ where
 {
     use aws_smithy_types_error::SdkError;
     match e {
+        // The SDK reports credentials it could not get as a dispatch failure
+        // that is neither IO nor a timeout: the endpoint was never tried.
+        SdkError::DispatchFailure(d) if !(d.is_io() || d.is_timeout()) => {
+            let chain = crate::errors::one_line(e);
+            let root = crate::errors::root_cause(e);
+            if chain.contains("SSO token") || chain.contains("SSO session") {
+                SourceError::Unauthorized(format!("{SSO_EXPIRED} ({root})"))
+            } else if chain.to_ascii_lowercase().contains("credential") {
+                SourceError::Unauthorized(format!("no AWS credentials: {root}"))
+            } else {
+                SourceError::Other(root)
+            }
+        }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
             SourceError::Unreachable(crate::errors::root_cause(e))
         }
@@ -254,6 +287,15 @@ async fn poll_ecs(
                         .iter()
                         .map(|t| rows::ecs_task_placement(&cluster, t)),
                 );
+                for k in r
+                    .tasks()
+                    .iter()
+                    .filter_map(|t| rows::ecs_kong_service(&cluster, t))
+                {
+                    if !out.kong_services.contains(&k) {
+                        out.kong_services.push(k);
+                    }
+                }
             }
         }
     }

@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use super::kong_access::{self, AdminError};
 use super::{SourceUpdate, Tx};
 use crate::config::fleet::GatewayConfig;
-use crate::model::kong::{self, KongNode, KongUpstream, KongVia, PodAccess};
+use crate::model::kong::{self, KongNode, KongUpstream, KongVia, PodAccess, UrlTls};
 use crate::model::status::{SourceError, SourceState};
 
 const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -51,6 +51,7 @@ enum Admin {
         http: reqwest::Client,
         base: String,
         token: Option<String>,
+        tls: UrlTls,
     },
 }
 
@@ -150,15 +151,20 @@ impl Admin {
                         .to_bytes();
                     Ok((status, body.to_vec()))
                 }
-                Admin::Direct { http, base, token } => {
+                Admin::Direct {
+                    http,
+                    base,
+                    token,
+                    tls,
+                } => {
                     let mut req = http.get(format!("{}{path}", base.trim_end_matches('/')));
                     if let Some(t) = token {
                         req = req.header("kong-admin-token", t);
                     }
-                    let res = req
-                        .send()
-                        .await
-                        .map_err(|e| crate::errors::root_cause(&e))?;
+                    let res = req.send().await.map_err(|e| {
+                        kong_access::tls_failure(&e, tls)
+                            .unwrap_or_else(|| crate::errors::root_cause(&e))
+                    })?;
                     let status = res.status().as_u16();
                     let body = res
                         .bytes()
@@ -456,6 +462,8 @@ pub async fn run_discovered(client: Client, cluster: String, tx: Tx) {
                         admin_urls: Vec::new(),
                         ecs_service: None,
                         admin_token: None,
+                        ca_file: None,
+                        insecure: false,
                     };
                     let _ = tx
                         .send(SourceUpdate::GatewayAdded {
@@ -621,10 +629,10 @@ pub async fn run_urls(gw: GatewayConfig, tx: Tx) {
             ecs_service: gw.ecs_service.clone(),
         })
         .await;
-    let http = match reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build() {
+    let http = match kong_access::url_client(&gw, REQUEST_TIMEOUT) {
         Ok(h) => h,
-        Err(e) => {
-            let error = SourceError::Other(crate::errors::root_cause(&e));
+        Err(message) => {
+            let error = SourceError::Other(message);
             let state = SourceState::Failed {
                 since: jiff::Timestamp::now(),
                 error,
@@ -654,10 +662,14 @@ pub async fn run_urls(gw: GatewayConfig, tx: Tx) {
             .to_owned();
         let mut node = KongNode::new(&gw.name, &name, KongVia::Url(url.clone()));
         node.ip = name.split(':').next().map(str::to_owned);
+        let ca_file = gw.ca_file.as_ref().map(|p| p.display().to_string());
+        let tls = UrlTls::for_url(url, ca_file.as_deref(), gw.insecure);
+        node.url_tls = tls.clone();
         let admin = Admin::Direct {
             http: http.clone(),
             base: url.clone(),
             token: gw.admin_token.clone(),
+            tls,
         };
         tasks.spawn(poll_loop(admin, node, tx.clone()));
     }

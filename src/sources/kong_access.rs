@@ -1,7 +1,8 @@
 //! How a Kong pod's admin API is reached, read from the pod itself: which
 //! pods are Kong (the official chart's labels, the proxy container's image and
 //! env), where `KONG_ADMIN_LISTEN` binds, and the port-forwarded connection
-//! (with TLS when the listener says `ssl`) for localhost-only listeners.
+//! (with TLS when the listener says `ssl`) for localhost-only listeners; and
+//! the HTTP client of admin URLs with the gateway's TLS settings.
 
 use std::sync::Arc;
 
@@ -13,7 +14,8 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 
-use crate::model::kong::PodAccess;
+use crate::config::fleet::GatewayConfig;
+use crate::model::kong::{PodAccess, UrlTls};
 use crate::model::status::SourceError;
 
 /// Why a request to a node's admin API failed.
@@ -113,12 +115,8 @@ fn env<'a>(c: &'a Container, name: &str) -> Option<&'a str> {
 /// or configured by `KONG_*` listener env — never the ingress controller.
 fn kong_container(pod: &Pod) -> Option<&Container> {
     let containers = &pod.spec.as_ref()?.containers;
-    let is_kong_image = |c: &Container| {
-        let image = c.image.as_deref().unwrap_or("");
-        let repo = image.rsplit('/').next().unwrap_or(image);
-        (repo.starts_with("kong:") || repo.starts_with("kong-gateway:") || repo == "kong")
-            && !image.contains("ingress-controller")
-    };
+    let is_kong_image =
+        |c: &Container| crate::model::kong::is_kong_image(c.image.as_deref().unwrap_or(""));
     containers
         .iter()
         .find(|c| env(c, "KONG_ADMIN_LISTEN").is_some())
@@ -230,6 +228,93 @@ where
         let _ = conn.await;
     });
     Ok(sender)
+}
+
+/// The client of a gateway's admin URLs: the system's roots plus its
+/// `ca_file`, or no verification at all with `insecure = true`.
+pub fn url_client(
+    gw: &GatewayConfig,
+    timeout: std::time::Duration,
+) -> Result<reqwest::Client, String> {
+    let mut builder = reqwest::Client::builder().timeout(timeout);
+    if let Some(path) = &gw.ca_file {
+        let pem = std::fs::read(path)
+            .map_err(|e| format!("ca_file {}: cannot read: {e}", path.display()))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            format!(
+                "ca_file {}: {}",
+                path.display(),
+                crate::errors::root_cause(&e)
+            )
+        })?;
+        if certs.is_empty() {
+            return Err(format!(
+                "ca_file {}: no PEM certificate in it",
+                path.display()
+            ));
+        }
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    if gw.insecure {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    builder.build().map_err(|e| crate::errors::root_cause(&e))
+}
+
+/// A request to an https admin URL that failed on the certificate, said as
+/// such with what to set in the config; `None` for any other failure.
+pub fn tls_failure(e: &reqwest::Error, tls: &UrlTls) -> Option<String> {
+    let found = rustls_error(e)?;
+    let refused = matches!(
+        found,
+        rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+    );
+    let hint = match tls {
+        _ if !refused => String::new(),
+        UrlTls::Verified { ca_file: Some(f) } => {
+            format!("the certificate does not chain to ca_file {f}")
+        }
+        UrlTls::Verified { ca_file: None } => {
+            "set ca_file (or insecure = true) on this gateway".to_owned()
+        }
+        UrlTls::Unverified | UrlTls::Plain => String::new(),
+    };
+    let what = match found {
+        rustls::Error::InvalidCertificate(c) => {
+            // The variant's name; its fields are DER object ids nobody reads.
+            let name = format!("{c:?}");
+            let short = name
+                .split(|ch: char| !ch.is_alphanumeric())
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            format!("invalid peer certificate ({short})")
+        }
+        other => other.to_string(),
+    };
+    Some(if hint.is_empty() {
+        format!("TLS: {what}")
+    } else {
+        format!("TLS: {what}: {hint}")
+    })
+}
+
+/// The rustls error in a chain. An io::Error hides its inner error from
+/// `source()` (and hyper nests one in another): look inside each one too.
+fn rustls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(r) = e.downcast_ref::<rustls::Error>() {
+        return Some(r);
+    }
+    if let Some(inner) = e
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+        && let Some(r) = rustls_error(inner)
+    {
+        return Some(r);
+    }
+    e.source().and_then(rustls_error)
 }
 
 fn tls_connector() -> Result<tokio_rustls::TlsConnector, String> {
@@ -353,6 +438,67 @@ mod tests {
         .expect("pod");
         assert!(!is_kong(&controller_only));
         assert!(parse_listen("off").is_empty());
+    }
+
+    /// A Kong admin API over https with a fresh self-signed certificate: (URL, its PEM).
+    async fn https_admin() -> (String, String) {
+        use fleetdeck_sim::kong::{DbMode, KongNode, admin_router};
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        let node = KongNode::new("n1", "kong-1", DbMode::Postgres { reachable: true }).shared();
+        let (config, pem) = fleetdeck_sim::kong::admin_tls::url_listener().expect("certificate");
+        let url = fleetdeck_sim::server::serve_https(admin_router(node), config)
+            .await
+            .expect("serves");
+        (url, pem)
+    }
+
+    async fn status(gw: &GatewayConfig, url: &str) -> Result<u16, String> {
+        let client = url_client(gw, std::time::Duration::from_secs(5))?;
+        let tls = UrlTls::for_url(
+            url,
+            gw.ca_file.as_ref().and_then(|p| p.to_str()),
+            gw.insecure,
+        );
+        match client.get(format!("{url}/status")).send().await {
+            Ok(r) => Ok(r.status().as_u16()),
+            Err(e) => Err(tls_failure(&e, &tls).unwrap_or_else(|| format!("not TLS: {e:?}"))),
+        }
+    }
+
+    #[tokio::test]
+    async fn ca_file_trusts_insecure_accepts_and_neither_says_tls() {
+        let (url, pem) = https_admin().await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ca = dir.path().join("kong-admin.pem");
+        std::fs::write(&ca, &pem).expect("write");
+        let plain = GatewayConfig {
+            name: "ecs".into(),
+            admin_urls: vec![url.clone()],
+            ..GatewayConfig::default()
+        };
+        let err = status(&plain, &url).await.expect_err("untrusted");
+        assert!(err.starts_with("TLS: invalid peer certificate"), "{err}");
+        assert!(err.contains("set ca_file"), "{err}");
+        let trusted = GatewayConfig {
+            ca_file: Some(ca.clone()),
+            ..plain.clone()
+        };
+        assert_eq!(status(&trusted, &url).await, Ok(200));
+        let insecure = GatewayConfig {
+            insecure: true,
+            ..plain.clone()
+        };
+        assert_eq!(status(&insecure, &url).await, Ok(200));
+        // Another server's certificate in ca_file: refused, and said which file.
+        let (other, _) = https_admin().await;
+        let err = status(&trusted, &other).await.expect_err("wrong CA");
+        assert!(err.contains("does not chain to ca_file"), "{err}");
+        let missing = GatewayConfig {
+            ca_file: Some(dir.path().join("nope.pem")),
+            ..plain
+        };
+        let err = status(&missing, &url).await.expect_err("unreadable");
+        assert!(err.contains("nope.pem: cannot read"), "{err}");
     }
 
     #[test]

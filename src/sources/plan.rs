@@ -6,6 +6,9 @@ use kube::config::Kubeconfig;
 use crate::cli::ConnectionArgs;
 use crate::config::fleet::{AwsConfig, FleetConfig, GatewayConfig};
 
+/// The process environment, or a test's own: tests never change the real one.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub kubeconfig: Option<Kubeconfig>,
@@ -30,6 +33,16 @@ pub enum PlanError {
 impl Plan {
     /// Command line first, then the config file, then the environment (KUBECONFIG, ~/.kube/config).
     pub fn resolve(args: &ConnectionArgs, cfg: &FleetConfig) -> Result<Plan, PlanError> {
+        Self::resolve_in(args, cfg, &|k| std::env::var(k).ok())
+    }
+
+    /// [`Plan::resolve`] with the AWS variables (`AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, `AWS_PROFILE`, `AWS_CONFIG_FILE`, `HOME`) read from `env`.
+    pub fn resolve_in(
+        args: &ConnectionArgs,
+        cfg: &FleetConfig,
+        env: Env<'_>,
+    ) -> Result<Plan, PlanError> {
         let path = args.kubeconfig.clone().or_else(|| cfg.kubeconfig.clone());
         let kubeconfig = match &path {
             Some(p) => Some(Kubeconfig::read_from(p).map_err(|e| PlanError::Kubeconfig {
@@ -81,8 +94,18 @@ impl Plan {
                 regions.extend(
                     ["AWS_REGION", "AWS_DEFAULT_REGION"]
                         .iter()
-                        .find_map(|v| std::env::var(v).ok().filter(|r| !r.is_empty())),
+                        .find_map(|v| env(v).filter(|r| !r.is_empty())),
                 );
+            }
+            if regions.is_empty() {
+                // Last: the region the AWS profile sets, as the AWS CLI reads it.
+                let profile = aws
+                    .as_ref()
+                    .and_then(|a| a.profile.clone())
+                    .or_else(|| env("AWS_PROFILE").filter(|p| !p.is_empty()))
+                    .unwrap_or_else(|| "default".into());
+                regions
+                    .extend(aws_config_text(env).and_then(|text| profile_region(&text, &profile)));
             }
             if !regions.is_empty() {
                 aws.get_or_insert_with(AwsConfig::default).regions = regions;
@@ -178,6 +201,51 @@ fn eks_regions(k: &Kubeconfig, contexts: &[String]) -> Vec<String> {
     out
 }
 
+/// The shared AWS config file: `$AWS_CONFIG_FILE` (a leading `~/` is the
+/// home directory, as the SDK reads it), else `~/.aws/config`.
+fn aws_config_text(env: Env<'_>) -> Option<String> {
+    let home = || {
+        env("HOME")
+            .filter(|h| !h.is_empty())
+            .map(std::path::PathBuf::from)
+    };
+    let path = match env("AWS_CONFIG_FILE").filter(|v| !v.is_empty()) {
+        Some(p) => match p.strip_prefix("~/") {
+            Some(rest) => home()?.join(rest),
+            None => std::path::PathBuf::from(p),
+        },
+        None => home()?.join(".aws/config"),
+    };
+    std::fs::read_to_string(path).ok()
+}
+
+/// `region` of `[profile NAME]` (`[default]` for `default`) in an AWS config file.
+fn profile_region(text: &str, profile: &str) -> Option<String> {
+    let wanted = if profile == "default" {
+        "default".to_owned()
+    } else {
+        format!("profile {profile}")
+    };
+    let mut inside = false;
+    for line in text.lines().map(str::trim) {
+        if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            let section = section.split_whitespace().collect::<Vec<_>>().join(" ");
+            inside = section == wanted || (profile == "default" && section == "profile default");
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if let Some((key, value)) = line.split_once('=')
+            && key.trim() == "region"
+        {
+            let value = value.split(['#', ';']).next().unwrap_or("").trim();
+            return (!value.is_empty()).then(|| value.to_owned());
+        }
+    }
+    None
+}
+
 /// Exec credential plugins run non-interactive: stdin piped, stderr captured
 /// (kube inherits both otherwise, and the plugin would write over the TUI).
 fn never_interactive(mut k: Kubeconfig) -> Kubeconfig {
@@ -224,6 +292,89 @@ fn trimmed_token_files(mut k: Kubeconfig) -> Kubeconfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An environment with only these variables.
+    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k: &str| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn the_profiles_region_comes_from_its_own_section() {
+        let text = "[default]\nregion = us-east-1\n\n[profile  ops]\noutput = json\nregion=eu-west-1 # Ireland\n[sso-session s]\nregion = ap-south-1\n[profile bare]\n";
+        assert_eq!(
+            profile_region(text, "default").as_deref(),
+            Some("us-east-1")
+        );
+        assert_eq!(profile_region(text, "ops").as_deref(), Some("eu-west-1"));
+        assert_eq!(profile_region(text, "bare"), None);
+        assert_eq!(profile_region(text, "s"), None);
+        assert_eq!(profile_region(text, "missing"), None);
+    }
+
+    #[test]
+    fn regions_env_then_the_profiles_region_after_arns() {
+        let (dir, path) = kubeconfig();
+        let aws_dir = dir.path().join("home/.aws");
+        std::fs::create_dir_all(&aws_dir).expect("mkdir");
+        std::fs::write(
+            aws_dir.join("config"),
+            "[default]\nregion = us-east-2\n[profile ops]\nregion = ap-southeast-2\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join("other"),
+            "[profile ops]\nregion = sa-east-1\n",
+        )
+        .expect("write");
+        let home = dir.path().join("home").display().to_string();
+        let other = dir.path().join("other").display().to_string();
+        let none = FleetConfig::default();
+        let regions = |args: &ConnectionArgs, cfg: &FleetConfig, vars: &[(&str, &str)]| {
+            Plan::resolve_in(args, cfg, &env_of(vars))
+                .expect("resolves")
+                .aws
+                .map(|a| a.regions)
+                .unwrap_or_default()
+        };
+        let a = args(&path);
+        // No ARN, no env region: the default profile's, then AWS_PROFILE's.
+        assert_eq!(regions(&a, &none, &[("HOME", &home)]), ["us-east-2"]);
+        let ops = [("HOME", home.as_str()), ("AWS_PROFILE", "ops")];
+        assert_eq!(regions(&a, &none, &ops), ["ap-southeast-2"]);
+        // --profile (or the config's profile) names the profile before AWS_PROFILE.
+        let flag = ConnectionArgs {
+            profile: Some("ops".into()),
+            ..a.clone()
+        };
+        let dflt = [("HOME", home.as_str()), ("AWS_PROFILE", "default")];
+        assert_eq!(regions(&flag, &none, &dflt), ["ap-southeast-2"]);
+        // AWS_CONFIG_FILE replaces ~/.aws/config.
+        let file = [
+            ("HOME", home.as_str()),
+            ("AWS_PROFILE", "ops"),
+            ("AWS_CONFIG_FILE", other.as_str()),
+        ];
+        assert_eq!(regions(&a, &none, &file), ["sa-east-1"]);
+        // AWS_REGION, then AWS_DEFAULT_REGION, win over the profile.
+        let env_region = [
+            ("HOME", home.as_str()),
+            ("AWS_DEFAULT_REGION", "eu-north-1"),
+        ];
+        assert_eq!(regions(&a, &none, &env_region), ["eu-north-1"]);
+        let both = [
+            ("HOME", home.as_str()),
+            ("AWS_DEFAULT_REGION", "eu-north-1"),
+            ("AWS_REGION", "me-south-1"),
+        ];
+        assert_eq!(regions(&a, &none, &both), ["me-south-1"]);
+        // No file at all: no region, nothing polled.
+        assert!(regions(&a, &none, &[]).is_empty());
+        assert!(regions(&a, &none, &[("HOME", "/nonexistent-home")]).is_empty());
+    }
 
     /// A kubeconfig with contexts `a`, `b`, `c`, current `b`, in a temp dir.
     fn kubeconfig() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -373,8 +524,10 @@ mod tests {
         );
         std::fs::write(&path, text).expect("write kubeconfig");
         let none = FleetConfig::default();
+        // The ARN wins over every variable.
+        let env = env_of(&[("AWS_REGION", "me-south-1"), ("AWS_PROFILE", "ops")]);
         let regions = |args: &ConnectionArgs, cfg: &FleetConfig| {
-            Plan::resolve(args, cfg)
+            Plan::resolve_in(args, cfg, &env)
                 .expect("resolves")
                 .aws
                 .map(|a| a.regions)
@@ -418,6 +571,8 @@ mod tests {
             admin_urls: Vec::new(),
             ecs_service: None,
             admin_token: None,
+            ca_file: None,
+            insecure: false,
         };
         let cfg = FleetConfig {
             aws: Some(AwsConfig {
@@ -454,7 +609,8 @@ mod tests {
             profile: Some("oncall".into()),
             ..args(&path)
         };
-        let plan = Plan::resolve(&profile_only, &FleetConfig::default()).expect("resolves");
+        let plan = Plan::resolve_in(&profile_only, &FleetConfig::default(), &env_of(&[]))
+            .expect("resolves");
         assert!(plan.aws.is_none() && plan.gateways.is_empty());
     }
 }

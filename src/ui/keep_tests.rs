@@ -1,6 +1,6 @@
-//! The Pods view kept up to date change by change: the same rows, in the
-//! same order, as a view arranged again from scratch, and a key or a change
-//! on 100,000 pods makes rows for the window only.
+//! The Pods and Nodes views kept up to date change by change: the same
+//! rows, in the same order, as a view arranged again from scratch, and a
+//! key or a change on 100,000 pods makes rows for the window only.
 
 use jiff::Timestamp;
 use proptest::prelude::*;
@@ -12,6 +12,7 @@ use crate::kinds::KubeUpdate;
 use crate::model::event::EventRow;
 use crate::model::fixtures;
 use crate::model::fleet::SourceUpdate;
+use crate::model::node::NodeRow;
 use crate::model::pod::PodRow;
 use crate::model::store::Change;
 use crate::view::arranged::{Arranged, Line};
@@ -165,6 +166,103 @@ proptest! {
             let builds_now = s.view_builds.get();
             // The rebuild above is the test's, not the view's.
             prop_assert_eq!(builds_now, builds + 1);
+            s.view_builds.set(builds);
+        }
+    }
+}
+
+/// Node `n`: Fargate when `fargate`, else EC2, ready or not.
+fn node(n: u8, fargate: bool, ready: bool) -> NodeRow {
+    let mut r: NodeRow = if fargate {
+        (&fixtures::fargate_node()).into()
+    } else {
+        (&fixtures::ec2_node()).into()
+    };
+    r.name = format!("node-{n}");
+    r.ready = Some(ready);
+    r
+}
+
+#[derive(Debug, Clone)]
+enum NodeOp {
+    Node(u8, bool, bool),
+    DropNode(u8),
+    /// Pod `n` (re)placed on node `m`.
+    Place(u16, u8),
+    DropPod(u16),
+}
+
+fn node_op() -> impl Strategy<Value = NodeOp> {
+    prop_oneof![
+        2 => (0u8..10, any::<bool>(), any::<bool>()).prop_map(|(n, f, r)| NodeOp::Node(n, f, r)),
+        1 => (0u8..10).prop_map(NodeOp::DropNode),
+        4 => (0u16..30, 0u8..10).prop_map(|(p, n)| NodeOp::Place(p, n)),
+        2 => (0u16..30).prop_map(NodeOp::DropPod),
+    ]
+}
+
+fn placed(n: u16, on: u8) -> PodRow {
+    let mut p = pod(n, false, 0);
+    p.node = Some(format!("node-{on}"));
+    p
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Random node and pod changes (pods move between nodes, nodes come and
+    /// go, change kind and readiness) on the grouped Nodes view, any sort:
+    /// after every batch the kept rows equal a fresh arrangement, and no
+    /// batch built the whole view.
+    #[test]
+    fn kept_nodes_equal_a_full_rebuild(
+        start in prop::collection::vec((0u8..10, any::<bool>(), any::<bool>()), 0..8),
+        pods in prop::collection::vec((0u16..30, 0u8..10), 0..20),
+        sort in prop_oneof![
+            Just(None),
+            Just(Some(("pods", true))),
+            Just(Some(("name", false))),
+            Just(Some(("status", true))),
+            Just(Some(("hosted-pod", false))),
+        ],
+        filter in prop_oneof![Just(""), Just("node-1")],
+        batches in prop::collection::vec(
+            prop::collection::vec((node_op(), any::<bool>()), 0..8), 1..6),
+    ) {
+        let mut s = state();
+        for c in ["east", "west"] {
+            let nodes = start.iter().map(|&(n, f, r)| node(n, f, r)).collect();
+            send(&mut s, c, KubeUpdate::Nodes(Change::Reset(nodes)));
+            let rows = pods.iter().map(|&(p, n)| placed(p, n)).collect();
+            send(&mut s, c, KubeUpdate::Pods(Change::Reset(rows)));
+        }
+        open_view(&mut s, ViewKind::Nodes);
+        s.entry_mut().sort = sort;
+        s.entry_mut().filter = filter.into();
+        draw(&s, 30);
+        let builds = s.view_builds.get();
+        for batch in batches {
+            for (o, west) in batch {
+                let c = if west { "west" } else { "east" };
+                let u = match o {
+                    NodeOp::Node(n, f, r) => KubeUpdate::Nodes(Change::Apply(node(n, f, r))),
+                    NodeOp::DropNode(n) => {
+                        KubeUpdate::Nodes(Change::Delete((String::new(), format!("node-{n}"))))
+                    }
+                    NodeOp::Place(p, n) => KubeUpdate::Pods(Change::Apply(placed(p, n))),
+                    NodeOp::DropPod(p) => KubeUpdate::Pods(Change::Delete((
+                        pod(p, false, 0).namespace,
+                        format!("pod-{p}"),
+                    ))),
+                };
+                send(&mut s, c, u);
+            }
+            draw(&s, 30);
+            prop_assert_eq!(s.view_builds.get(), builds, "changes applied, not rebuilt");
+            let kept = lines(&s.arranged.borrow());
+            *s.arranged.borrow_mut() = Arranged::default();
+            drop(super::arrange(&s));
+            prop_assert_eq!(kept, lines(&s.arranged.borrow()));
             s.view_builds.set(builds);
         }
     }

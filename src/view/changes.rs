@@ -44,14 +44,53 @@ impl Changes {
 
 /// The rows of `view` that `update` can change, read before it is applied
 /// to `fleet` (a deletion names its object only in the row it removes).
-/// `None` when the view cannot say which (any view but Pods, today).
+/// `None` when the view cannot say which (any view but Pods and Nodes, today).
 pub fn touched(view: ViewKind, update: &SourceUpdate, fleet: &Fleet) -> Option<Vec<Subject>> {
-    if view != ViewKind::Pods {
-        return None;
-    }
     let SourceUpdate::Kube { cluster, update } = update else {
         return None;
     };
+    match view {
+        ViewKind::Pods => pod_rows(cluster, update, fleet),
+        ViewKind::Nodes => node_rows(cluster, update, fleet),
+        _ => None,
+    }
+}
+
+/// The Nodes rows a change reaches: the node itself, and for a pod the
+/// nodes it ran and runs on (their pod counts, a Fargate node's pod).
+fn node_rows(cluster: &str, update: &KubeUpdate, fleet: &Fleet) -> Option<Vec<Subject>> {
+    let node = |name: &str| Subject::kube(cluster, "Node", "", name);
+    let pods = fleet.clusters.get(cluster).map(|c| &c.stores.pods);
+    match update {
+        KubeUpdate::Nodes(Change::Apply(n)) => Some(vec![node(&n.name)]),
+        KubeUpdate::Nodes(Change::Delete((_, name))) => Some(vec![node(name)]),
+        KubeUpdate::Pods(c @ (Change::Apply(_) | Change::Delete(_))) => {
+            let key = match c {
+                Change::Apply(p) => (p.namespace.clone(), p.name.clone()),
+                Change::Delete(k) => k.clone(),
+                Change::Reset(_) => return None,
+            };
+            let old = pods.and_then(|s| s.get(&key.0, &key.1));
+            let new = match c {
+                Change::Apply(p) => Some(p),
+                _ => None,
+            };
+            let mut on: Vec<Subject> = old
+                .into_iter()
+                .chain(new)
+                .filter_map(|p| p.node.as_deref().map(node))
+                .collect();
+            on.dedup();
+            Some(on)
+        }
+        KubeUpdate::Nodes(Change::Reset(_)) | KubeUpdate::Pods(Change::Reset(_)) => None,
+        // The other kinds show nowhere in a node's row.
+        _ => Some(Vec::new()),
+    }
+}
+
+/// The Pods rows a change reaches.
+fn pod_rows(cluster: &str, update: &KubeUpdate, fleet: &Fleet) -> Option<Vec<Subject>> {
     let pod = |ns: &str, name: &str| Subject::kube(cluster, "Pod", ns, name);
     let stores = fleet.clusters.get(cluster).map(|c| &c.stores);
     match update {
@@ -89,7 +128,8 @@ pub fn touched(view: ViewKind, update: &SourceUpdate, fleet: &Fleet) -> Option<V
     }
 }
 
-/// The rows of `view` a new diagnosis can change (Pods shows none of it).
+/// The rows of `view` a new diagnosis can change (Pods and Nodes show
+/// none of it in their cells: markers are painted from the findings).
 pub fn touched_by_findings(view: ViewKind) -> Option<Vec<Subject>> {
-    (view == ViewKind::Pods).then(Vec::new)
+    matches!(view, ViewKind::Pods | ViewKind::Nodes).then(Vec::new)
 }

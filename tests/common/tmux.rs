@@ -55,6 +55,16 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The screen with its SGR escape sequences (colours, bold…) kept.
+    pub fn capture_escapes(&self) -> String {
+        let out = self
+            .command()
+            .args(["capture-pane", "-p", "-e", "-t", &self.session])
+            .output()
+            .expect("capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// A tmux format of the pane, e.g. `#{pane_title}`.
     pub fn format(&self, fmt: &str) -> String {
         let out = self

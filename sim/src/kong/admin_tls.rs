@@ -1,6 +1,7 @@
 //! The certificate Kong serves on a TLS admin listener when none is
 //! configured: self-signed, generated at start (as Kong does), so a client
-//! can only accept it by choosing not to verify it.
+//! can only accept it by choosing not to verify it — or by trusting that
+//! very certificate as its CA file, as a user does for an ECS-hosted admin URL.
 
 use std::sync::{Arc, OnceLock};
 
@@ -11,8 +12,8 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 pub fn acceptor() -> Option<tokio_rustls::TlsAcceptor> {
     static ACCEPTOR: OnceLock<Option<tokio_rustls::TlsAcceptor>> = OnceLock::new();
     ACCEPTOR
-        .get_or_init(|| match build() {
-            Ok(config) => Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))),
+        .get_or_init(|| match self_signed(&["localhost"]) {
+            Ok((config, _)) => Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))),
             Err(e) => {
                 tracing::warn!("Kong admin TLS certificate: {e}");
                 None
@@ -21,10 +22,21 @@ pub fn acceptor() -> Option<tokio_rustls::TlsAcceptor> {
         .clone()
 }
 
-fn build() -> Result<rustls::ServerConfig, Box<dyn std::error::Error>> {
+/// The server config and certificate PEM of an admin URL served over TLS on
+/// 127.0.0.1 (Kong on ECS with `admin_ssl_cert` set to its own self-signed one).
+pub fn url_listener() -> Result<(Arc<rustls::ServerConfig>, String), String> {
+    self_signed(&["localhost", "127.0.0.1"])
+        .map(|(config, pem)| (Arc::new(config), pem))
+        .map_err(|e| format!("Kong admin TLS certificate: {e}"))
+}
+
+fn self_signed(
+    names: &[&str],
+) -> Result<(rustls::ServerConfig, String), Box<dyn std::error::Error>> {
     let key = KeyPair::generate()?;
     // Kong's generated default certificate names "localhost".
-    let mut params = CertificateParams::new(vec!["localhost".to_owned()])?;
+    let sans: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+    let mut params = CertificateParams::new(sans)?;
     params
         .distinguished_name
         .push(DnType::CommonName, "localhost");
@@ -38,5 +50,5 @@ fn build() -> Result<rustls::ServerConfig, Box<dyn std::error::Error>> {
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
         )?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(config)
+    Ok((config, cert.pem()))
 }

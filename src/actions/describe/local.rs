@@ -452,7 +452,10 @@ impl Page<'_> {
                 pod,
                 access,
             } => format!("{} of {cluster} {namespace}/{pod}", access.describe()),
-            KongVia::Url(u) => format!("admin URL {u}"),
+            KongVia::Url(u) => match n.url_tls.describe() {
+                Some(tls) => format!("admin URL {u} ({tls})"),
+                None => format!("admin URL {u}"),
+            },
         };
         self.kv(0, "Reached via", via);
         self.kv(0, "IP", n.ip.as_deref().unwrap_or("<unknown>"));
@@ -561,6 +564,7 @@ mod tests {
             name: "kong".into(),
             cluster: None,
             ecs_service: None,
+            ecs_service_found: false,
             state: crate::model::status::SourceState::Live,
             nodes: Default::default(),
         };
@@ -606,5 +610,33 @@ mod tests {
         )
         .expect("node");
         assert!(lines.join("\n").contains("admin URL http://k:8001"));
+        let t = lines.join("\n");
+        assert!(!t.contains("TLS"), "{t}");
+    }
+
+    #[test]
+    fn an_insecure_admin_url_says_its_certificate_is_not_verified() {
+        let mut fleet = Fleet::default();
+        let url = "https://10.0.0.7:8444";
+        let mut n = KongNode::new("ecs", "10.0.0.7:8444", KongVia::Url(url.into()));
+        n.url_tls = crate::model::kong::UrlTls::for_url(url, None, true);
+        let mut g = crate::model::fleet::Gateway {
+            name: "ecs".into(),
+            cluster: None,
+            ecs_service: None,
+            ecs_service_found: false,
+            state: crate::model::status::SourceState::Live,
+            nodes: Default::default(),
+        };
+        g.nodes.insert(n.name.clone(), n);
+        fleet.gateways.insert("ecs".into(), g);
+        let subject = Subject::KongNode {
+            gateway: "ecs".into(),
+            node: "10.0.0.7:8444".into(),
+        };
+        let (_, lines) = describe(&fleet, &subject, Timestamp::UNIX_EPOCH).expect("node");
+        let t = lines.join("\n");
+        assert!(t.contains("certificate NOT verified"), "{t}");
+        assert!(t.contains("insecure = true"), "{t}");
     }
 }

@@ -23,6 +23,16 @@ const ECS: usize = 4;
 const SERVICES: usize = 5;
 const TASKS: usize = 6;
 
+/// What an ECS service has to do with Kong.
+#[derive(Debug, Clone, Copy)]
+pub enum KongTag<'a> {
+    None,
+    /// A gateway's ECS service (configured or found by task IP).
+    Gateway(&'a str),
+    /// Its tasks run this Kong image, and no gateway polls it.
+    Unpolled(&'a str),
+}
+
 /// One row of the AWS view: a region, or one thing in it.
 pub enum AwsFacts<'a> {
     Region(&'a AwsRegion, Timestamp),
@@ -30,7 +40,8 @@ pub enum AwsFacts<'a> {
     Profile(&'a str, &'a FargateProfileRow),
     Nodegroup(&'a str, &'a NodegroupRow),
     Ecs(&'a str, &'a EcsClusterRow),
-    Service(&'a str, &'a EcsServiceRow),
+    /// With the Kong it runs, if any.
+    Service(&'a str, &'a EcsServiceRow, KongTag<'a>),
     Task(&'a str, &'a EcsTaskRow),
 }
 
@@ -137,7 +148,7 @@ impl Column for AwsColumn {
                 ),
                 C::Detail => cell(format!("{} services", c.services), Role::Muted),
             },
-            AwsFacts::Service(reg, s) => match self {
+            AwsFacts::Service(reg, s, gateway) => match self {
                 C::Region => cell(reg, Role::Muted),
                 C::Cluster => cell(&s.cluster, Role::Text),
                 C::Name => cell(&s.name, Role::Text),
@@ -155,7 +166,18 @@ impl Column for AwsColumn {
                     if let Some(e) = &s.last_event {
                         detail = format!("{detail} · {e}");
                     }
-                    cell(detail, Role::Muted)
+                    match gateway {
+                        KongTag::Gateway(g) => {
+                            cell(format!("Kong gateway {g} · {detail}"), Role::Text)
+                        }
+                        KongTag::Unpolled(image) => cell(
+                            format!(
+                                "runs Kong ({image}), polled by no gateway: add its admin URLs under [[gateways]] · {detail}"
+                            ),
+                            Role::Warn,
+                        ),
+                        KongTag::None => cell(detail, Role::Muted),
+                    }
                 }
             },
             AwsFacts::Task(reg, t) => {
@@ -206,6 +228,22 @@ fn meta(subject: Subject, group: usize, target: Option<Target>) -> TableRow {
         group,
         target,
         detail: vec![],
+    }
+}
+
+/// The Kong gateway whose ECS service (configured or found by task IP) this
+/// is, else the Kong image its tasks run when no gateway polls it.
+fn kong_tag<'a>(state: &'a State, r: &'a AwsRegion, s: &EcsServiceRow) -> KongTag<'a> {
+    let id = format!("{}/{}/{}", r.region, s.cluster, s.name);
+    let gateway = state
+        .fleet
+        .gateways
+        .values()
+        .find(|g| g.ecs_service.as_deref() == Some(id.as_str()));
+    match (gateway, r.rows.kong_image(&s.cluster, &s.name)) {
+        (Some(g), _) => KongTag::Gateway(&g.name),
+        (None, Some(image)) => KongTag::Unpolled(image),
+        (None, None) => KongTag::None,
     }
 }
 
@@ -306,7 +344,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     SERVICES,
                     None,
                 ),
-                AwsFacts::Service(reg, s),
+                AwsFacts::Service(reg, s, kong_tag(state, r, s)),
             );
         }
         for t in r.rows.tasks.iter().filter(|t| {

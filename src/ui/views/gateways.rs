@@ -158,6 +158,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         let group = groups.len();
         let place = match (&g.cluster, &g.ecs_service) {
             (Some(c), _) => format!("pods in {c}"),
+            (None, Some(s)) if g.ecs_service_found => format!("ECS {s} (found by task IP)"),
             (None, Some(s)) => format!("ECS {s}"),
             (None, None) => "admin URLs".to_owned(),
         };

@@ -71,15 +71,19 @@ pub fn build_some<'a>(
     entry: &NavEntry,
     subjects: &[crate::view::subject::Subject],
 ) -> Option<TableModel<'a>> {
-    match entry.kind() {
-        ViewKind::Pods => Some(pods::build_some(state, entry, subjects)),
-        _ => None,
-    }
+    let mut model = match entry.kind() {
+        ViewKind::Pods => pods::build_some(state, entry, subjects),
+        ViewKind::Nodes => nodes::build_some(state, entry, subjects),
+        _ => return None,
+    };
+    // Muted and dated like the same rows of a whole build.
+    freshness::mark(state, &mut model);
+    Some(model)
 }
 
 /// Whether [`build_some`] makes this view's rows one by one.
 pub fn keeps_rows(view: ViewKind) -> bool {
-    view == ViewKind::Pods
+    matches!(view, ViewKind::Pods | ViewKind::Nodes)
 }
 
 /// The cells of a table without rows.
