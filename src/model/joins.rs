@@ -85,8 +85,12 @@ impl Joins {
         match change {
             Change::Reset(rows) => {
                 map.clear();
-                for r in rows {
-                    rekey(&mut map, &r.key(), None, bucket(r));
+                // A key listed twice is counted once, where the store keeps
+                // it (the last).
+                let last: HashMap<Key, Option<B>> =
+                    rows.iter().map(|r| (r.key(), bucket(r))).collect();
+                for (key, b) in last {
+                    rekey(&mut map, &key, None, b);
                 }
             }
             Change::Apply(r) => {
