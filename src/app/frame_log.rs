@@ -3,6 +3,10 @@
 //!
 //! `frame ms=<since start> draw_us=<draw> settled=<0|1> key_us=<key to frame>`
 //!
+//! and every diagnosis of the fleet one line
+//!
+//! `diagnosis ms=<since start> took_us=<time it took>`
+//!
 //! where `key_us` is present when the frame answers a key press: the time
 //! from the key being read from the terminal (so a key that waited for
 //! other work counts that wait) to the frame being written to it.
@@ -36,6 +40,24 @@ impl FrameLog {
         if self.out.is_some() && self.key_at.is_none() {
             self.key_at = Some(at);
         }
+    }
+
+    /// Runs `diagnose`, logs how long it took and returns that (the loop
+    /// spaces diagnoses by it, logged or not).
+    pub fn diagnosis(&mut self, diagnose: impl FnOnce()) -> std::time::Duration {
+        let t0 = Instant::now();
+        diagnose();
+        let took = t0.elapsed();
+        if let Some(out) = self.out.as_mut() {
+            let _ = writeln!(
+                out,
+                "diagnosis ms={} took_us={}",
+                t0.duration_since(self.start).as_millis(),
+                took.as_micros()
+            );
+            let _ = out.flush();
+        }
+        took
     }
 
     /// Times `draw` and logs the frame.

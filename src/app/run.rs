@@ -25,6 +25,10 @@ const FRAME_GAP: Duration = Duration::from_millis(100);
 /// The shortest time between two diagnoses of a changing fleet.
 const DIAGNOSIS_GAP: Duration = Duration::from_secs(1);
 
+/// A diagnosis waits at least this many times its own last duration: on a
+/// fleet where it takes long, keys wait for it at most that share of the time.
+const DIAGNOSIS_SHARE: u32 = 10;
+
 /// Restores the terminal when dropped, whatever the exit path.
 struct TerminalGuard {
     terminal: ratatui::DefaultTerminal,
@@ -135,7 +139,8 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
     // FRAME_GAP; a key press is answered at once.
     let mut last_draw = Instant::now();
     let mut pending = false;
-    let mut last_diagnosis: Option<Instant> = None;
+    // When the next diagnosis may run.
+    let mut diagnosis_due = Instant::now();
     let result = loop {
         let mut keyed = false;
         let event = tokio::select! {
@@ -180,13 +185,9 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
         }
         // The diagnosis (tens of ms on a large fleet) runs between frames,
         // never while a key waits: a frame answering keys is drawn first.
-        if !keyed
-            && state.findings_stale
-            && key_rx.is_empty()
-            && last_diagnosis.is_none_or(|t| t.elapsed() >= DIAGNOSIS_GAP)
-        {
-            state.refresh_findings();
-            last_diagnosis = Some(Instant::now());
+        if !keyed && state.findings_stale && key_rx.is_empty() && Instant::now() >= diagnosis_due {
+            let took = frames.diagnosis(|| state.refresh_findings());
+            diagnosis_due = Instant::now() + DIAGNOSIS_GAP.max(took * DIAGNOSIS_SHARE);
             dirty = true;
         }
         pending |= dirty;

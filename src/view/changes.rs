@@ -46,8 +46,21 @@ impl Changes {
 /// to `fleet` (a deletion names its object only in the row it removes).
 /// `None` when the view cannot say which (any view but Pods and Nodes, today).
 pub fn touched(view: ViewKind, update: &SourceUpdate, fleet: &Fleet) -> Option<Vec<Subject>> {
-    let SourceUpdate::Kube { cluster, update } = update else {
-        return None;
+    let kept = matches!(view, ViewKind::Pods | ViewKind::Nodes);
+    let (cluster, update) = match update {
+        SourceUpdate::Kube { cluster, update } => (cluster, update),
+        // Kong and AWS show nowhere in a pod's or a node's row.
+        SourceUpdate::GatewayAdded { .. }
+        | SourceUpdate::GatewayState { .. }
+        | SourceUpdate::KongNode(_)
+        | SourceUpdate::KongNodeGone { .. }
+        | SourceUpdate::AwsRegion { .. }
+        | SourceUpdate::AwsError { .. }
+            if kept =>
+        {
+            return Some(Vec::new());
+        }
+        _ => return None,
     };
     match view {
         ViewKind::Pods => pod_rows(cluster, update, fleet),
