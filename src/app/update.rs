@@ -363,6 +363,10 @@ fn normal_action(state: &mut State, a: Action) {
             ensure_arranged(state);
             crate::actions::open::scale(state)
         }
+        Action::Fix => {
+            ensure_arranged(state);
+            crate::actions::fix::open(state)
+        }
         _ => state.flash(format!("{} does nothing in a table", a.name())),
     }
 }

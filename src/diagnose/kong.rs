@@ -171,7 +171,17 @@ fn nodes(s: &Snapshot, g: &Gateway, out: &mut Vec<Finding>) {
                     .object(o);
             }
         }
-        out.push(f.fix("Check the controller's sync errors for the replicas that lag; restarting a lagging replica makes it fetch the current configuration."));
+        // The replicas on the least common hash lag; replacing one refetches.
+        let lagging = hashes
+            .values()
+            .min_by_key(|names| names.len())
+            .and_then(|names| names.first())
+            .map(|n| ObjectRef::new("", "KongNode", &g.name, n));
+        f = f.fix("Check the controller's sync errors for the replicas that lag; restarting a lagging replica makes it fetch the current configuration.");
+        if let Some(o) = lagging {
+            f = f.remedy(Action::ReplaceKongNode, o);
+        }
+        out.push(f);
     }
 }
 
@@ -407,6 +417,7 @@ fn no_peer_finding(
         fix = if serving.is_empty() {
             "Restore healthy targets for the upstream (the backends behind it are down)."
         } else {
+            f = f.remedy(Action::ReplaceKongNode, node_ref(g, failing[0].0));
             "Only these nodes lost their peers while others serve: their balancer state is stale. Replace the failing node(s) (delete the pod / stop the ECS task) and check their health-check settings."
         }
         .into();
@@ -445,7 +456,7 @@ fn stale_finding(
     .object(upstream_ref(g, &u.name))
     .link(o.clone(), format!("stale targets: {}", stale.join(", ")))
     .fix("Requests to these targets fail or time out; the node's view lags. Check the controller's sync, or replace this node.")
-    .remedy(Action::Describe, o)
+    .remedy(Action::ReplaceKongNode, o)
 }
 
 fn ecs_services(s: &Snapshot, out: &mut Vec<Finding>) {

@@ -157,6 +157,9 @@ pub enum Action {
     Scale,
     ScaleNodegroup,
     ScaleEcsService,
+    /// Delete the Kong node's pod / stop its ECS task: its workload or
+    /// service starts a fresh one.
+    ReplaceKongNode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
