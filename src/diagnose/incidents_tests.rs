@@ -567,3 +567,65 @@ fn two_upstreams_failing_on_the_same_nodes_are_two_incidents() {
         ]
     );
 }
+
+/// Two of three nodes see `orders`' second target down, the third sees it
+/// up; on the same gateway a node has no peer for `orders` at all, and
+/// another upstream is split too (near miss: its own incident).
+#[test]
+fn a_health_split_is_the_root_of_no_peer_on_its_upstream_only() {
+    let mut f = Fleet::default();
+    let t =
+        |a: &'static str, b: &'static str| [("10.0.2.1:8080", 100, a), ("10.0.2.2:8080", 100, b)];
+    let node = |n: &str, orders: &[(&str, i64, &str)], pay: &[(&str, i64, &str)]| {
+        kong_node(
+            "g",
+            None,
+            n,
+            vec![
+                upstream("orders", "HEALTHY", orders),
+                upstream("payments", "HEALTHY", pay),
+            ],
+        )
+    };
+    let pay_up = [("10.0.3.1:8080", 100, "HEALTHY")];
+    let pay_down = [
+        ("10.0.3.1:8080", 100, "UNHEALTHY"),
+        ("10.0.3.2:8080", 100, "HEALTHY"),
+    ];
+    gateway(
+        &mut f,
+        "g",
+        None,
+        None,
+        vec![
+            node("n1", &t("HEALTHY", "HEALTHY"), &pay_up),
+            node("n2", &t("HEALTHY", "UNHEALTHY"), &pay_up),
+            node("n3", &t("UNHEALTHY", "UNHEALTHY"), &pay_down),
+        ],
+    );
+    let r = diagnose(&f, now());
+    let mut got = shape(&r);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "FD-KONG-HEALTH-SPLIT",
+                "n2".to_string(),
+                vec!["FD-KONG-NO-PEER"]
+            ),
+            ("FD-KONG-HEALTH-SPLIT", "n3".to_string(), vec![]),
+        ],
+        "{:#?}",
+        r.list
+    );
+    let split = r
+        .list
+        .iter()
+        .find(|x| x.code == "FD-KONG-HEALTH-SPLIT" && x.cause.contains("orders"))
+        .expect("split on orders");
+    assert_eq!(
+        split.remediation.as_ref().map(|r| r.action),
+        Some(crate::diagnose::Action::ReplaceKongNode)
+    );
+}

@@ -293,10 +293,80 @@ fn balancers(s: &Snapshot, g: &Gateway, out: &mut Vec<Finding>) {
         if !failing.is_empty() {
             out.push(no_peer_finding(s, g, uname, &failing, &serving, &live));
         }
+        // Nodes with no peer at all are said above; among the others, a
+        // target up on some and down on others is a split view.
+        let peered: Vec<(&KongNode, &KongUpstream)> = per_node
+            .iter()
+            .filter(|(n, _)| serving.contains(&n.name.as_str()))
+            .copied()
+            .collect();
+        if let Some(f) = health_split(g, uname, &peered) {
+            out.push(f);
+        }
         for (n, u, stale) in stale_nodes {
             out.push(stale_finding(g, n, u, &stale, &live));
         }
     }
+}
+
+/// Targets that some of `nodes` see HEALTHY and others UNHEALTHY: each
+/// node runs its own health checks, so the ones that see a target down
+/// cannot reach it or kept a stale state.
+fn health_split(g: &Gateway, uname: &str, nodes: &[(&KongNode, &KongUpstream)]) -> Option<Finding> {
+    let mut views: BTreeMap<&str, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
+    for (n, u) in nodes {
+        for t in u.targets.iter().filter(|t| t.weight > 0) {
+            let v = views.entry(t.target.as_str()).or_default();
+            match t.health.as_str() {
+                "HEALTHY" => v.0.push(n.name.as_str()),
+                "UNHEALTHY" | "DNS_ERROR" => v.1.push(n.name.as_str()),
+                _ => {}
+            }
+        }
+    }
+    views.retain(|_, (up, down)| !up.is_empty() && !down.is_empty());
+    if views.is_empty() {
+        return None;
+    }
+    // The node that sees the most targets down is the odd one out.
+    let mut down_count: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, down) in views.values() {
+        for n in down {
+            *down_count.entry(n).or_default() += 1;
+        }
+    }
+    let odd = down_count
+        .iter()
+        .max_by_key(|(n, c)| (**c, std::cmp::Reverse(**n)))
+        .map(|(n, _)| *n)?;
+    let odd_ref = ObjectRef::new("", "KongNode", &g.name, odd);
+    let mut f = Finding::new(
+        Code::KongHealthSplit,
+        odd_ref.clone(),
+        format!(
+            "gateway {}: nodes disagree on {} target(s) of upstream {uname}; {odd} sees them down while others see them up",
+            g.name,
+            views.len()
+        ),
+    )
+    .object(upstream_ref(g, uname));
+    for (target, (up, down)) in &views {
+        for n in down.iter().filter(|n| **n != odd) {
+            f = f.object(ObjectRef::new("", "KongNode", &g.name, n));
+        }
+        f = f.link(
+            odd_ref.clone(),
+            format!(
+                "target {target}: HEALTHY on {}; UNHEALTHY on {}",
+                up.join(", "),
+                down.join(", ")
+            ),
+        );
+    }
+    Some(
+        f.fix("Each node health-checks on its own: from the nodes that see targets down, check the network path to them (security groups, AZ routes, DNS); if only one node disagrees, replace it.")
+            .remedy(Action::ReplaceKongNode, odd_ref),
+    )
 }
 
 /// Kong's controller syncs every few seconds, and the node's poll and the
