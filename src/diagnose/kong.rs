@@ -293,14 +293,12 @@ fn balancers(s: &Snapshot, g: &Gateway, out: &mut Vec<Finding>) {
         if !failing.is_empty() {
             out.push(no_peer_finding(s, g, uname, &failing, &serving, &live));
         }
-        // Nodes with no peer at all are said above; among the others, a
-        // target up on some and down on others is a split view.
-        let peered: Vec<(&KongNode, &KongUpstream)> = per_node
-            .iter()
-            .filter(|(n, _)| serving.contains(&n.name.as_str()))
-            .copied()
-            .collect();
-        if let Some(f) = health_split(g, uname, &peered) {
+        // An upstream some nodes have no peer for is said above (with the
+        // nodes that still serve it); elsewhere a target up on some nodes
+        // and down on others is a split view.
+        if failing.is_empty()
+            && let Some(f) = health_split(g, uname, &per_node)
+        {
             out.push(f);
         }
         for (n, u, stale) in stale_nodes {
@@ -317,8 +315,9 @@ fn health_split(g: &Gateway, uname: &str, nodes: &[(&KongNode, &KongUpstream)]) 
     for (n, u) in nodes {
         for t in u.targets.iter().filter(|t| t.weight > 0) {
             let v = views.entry(t.target.as_str()).or_default();
+            // Without active checks a target is used as long as nothing marked it down.
             match t.health.as_str() {
-                "HEALTHY" => v.0.push(n.name.as_str()),
+                "HEALTHY" | "HEALTHCHECKS_OFF" => v.0.push(n.name.as_str()),
                 "UNHEALTHY" | "DNS_ERROR" => v.1.push(n.name.as_str()),
                 _ => {}
             }
@@ -357,7 +356,7 @@ fn health_split(g: &Gateway, uname: &str, nodes: &[(&KongNode, &KongUpstream)]) 
         f = f.link(
             odd_ref.clone(),
             format!(
-                "target {target}: HEALTHY on {}; UNHEALTHY on {}",
+                "target {target}: in use on {}; UNHEALTHY on {}",
                 up.join(", "),
                 down.join(", ")
             ),
