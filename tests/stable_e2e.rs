@@ -3,7 +3,8 @@
 //! dashboard runs on the same fleet with its Findings view open from launch
 //! (its screen sampled alongside). The incidents' root codes of every
 //! headless run equal the first run's; the dashboard shows no root before
-//! it shows exactly those, and never another set after.
+//! it shows exactly those (and never calls the fleet clean meanwhile), and
+//! never another set after.
 
 mod common;
 
@@ -119,6 +120,11 @@ fn hold(scenario: &str) {
     let seen = seen.lock().expect("samples");
     let mut reached = false;
     for (i, (roots, screen)) in seen.iter().enumerate() {
+        // Before the findings show, the view says it waits, never "clean".
+        assert!(
+            first.is_empty() || !screen.contains("nothing is wrong"),
+            "{scenario}: screen sample {i} claims a clean fleet:\n{screen}"
+        );
         if roots == &first {
             reached = true;
         } else {

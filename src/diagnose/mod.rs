@@ -257,6 +257,9 @@ pub struct Findings {
     pub marks: HashMap<ObjectRef, Severity>,
     /// Findings that hold but are not shown yet ([`stable`]).
     pub settling: usize,
+    /// Not every source has answered long enough for findings to be shown
+    /// ([`stable::Stable::ready`]): an empty list means "not yet", not "clean".
+    pub unsettled: bool,
 }
 
 impl Findings {
@@ -322,7 +325,9 @@ pub fn diagnose_stable(fleet: &Fleet, now: Timestamp, stable: &mut stable::Stabl
         .collect();
     let answered = stable.answered(fleet);
     let shown = stable.step(now, stable::synced(fleet), answered, fresh);
-    assemble(&snap, shown, stable.settling())
+    let mut out = assemble(&snap, shown, stable.settling());
+    out.unsettled = !stable.ready(now);
+    out
 }
 
 /// The rules' findings, generic ones already explained dropped.
@@ -359,6 +364,7 @@ fn assemble(snap: &Snapshot, mut list: Vec<Finding>, settling: usize) -> Finding
         incidents,
         marks,
         settling,
+        unsettled: false,
     }
 }
 

@@ -219,17 +219,30 @@ impl Stable {
             .collect()
     }
 
+    /// Whether findings are shown at all yet: [`SHOW_AFTER`] seconds after
+    /// every source first answered.
+    pub fn ready(&self, now: Timestamp) -> bool {
+        self.settled.is_some_and(|t| secs(t, now) >= SHOW_AFTER)
+    }
+
     /// Findings that hold but are not shown yet.
     pub fn settling(&self) -> usize {
         self.tracks.values().filter(|t| !t.shown).count()
     }
 
     /// Whether another evaluation is due even if the fleet did not change:
-    /// a finding waits to be shown or to be cleared.
+    /// the fleet has not answered long enough yet, or a finding waits to be
+    /// shown or to be cleared.
     pub fn waiting(&self) -> bool {
-        self.tracks
-            .values()
-            .any(|t| !t.shown || Some(t.last) != self.evaluated)
+        let early = match (self.settled, self.evaluated) {
+            (Some(s), Some(e)) => secs(s, e) < SHOW_AFTER,
+            _ => true,
+        };
+        early
+            || self
+                .tracks
+                .values()
+                .any(|t| !t.shown || Some(t.last) != self.evaluated)
     }
 }
 

@@ -142,8 +142,10 @@ fn the_first_findings_shown_are_the_whole_set_after_the_fleet_answered() {
         )
         .is_empty()
     );
+    assert!(!st.ready(at(10 + SHOW_AFTER - 1)));
     let shown = st.step(at(10 + SHOW_AFTER), prod(), false, fresh(&[&early, &late]));
     assert_eq!(shown.len(), 2, "{shown:?}");
+    assert!(st.ready(at(10 + SHOW_AFTER)));
 }
 
 #[test]
