@@ -57,7 +57,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let _log = fleetdeck::app::logging::init(cli.log_file.as_deref());
             let cfg = load_config(cli.conn.config.as_deref())?;
             let plan = Plan::resolve(&cli.conn, &cfg)?;
-            let state = initial_state(&cli, &cfg);
+            let mut state = initial_state(&cli, &cfg);
+            state.stable = Some(stable_for(&plan));
             runtime.block_on(fleetdeck::app::run::run(plan, state))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -176,7 +177,8 @@ mod simulated {
         let mut conn = cli.conn.clone();
         conn.config = Some(handle.config_path().to_owned());
         let plan = Plan::resolve(&conn, &cfg)?;
-        let state = super::initial_state(cli, &cfg);
+        let mut state = super::initial_state(cli, &cfg);
+        state.stable = Some(super::stable_for(&plan));
         let result = fleetdeck::app::run::run(plan, state).await;
         handle.shutdown().await;
         let _ = std::fs::remove_dir_all(&dir);
@@ -234,6 +236,23 @@ fn load_config(explicit: Option<&Path>) -> anyhow::Result<FleetConfig> {
 }
 
 /// Theme and keymap (command line over `[ui]` in the config), scopes, readonly.
+/// The TUI's hysteresis over findings, expecting the plan's sources.
+fn stable_for(plan: &fleetdeck::sources::Plan) -> fleetdeck::diagnose::stable::Stable {
+    fleetdeck::diagnose::stable::Stable::expecting(fleetdeck::diagnose::stable::Expected {
+        clusters: plan.contexts.clone(),
+        gateways: plan
+            .gateways
+            .iter()
+            .map(|g| (g.name.clone(), g.context.clone()))
+            .collect(),
+        regions: plan
+            .aws
+            .as_ref()
+            .map(|a| a.regions.clone())
+            .unwrap_or_default(),
+    })
+}
+
 fn initial_state(cli: &Cli, cfg: &FleetConfig) -> State {
     let ui = cfg.ui.clone().unwrap_or_default();
     let user_dir = layered::user_dir();

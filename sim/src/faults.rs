@@ -32,6 +32,9 @@ pub enum FaultSpec {
     Unserve(String),
     KongTimeout(String),
     KongGarbage(String),
+    /// An ECS Kong node sees the first target of each upstream down while
+    /// the others see it up (its own health checks disagree).
+    KongSplit(String),
     /// Connections stay open and pass nothing, in both directions.
     Partition(Window),
     /// Every connection is reset, new ones too.
@@ -141,9 +144,11 @@ pub fn parse(spec: &str) -> Result<TargetedFault, FaultParseError> {
         FaultSpec::KongTimeout(v.to_owned())
     } else if let Some(v) = body.strip_prefix("kong-garbage=").filter(|v| !v.is_empty()) {
         FaultSpec::KongGarbage(v.to_owned())
+    } else if let Some(v) = body.strip_prefix("kong-split=").filter(|v| !v.is_empty()) {
+        FaultSpec::KongSplit(v.to_owned())
     } else {
         return Err(err(
-            "unknown fault; expected drop-watches@SECS, gone-next-watch, 5xx=RATE, latency=MS, token-expiry=SECS, forbid=PLURAL, unserve=PLURAL, kong-timeout=NODE, kong-garbage=NODE, partition[=START..[END]], outage=START..[END] or blackhole",
+            "unknown fault; expected drop-watches@SECS, gone-next-watch, 5xx=RATE, latency=MS, token-expiry=SECS, forbid=PLURAL, unserve=PLURAL, kong-timeout=NODE, kong-garbage=NODE, kong-split=NODE, partition[=START..[END]], outage=START..[END] or blackhole",
         ));
     };
     Ok(TargetedFault { context, fault })
@@ -218,7 +223,7 @@ impl Faults {
                 }
             }
             FaultSpec::Blackhole => s.blackhole = true,
-            FaultSpec::KongTimeout(_) | FaultSpec::KongGarbage(_) => {}
+            FaultSpec::KongTimeout(_) | FaultSpec::KongGarbage(_) | FaultSpec::KongSplit(_) => {}
         }
     }
 

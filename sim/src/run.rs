@@ -272,9 +272,14 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
                     }
                 });
             }
-            FaultSpec::KongTimeout(node) | FaultSpec::KongGarbage(node) => {
-                let garbage = matches!(tf.fault, FaultSpec::KongGarbage(_));
-                if !fleet.set_kong_fault(node, garbage) {
+            FaultSpec::KongTimeout(node)
+            | FaultSpec::KongGarbage(node)
+            | FaultSpec::KongSplit(node) => {
+                let found = match &tf.fault {
+                    FaultSpec::KongSplit(_) => fleet.set_kong_split(node),
+                    f => fleet.set_kong_fault(node, matches!(f, FaultSpec::KongGarbage(_))),
+                };
+                if !found {
                     let known = fleet.kong_node_names();
                     return Err(SimError::Scenario(format!(
                         "--fault: no Kong node named {node:?} in scenario {:?} (its ECS Kong nodes: {})",

@@ -153,6 +153,53 @@ impl Fleet {
             .collect()
     }
 
+    /// The ECS Kong node named (by hostname) sees the first target of each
+    /// upstream down while the others keep using it — as when that node
+    /// alone cannot reach that task. A node already without a peer for an
+    /// app keeps that.
+    pub fn set_kong_split(&self, node: &str) -> bool {
+        let mut found = false;
+        for g in &self.ecs_kong {
+            // The targets are the backend services' running tasks, in the
+            // order the node's configuration lists them.
+            let targets: Vec<(String, String, Vec<String>)> = {
+                let aws = lock(&self.aws);
+                let Some(ecs) = aws.ecs_cluster(&g.region, &g.ecs_cluster) else {
+                    continue;
+                };
+                g.apps
+                    .iter()
+                    .map(|(name, _, svc, port)| {
+                        let ips = ecs
+                            .service_tasks(svc)
+                            .filter(|t| t.last_status.as_str() == "RUNNING")
+                            .map(|t| format!("{}:{port}", t.private_ip))
+                            .collect();
+                        (name.clone(), format!("{name}.upstream"), ips)
+                    })
+                    .collect()
+            };
+            for (i, (_, n)) in g
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, (name, _))| name == node)
+            {
+                found = true;
+                let mut n = lock(n);
+                for (app, upstream, ips) in &targets {
+                    if g.unhealthy.iter().any(|(o, a)| *o == i && a == app) {
+                        continue;
+                    }
+                    if let Some(first) = ips.first() {
+                        n.set_target_health(upstream, first, TargetHealth::Unhealthy);
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// Sets an ECS-hosted Kong node's fault by its hostname.
     pub fn set_kong_fault(&self, node: &str, garbage: bool) -> bool {
         let fault = if garbage {

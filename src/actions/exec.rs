@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::Event as KubeEvent;
+use k8s_openapi::api::core::v1::{Event as KubeEvent, Pod};
 use kube::api::{ApiResource, DynamicObject, ListParams, Patch, PatchParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
@@ -353,6 +353,47 @@ async fn scale(
                 s.map(|s| s.desired_count()).unwrap_or(*desired),
                 s.map(|s| s.running_count()).unwrap_or(0),
                 s.map(|s| s.pending_count()).unwrap_or(0)
+            ))
+        }
+        ScaleRequest::DeletePod { object } => {
+            let client = kube.client(&object.cluster).await?;
+            Api::<Pod>::namespaced(client, &object.namespace)
+                .delete(&path_segment(&object.name), &Default::default())
+                .await
+                .map_err(|e| kube_message(&e))?;
+            Ok(format!(
+                "deleted pod {}/{} in cluster {}: its workload starts a replacement",
+                object.namespace, object.name, object.cluster
+            ))
+        }
+        ScaleRequest::StopEcsTask {
+            region,
+            cluster,
+            id,
+            service,
+        } => {
+            let cfg = aws.ok_or("no AWS configuration")?;
+            let conf = crate::sources::aws::sdk_config(region, &cfg).await;
+            let ecs = aws_sdk_ecs::Client::new(&conf);
+            let out = ecs
+                .stop_task()
+                .cluster(cluster)
+                .task(id)
+                .reason("fleetdeck: replace a failing Kong node")
+                .send()
+                .await
+                .map_err(|e| aws_message(&e))?;
+            let status = out
+                .task()
+                .and_then(|t| t.last_status())
+                .unwrap_or("?")
+                .to_owned();
+            let follows = match service {
+                Some(s) => format!("; service {s} starts a replacement"),
+                None => String::new(),
+            };
+            Ok(format!(
+                "stopped ECS task {id} in cluster {cluster} ({region}): {status}{follows}"
             ))
         }
     }

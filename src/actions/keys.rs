@@ -43,7 +43,32 @@ fn typed_char(key: &Key) -> Option<char> {
     }
 }
 
+/// The confirmation of a fix: enter applies it, esc changes nothing.
+fn confirm_key(state: &mut State, key: &Key, action: Option<Action>) {
+    let Some(Overlay::Confirm(c)) = state.act.overlay.as_ref() else {
+        return close(state);
+    };
+    match action {
+        Some(Action::Cancel | Action::Close | Action::Back) => {
+            close(state);
+            state.flash("fix cancelled, nothing was changed");
+        }
+        Some(Action::Quit) => state.quit = true,
+        Some(Action::Submit) => {
+            let req = c.request.clone();
+            let summary = req.summary();
+            state.act.effects.push(Effect::Scale(req));
+            close(state);
+            state.flash(format!("{summary}…"));
+        }
+        _ => unbound(state, key),
+    }
+}
+
 fn scale_key(state: &mut State, key: &Key, action: Option<Action>) {
+    if matches!(state.act.overlay, Some(Overlay::Confirm(_))) {
+        return confirm_key(state, key, action);
+    }
     let Some(Overlay::Scale(m)) = state.act.overlay.as_mut() else {
         return close(state);
     };

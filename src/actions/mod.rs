@@ -12,6 +12,7 @@
 //! | [`describe`] | kubectl-like describe and YAML formatters, Kong/AWS describe |
 //! | [`logs`] | the log pane, its bounded buffer, the streaming tasks |
 //! | [`open`] | `s` / `d` / `l` on a row: what opens, or why not |
+//! | [`fix`] | `x` on an incident: its root's fix, confirmed |
 //! | [`keys`] | keys inside the modal and panes |
 //! | [`events`] | results coming back from the executor |
 //! | [`exec`] | the executor: clients per cluster/region, one task per effect |
@@ -21,6 +22,7 @@ pub mod events;
 pub mod exec;
 #[cfg(test)]
 mod exec_tests;
+pub mod fix;
 #[cfg(test)]
 mod flow_tests;
 pub mod keys;

@@ -73,7 +73,12 @@ pub fn scale(state: &mut State) {
 }
 
 fn scale_modal(state: &State) -> Result<ScaleModal, String> {
-    let subject = selected(state)?;
+    scale_modal_of(state, selected(state)?)
+}
+
+/// The scale modal for `subject` (a workload or its pod, an HPA, a node
+/// group, an ECS service).
+pub fn scale_modal_of(state: &State, subject: Subject) -> Result<ScaleModal, String> {
     match subject {
         Subject::Kube(k) => match k.kind.as_str() {
             "Deployment" | "StatefulSet" => workload_modal(state, k),

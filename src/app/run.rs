@@ -185,7 +185,7 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
         }
         // The diagnosis (tens of ms on a large fleet) runs between frames,
         // never while a key waits: a frame answering keys is drawn first.
-        if !keyed && state.findings_stale && key_rx.is_empty() && Instant::now() >= diagnosis_due {
+        if !keyed && state.findings_due() && key_rx.is_empty() && Instant::now() >= diagnosis_due {
             let took = frames.diagnosis(|| state.refresh_findings());
             diagnosis_due = Instant::now() + DIAGNOSIS_GAP.max(took * DIAGNOSIS_SHARE);
             dirty = true;

@@ -390,6 +390,10 @@ fn normal_action(state: &mut State, a: Action) {
             ensure_arranged(state);
             crate::actions::open::yaml(state)
         }
+        Action::Fix => {
+            ensure_arranged(state);
+            crate::actions::fix::open(state)
+        }
         _ => state.flash(format!("{} does nothing in a table", a.name())),
     }
 }

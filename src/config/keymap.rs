@@ -56,6 +56,7 @@ actions! {
     Expand => "expand", "unfold an incident's symptoms";
     Collapse => "collapse", "fold an incident's symptoms";
     FlatFindings => "flat_findings", "findings: incidents / the flat list";
+    Fix => "fix", "findings: apply the incident's fix (asks first)";
     Submit => "submit", "submit";
     Cancel => "cancel", "cancel";
     Complete => "complete", "complete";

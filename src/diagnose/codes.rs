@@ -65,6 +65,8 @@ codes! {
         "a Kong node cannot reach its database";
     KongConfigDrift => "FD-KONG-CONFIG-DRIFT", Warning, false,
         "DB-less Kong replicas run different configurations";
+    KongHealthSplit => "FD-KONG-HEALTH-SPLIT", Warning, false,
+        "Kong nodes disagree on which targets of an upstream are healthy";
     KongEmptyConfig => "FD-KONG-EMPTY-CONFIG", Critical, false,
         "a DB-less Kong node has no configuration (hash all zeros)";
     EcsServiceDegraded => "FD-ECS-SERVICE-DEGRADED", Warning, false,

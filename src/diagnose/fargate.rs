@@ -65,6 +65,40 @@ pub fn parse_selector(sel: &str) -> (String, Vec<(String, String)>) {
     (ns, labels)
 }
 
+/// A namespace near miss: an active profile whose selector's labels the pod
+/// has, on another namespace — preferring a name that differs by at most
+/// two characters (`payment` for `payments`).
+fn near_namespace<'a>(
+    p: &PodRow,
+    profiles: &[&'a FargateProfileRow],
+) -> Option<(&'a FargateProfileRow, String)> {
+    profiles
+        .iter()
+        .filter(|pr| pr.status == "ACTIVE")
+        .flat_map(|pr| pr.selectors.iter().map(move |s| (*pr, parse_selector(s))))
+        .filter(|(_, (ns, labels))| {
+            *ns != p.namespace && labels.iter().all(|kv| p.labels.contains(kv))
+        })
+        .min_by_key(|(_, (ns, _))| edits(ns, &p.namespace))
+        .map(|(pr, (ns, _))| (pr, ns))
+}
+
+/// Levenshtein distance, for naming near-miss namespaces.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 fn profile_ref(pr: &FargateProfileRow) -> ObjectRef {
     ObjectRef::new(&pr.region, "FargateProfile", &pr.cluster, &pr.name)
 }
@@ -149,7 +183,13 @@ fn no_profile(c: &ClusterIndex, p: &PodRow, profiles: &[&FargateProfileRow]) -> 
             "profile {} matches now, but the pod was created before it (profiles only claim new pods)",
             pr.name
         ),
-        None => format!("no profile selects namespace {}", p.namespace),
+        None => match near_namespace(p, profiles) {
+            Some((pr, ns)) => format!(
+                "profile {} selects namespace {ns}, not {} (its labels would match)",
+                pr.name, p.namespace
+            ),
+            None => format!("no profile selects namespace {}", p.namespace),
+        },
     };
     let mut f = Finding::new(
         Code::FargateNoProfile,
@@ -173,7 +213,13 @@ fn no_profile(c: &ClusterIndex, p: &PodRow, profiles: &[&FargateProfileRow]) -> 
             format!("{}: {}", pr.status, pr.selectors.join("; ")),
         );
     }
+    let other_ns = near
+        .is_none()
+        .then(|| near_namespace(p, profiles))
+        .flatten();
     if let Some((pr, _)) = &near {
+        f = f.object(profile_ref(pr));
+    } else if let Some((pr, _)) = &other_ns {
         f = f.object(profile_ref(pr));
     }
     let fix = match &near {
@@ -187,10 +233,16 @@ fn no_profile(c: &ClusterIndex, p: &PodRow, profiles: &[&FargateProfileRow]) -> 
         ),
         Some(_) => "Recreate the pod (e.g. rollout restart its workload) so the profile claims it."
             .to_owned(),
-        None => format!(
-            "Create a Fargate profile selecting namespace {} (or add an EC2 node group).",
-            p.namespace
-        ),
+        None => match &other_ns {
+            Some((pr, ns)) => format!(
+                "Profile {} selects namespace {ns}: run the workload there, or create a profile selecting namespace {} (profiles cannot be edited).",
+                pr.name, p.namespace
+            ),
+            None => format!(
+                "Create a Fargate profile selecting namespace {} (or add an EC2 node group).",
+                p.namespace
+            ),
+        },
     };
     f.fix(fix).remedy(Action::Describe, pod)
 }
@@ -267,6 +319,32 @@ mod tests {
             now(),
         );
         assert!(r.list.iter().all(|f| f.code != "FD-FARGATE-NO-PROFILE"));
+    }
+
+    #[test]
+    fn no_profile_names_the_namespace_near_miss() {
+        let mut p = pending("tb-demos", "web");
+        p = set(p, "/metadata/labels", json!({"app": "service"}));
+        let r = diagnose(&with_profiles(&[p], "ACTIVE"), now());
+        assert_eq!(codes(&r), vec!["FD-FARGATE-NO-PROFILE"]);
+        let f = &r.list[0];
+        assert!(
+            f.cause
+                .contains("profile fp-demo-service selects namespace tb-demo, not tb-demos"),
+            "{}",
+            f.cause
+        );
+        assert!(f.objects.iter().any(|o| o.kind == "FargateProfile"));
+        // Near miss of the near miss: labels differ too, so no profile is named.
+        let p = pending("tb-demos", "web");
+        let r = diagnose(&with_profiles(&[p], "ACTIVE"), now());
+        assert!(
+            r.list[0]
+                .cause
+                .contains("no profile selects namespace tb-demos"),
+            "{}",
+            r.list[0].cause
+        );
     }
 
     #[test]

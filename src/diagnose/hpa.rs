@@ -88,7 +88,7 @@ pub fn rule(s: &Snapshot) -> Vec<Finding> {
                         Code::HpaNoRequests,
                         o.clone(),
                         format!(
-                            "HPA {} scales on CPU utilization but pods of {} have no CPU request",
+                            "HPA {} scales on CPU utilization but pods of {} have no CPU request (kubectl shows its target as <unknown>)",
                             h.name, h.target_name
                         ),
                     )
@@ -233,6 +233,7 @@ mod tests {
             now(),
         );
         assert_eq!(codes(&r), vec!["FD-HPA-NO-REQUESTS"]);
+        assert!(r.list[0].cause.contains("<unknown>"), "{}", r.list[0].cause);
         let r = diagnose(
             &fleet("c", &[deploy(), rs, p, hpa(2, 10, ok_conditions())]),
             now(),

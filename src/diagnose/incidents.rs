@@ -67,7 +67,8 @@ pub fn depth(code: &str) -> u8 {
         | Code::KongNotReady
         | Code::KongDbUnreachable
         | Code::KongEmptyConfig
-        | Code::KongConfigDrift => 3,
+        | Code::KongConfigDrift
+        | Code::KongHealthSplit => 3,
         Code::SvcNoEndpoints => 2,
         Code::KongStaleTarget => 1,
         Code::KongNoPeer => 0,
@@ -370,7 +371,9 @@ impl<'s, 'a> Chain<'s, 'a> {
 }
 
 fn is_balancer(f: &Finding) -> bool {
-    f.code == Code::KongNoPeer.id() || f.code == Code::KongStaleTarget.id()
+    f.code == Code::KongNoPeer.id()
+        || f.code == Code::KongStaleTarget.id()
+        || f.code == Code::KongHealthSplit.id()
 }
 
 /// The objects a finding's chain starts from. A balancer finding is about

@@ -568,3 +568,66 @@ fn two_upstreams_failing_on_the_same_nodes_are_two_incidents() {
         ]
     );
 }
+
+/// `orders`: n3 has no peer, n2 sees one target down (said once, as the
+/// no-peer with the nodes that still serve). `payments`: n3 alone sees a
+/// target down — a split, its own incident although n3 also has no peer
+/// for `orders` (near miss: a node shared by two upstreams joins nothing).
+#[test]
+fn a_health_split_is_its_upstreams_incident_only() {
+    let mut f = Fleet::default();
+    let t =
+        |a: &'static str, b: &'static str| [("10.0.2.1:8080", 100, a), ("10.0.2.2:8080", 100, b)];
+    let node = |n: &str, orders: &[(&str, i64, &str)], pay: &[(&str, i64, &str)]| {
+        kong_node(
+            "g",
+            None,
+            n,
+            vec![
+                upstream("orders", "HEALTHY", orders),
+                upstream("payments", "HEALTHY", pay),
+            ],
+        )
+    };
+    let pay_up = [
+        ("10.0.3.1:8080", 100, "HEALTHCHECKS_OFF"),
+        ("10.0.3.2:8080", 100, "HEALTHY"),
+    ];
+    let pay_down = [
+        ("10.0.3.1:8080", 100, "UNHEALTHY"),
+        ("10.0.3.2:8080", 100, "HEALTHY"),
+    ];
+    gateway(
+        &mut f,
+        "g",
+        None,
+        None,
+        vec![
+            node("n1", &t("HEALTHY", "HEALTHY"), &pay_up),
+            node("n2", &t("HEALTHY", "UNHEALTHY"), &pay_up),
+            node("n3", &t("UNHEALTHY", "UNHEALTHY"), &pay_down),
+        ],
+    );
+    let r = diagnose(&f, now());
+    let mut got = shape(&r);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("FD-KONG-HEALTH-SPLIT", "n3".to_string(), vec![]),
+            ("FD-KONG-NO-PEER", "n3".to_string(), vec![]),
+        ],
+        "{:#?}",
+        r.list
+    );
+    let split = r
+        .list
+        .iter()
+        .find(|x| x.code == "FD-KONG-HEALTH-SPLIT")
+        .expect("split on payments");
+    assert!(split.cause.contains("payments"), "{}", split.cause);
+    assert_eq!(
+        split.remediation.as_ref().map(|r| r.action),
+        Some(crate::diagnose::Action::ReplaceKongNode)
+    );
+}

@@ -176,7 +176,17 @@ fn nodes(s: &Snapshot, g: &Gateway, out: &mut Vec<Finding>) {
                     .object(o);
             }
         }
-        out.push(f.fix("Check the controller's sync errors for the replicas that lag; restarting a lagging replica makes it fetch the current configuration."));
+        // The replicas on the least common hash lag; replacing one refetches.
+        let lagging = hashes
+            .values()
+            .min_by_key(|names| names.len())
+            .and_then(|names| names.first())
+            .map(|n| ObjectRef::new("", "KongNode", &g.name, n));
+        f = f.fix("Check the controller's sync errors for the replicas that lag; restarting a lagging replica makes it fetch the current configuration.");
+        if let Some(o) = lagging {
+            f = f.remedy(Action::ReplaceKongNode, o);
+        }
+        out.push(f);
     }
 }
 
@@ -288,10 +298,79 @@ fn balancers(s: &Snapshot, g: &Gateway, out: &mut Vec<Finding>) {
         if !failing.is_empty() {
             out.push(no_peer_finding(s, g, uname, &failing, &serving, &live));
         }
+        // An upstream some nodes have no peer for is said above (with the
+        // nodes that still serve it); elsewhere a target up on some nodes
+        // and down on others is a split view.
+        if failing.is_empty()
+            && let Some(f) = health_split(g, uname, &per_node)
+        {
+            out.push(f);
+        }
         for (n, u, stale) in stale_nodes {
             out.push(stale_finding(g, n, u, &stale, &live));
         }
     }
+}
+
+/// Targets that some of `nodes` see HEALTHY and others UNHEALTHY: each
+/// node runs its own health checks, so the ones that see a target down
+/// cannot reach it or kept a stale state.
+fn health_split(g: &Gateway, uname: &str, nodes: &[(&KongNode, &KongUpstream)]) -> Option<Finding> {
+    let mut views: BTreeMap<&str, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
+    for (n, u) in nodes {
+        for t in u.targets.iter().filter(|t| t.weight > 0) {
+            let v = views.entry(t.target.as_str()).or_default();
+            // Without active checks a target is used as long as nothing marked it down.
+            match t.health.as_str() {
+                "HEALTHY" | "HEALTHCHECKS_OFF" => v.0.push(n.name.as_str()),
+                "UNHEALTHY" | "DNS_ERROR" => v.1.push(n.name.as_str()),
+                _ => {}
+            }
+        }
+    }
+    views.retain(|_, (up, down)| !up.is_empty() && !down.is_empty());
+    if views.is_empty() {
+        return None;
+    }
+    // The node that sees the most targets down is the odd one out.
+    let mut down_count: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, down) in views.values() {
+        for n in down {
+            *down_count.entry(n).or_default() += 1;
+        }
+    }
+    let odd = down_count
+        .iter()
+        .max_by_key(|(n, c)| (**c, std::cmp::Reverse(**n)))
+        .map(|(n, _)| *n)?;
+    let odd_ref = ObjectRef::new("", "KongNode", &g.name, odd);
+    let mut f = Finding::new(
+        Code::KongHealthSplit,
+        odd_ref.clone(),
+        format!(
+            "gateway {}: nodes disagree on {} target(s) of upstream {uname}; {odd} sees them down while others see them up",
+            g.name,
+            views.len()
+        ),
+    )
+    .object(upstream_ref(g, uname));
+    for (target, (up, down)) in &views {
+        for n in down.iter().filter(|n| **n != odd) {
+            f = f.object(ObjectRef::new("", "KongNode", &g.name, n));
+        }
+        f = f.link(
+            odd_ref.clone(),
+            format!(
+                "target {target}: in use on {}; UNHEALTHY on {}",
+                up.join(", "),
+                down.join(", ")
+            ),
+        );
+    }
+    Some(
+        f.fix("Each node health-checks on its own: from the nodes that see targets down, check the network path to them (security groups, AZ routes, DNS); if only one node disagrees, replace it.")
+            .remedy(Action::ReplaceKongNode, odd_ref),
+    )
 }
 
 /// Kong's controller syncs every few seconds, and the node's poll and the
@@ -412,6 +491,7 @@ fn no_peer_finding(
         fix = if serving.is_empty() {
             "Restore healthy targets for the upstream (the backends behind it are down)."
         } else {
+            f = f.remedy(Action::ReplaceKongNode, node_ref(g, failing[0].0));
             "Only these nodes lost their peers while others serve: their balancer state is stale. Replace the failing node(s) (delete the pod / stop the ECS task) and check their health-check settings."
         }
         .into();
@@ -450,7 +530,7 @@ fn stale_finding(
     .object(upstream_ref(g, &u.name))
     .link(o.clone(), format!("stale targets: {}", stale.join(", ")))
     .fix("Requests to these targets fail or time out; the node's view lags. Check the controller's sync, or replace this node.")
-    .remedy(Action::Describe, o)
+    .remedy(Action::ReplaceKongNode, o)
 }
 
 fn ecs_services(s: &Snapshot, out: &mut Vec<Finding>) {

@@ -20,6 +20,8 @@
 //!
 //! After the rules, [`incidents`] groups the findings into incidents: one
 //! root cause, its symptoms, the impact on Kong routes, the root's fix.
+//! The TUI passes each evaluation through [`stable`] (a finding shows once
+//! it held, lingers after it stopped, and waits for its sources' first sync).
 //!
 //! Every code, its severity and meaning are listed once in [`codes::CODES`]
 //! (and in the README, section "fleetdeck diagnose").
@@ -53,6 +55,7 @@ pub mod pods;
 pub mod pvc;
 pub mod report;
 pub mod services;
+pub mod stable;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -154,6 +157,9 @@ pub enum Action {
     Scale,
     ScaleNodegroup,
     ScaleEcsService,
+    /// Delete the Kong node's pod / stop its ECS task: its workload or
+    /// service starts a fresh one.
+    ReplaceKongNode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -249,6 +255,11 @@ pub struct Findings {
     pub incidents: Vec<incidents::Incident>,
     /// Worst severity per involved object, for row markers.
     pub marks: HashMap<ObjectRef, Severity>,
+    /// Findings that hold but are not shown yet ([`stable`]).
+    pub settling: usize,
+    /// Not every source has answered long enough for findings to be shown
+    /// ([`stable::Stable::ready`]): an empty list means "not yet", not "clean".
+    pub unsettled: bool,
 }
 
 impl Findings {
@@ -293,12 +304,42 @@ impl Findings {
     }
 }
 
-/// Runs every rule over the fleet as of `now`.
+/// Runs every rule over the fleet as of `now`: one evaluation, shown as is
+/// (headless `diagnose`, after every source synced).
 pub fn diagnose(fleet: &Fleet, now: Timestamp) -> Findings {
     let snap = Snapshot::new(fleet, now);
-    let mut list: Vec<Finding> = RULES.iter().flat_map(|(_, rule)| rule(&snap)).collect();
+    let list = evaluate(&snap);
+    assemble(&snap, list, 0)
+}
+
+/// Runs every rule and passes the findings through `stable`'s hysteresis
+/// (the TUI, which re-evaluates on every change).
+pub fn diagnose_stable(fleet: &Fleet, now: Timestamp, stable: &mut stable::Stable) -> Findings {
+    let snap = Snapshot::new(fleet, now);
+    let fresh = evaluate(&snap)
+        .into_iter()
+        .map(|f| {
+            let sources = stable::sources_of(fleet, &f);
+            (f, sources)
+        })
+        .collect();
+    let answered = stable.answered(fleet);
+    let shown = stable.step(now, stable::synced(fleet), answered, fresh);
+    let mut out = assemble(&snap, shown, stable.settling());
+    out.unsettled = !stable.ready(now);
+    out
+}
+
+/// The rules' findings, generic ones already explained dropped.
+fn evaluate(snap: &Snapshot) -> Vec<Finding> {
+    let mut list: Vec<Finding> = RULES.iter().flat_map(|(_, rule)| rule(snap)).collect();
     drop_explained(&mut list);
-    incidents::drop_unseen(&snap, &mut list);
+    incidents::drop_unseen(snap, &mut list);
+    list
+}
+
+/// Sorts the findings, marks their objects and groups them into incidents.
+fn assemble(snap: &Snapshot, mut list: Vec<Finding>, settling: usize) -> Findings {
     for f in &mut list {
         f.objects.dedup();
     }
@@ -317,11 +358,13 @@ pub fn diagnose(fleet: &Fleet, now: Timestamp) -> Findings {
             *m = (*m).max(f.severity);
         }
     }
-    let incidents = incidents::correlate(&snap, &list);
+    let incidents = incidents::correlate(snap, &list);
     Findings {
         list,
         incidents,
         marks,
+        settling,
+        unsettled: false,
     }
 }
 

@@ -13,7 +13,7 @@ const OTHER_COMMANDS: &[(&[&str], &str)] = &[
     (&["aws", "eks", "ecs"], "EKS and ECS per region"),
     (
         &["findings", "diag", "diagnose"],
-        "diagnosis: faults, their causal chain and the fix, worst first",
+        "incidents worst first; a finding shows once held 3 s, stays 20 s",
     ),
     (
         &["ns"],

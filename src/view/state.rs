@@ -38,6 +38,9 @@ pub struct State {
     pub findings: crate::diagnose::Findings,
     /// The fleet changed since the findings were computed.
     pub findings_stale: bool,
+    /// The TUI's hysteresis over findings; `None` shows each evaluation as
+    /// is (one-shot `snapshot`, tests).
+    pub stable: Option<crate::diagnose::stable::Stable>,
     /// The Findings view lists findings flat instead of as incidents.
     pub findings_flat: bool,
     /// Incidents unfolded in the Findings view, by their root's row subject.
@@ -93,6 +96,7 @@ impl State {
             readonly: false,
             findings: crate::diagnose::Findings::default(),
             findings_stale: false,
+            stable: None,
             findings_flat: false,
             expanded: Default::default(),
             act: crate::view::panes::ActState::default(),
@@ -110,10 +114,19 @@ impl State {
         }
     }
 
-    /// Re-runs the rules if the fleet changed since the last run.
+    /// Whether the rules have something to re-run for: the fleet changed
+    /// since the last run, or a finding waits to be shown or cleared.
+    pub fn findings_due(&self) -> bool {
+        self.findings_stale || self.stable.as_ref().is_some_and(|s| s.waiting())
+    }
+
+    /// Re-runs the rules if [`State::findings_due`].
     pub fn refresh_findings(&mut self) {
-        if self.findings_stale {
-            self.findings = crate::diagnose::diagnose(&self.fleet, self.now);
+        if self.findings_due() {
+            self.findings = match &mut self.stable {
+                Some(st) => crate::diagnose::diagnose_stable(&self.fleet, self.now, st),
+                None => crate::diagnose::diagnose(&self.fleet, self.now),
+            };
             self.findings_stale = false;
             self.data_version += 1;
             let touched = crate::view::changes::touched_by_findings(self.entry().kind());

@@ -248,3 +248,33 @@ fn task_health_is_known_only_where_the_task_definition_checks_it() {
         assert_eq!(health(&w), [want, want], "health check: {checked}");
     }
 }
+
+#[test]
+fn a_task_stopped_by_the_user_is_replaced_by_the_service() {
+    let mut rng = rng();
+    let mut w = world(orders(3));
+    w.warm_up(t(0), &mut rng);
+    let c = w.ecs_cluster(REGION, "apis").unwrap();
+    let victim = c.service_tasks("orders").next().unwrap().id.clone();
+    let task = w
+        .ecs_cluster_mut(REGION, "apis")
+        .unwrap()
+        .tasks
+        .get_mut(&victim)
+        .unwrap();
+    task.request_stop(t(0), "UserInitiated", "replace a stale Kong node".into());
+    for s in 1..=15 {
+        w.tick(t(s), &mut rng);
+    }
+    let c = w.ecs_cluster(REGION, "apis").unwrap();
+    let stopped = &c.tasks[&victim];
+    assert_eq!(stopped.last_status, TaskStatus::Stopped);
+    assert_eq!(stopped.stop_code.as_deref(), Some("UserInitiated"));
+    let running: Vec<&str> = c
+        .service_tasks("orders")
+        .filter(|t| t.last_status == TaskStatus::Running)
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(running.len(), 3, "{running:?}");
+    assert!(!running.contains(&victim.as_str()));
+}

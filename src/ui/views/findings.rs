@@ -213,8 +213,16 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             incident_rows(state, list, inc, root, &mut order, &mut push);
         }
     }
+    let settling = state.findings.settling;
     let empty = if state.fleet.clusters.is_empty() && state.fleet.gateways.is_empty() {
         "no sources yet".into()
+    } else if state.findings.unsettled && settling == 0 {
+        "no findings yet: waiting for every source to answer once".into()
+    } else if state.findings.unsettled || settling > 0 {
+        format!(
+            "no findings yet: {settling} holding (shown once held for {} s)",
+            crate::diagnose::stable::SHOW_AFTER
+        )
     } else {
         "no findings: nothing is wrong that fleetdeck can see".into()
     };

@@ -14,6 +14,7 @@ use crate::view::state::State;
 pub fn render(f: &mut Frame, area: Rect, state: &State) {
     match &state.act.overlay {
         Some(Overlay::Scale(m)) => super::scale_modal::render(f, state, m),
+        Some(Overlay::Confirm(c)) => super::scale_modal::confirm(f, state, c),
         Some(Overlay::Describe(p)) => super::describe::render(f, area, state, p),
         Some(Overlay::Logs(p)) => super::logs::render(f, area, state, p),
         None => {}

@@ -6,7 +6,7 @@
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
@@ -23,6 +23,45 @@ const SPACER: Need = 3;
 
 /// The widest label (`desired count`); a space always follows a label.
 const LABEL: usize = 13;
+
+/// The confirmation of a fix: what, to which object, where, and what follows.
+pub fn confirm(f: &mut Frame, state: &State, c: &crate::view::panes::confirm::Confirm) {
+    let t = &state.theme;
+    let mut lines = vec![
+        Line::from(Span::styled(
+            crate::model::text::sanitize(&format!("fix {}", c.about)),
+            t.style(Role::Title),
+        )),
+        Line::from(""),
+    ];
+    for l in &c.lines {
+        lines.push(Line::from(Span::styled(
+            crate::model::text::sanitize(l),
+            t.style(Role::Text),
+        )));
+    }
+    lines.push(Line::from(""));
+    lines.push(super::overlay::hints(
+        state,
+        Mode::Scale,
+        &[(Action::Submit, "apply"), (Action::Cancel, "cancel")],
+    ));
+    let area = crate::ui::centered(f.area(), 110, lines.len() as u16 + 6);
+    f.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.style(Role::Border))
+        .title(Span::styled(
+            " confirm — enter applies, esc cancels ",
+            t.style(Role::Header),
+        ));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
 
 pub fn render(f: &mut Frame, state: &State, m: &ScaleModal) {
     let t = &state.theme;

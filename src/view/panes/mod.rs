@@ -4,6 +4,7 @@
 //! actions' executor.
 
 pub mod buffer;
+pub mod confirm;
 pub mod describe;
 pub mod logs;
 pub mod scale;
@@ -68,6 +69,8 @@ pub enum ActionEvent {
 #[derive(Debug)]
 pub enum Overlay {
     Scale(Box<ScaleModal>),
+    /// A fix from the Findings view, shown in full before it is applied.
+    Confirm(confirm::Confirm),
     Describe(DescribePane),
     Logs(Box<LogPane>),
 }

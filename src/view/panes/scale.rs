@@ -25,6 +25,15 @@ pub enum ScaleRequest {
         name: String,
         desired: i32,
     },
+    /// `DELETE …/pods/NAME`: a Kong node's pod, which its workload replaces.
+    DeletePod { object: KubeRef },
+    /// ECS `StopTask`: a Kong node's task, which its service replaces.
+    StopEcsTask {
+        region: String,
+        cluster: String,
+        id: String,
+        service: Option<String>,
+    },
 }
 
 impl ScaleRequest {
@@ -52,6 +61,16 @@ impl ScaleRequest {
                 desired,
                 ..
             } => format!("set ECS service {cluster}/{name} desired count to {desired}"),
+            ScaleRequest::DeletePod { object } => format!(
+                "delete pod {}/{} in cluster {}",
+                object.namespace, object.name, object.cluster
+            ),
+            ScaleRequest::StopEcsTask {
+                region,
+                cluster,
+                id,
+                ..
+            } => format!("stop ECS task {id} in cluster {cluster} ({region})"),
         }
     }
 }

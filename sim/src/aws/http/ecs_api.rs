@@ -31,6 +31,8 @@ struct Request {
     service: Option<String>,
     services: Option<Vec<String>>,
     tasks: Option<Vec<String>>,
+    task: Option<String>,
+    reason: Option<String>,
     service_name: Option<String>,
     desired_status: Option<String>,
     launch_type: Option<String>,
@@ -70,6 +72,7 @@ pub async fn dispatch(State(world): State<SharedAws>, headers: HeaderMap, body: 
             "ListTasks" => list_tasks(&w, scope, &req),
             "DescribeTasks" => describe_tasks(&w, scope, &req),
             "UpdateService" => update_service(&mut w, scope, &req),
+            "StopTask" => stop_task(&mut w, scope, &req),
             _ => Err(AwsError::unknown_operation(400)),
         }
     });
@@ -291,4 +294,35 @@ fn update_service(w: &mut AwsWorld, scope: Scope<'_>, req: &Request) -> Result<V
         .get(name)
         .ok_or_else(AwsError::service_not_found)?;
     Ok(json!({"service": ecs_json::service(scope, c, s)}))
+}
+
+/// `StopTask`: the task goes STOPPING → STOPPED on later ticks; a task of a
+/// service is then replaced by the service scheduler, as on ECS.
+fn stop_task(w: &mut AwsWorld, scope: Scope<'_>, req: &Request) -> Result<Value, AwsError> {
+    let now = w.now;
+    let cluster = cluster_name(req).to_owned();
+    let id = req
+        .task
+        .as_deref()
+        .map(name_from_arn_or_name)
+        .ok_or_else(|| AwsError::invalid_parameter("Task cannot be empty."))?
+        .to_owned();
+    let c = w
+        .ecs_cluster_mut(scope.region, &cluster)
+        .ok_or_else(AwsError::cluster_not_found)?;
+    let t = c
+        .tasks
+        .get_mut(&id)
+        .ok_or_else(|| AwsError::invalid_parameter("The referenced task was not found."))?;
+    let reason = req
+        .reason
+        .clone()
+        .unwrap_or_else(|| "Task stopped by user".to_owned());
+    t.request_stop(now, "UserInitiated", reason);
+    let c = find(w, scope, req)?;
+    let t = c
+        .tasks
+        .get(&id)
+        .ok_or_else(|| AwsError::invalid_parameter("The referenced task was not found."))?;
+    Ok(json!({"task": ecs_json::task(scope, &c.name, t)}))
 }

@@ -1,0 +1,245 @@
+//! `x` on the Findings view applies an incident's fix, against the sim:
+//! the confirmation names the object and where it runs, enter applies it,
+//! `--readonly` refuses it; the effect is checked with the AWS SDK (ECS
+//! StopTask, the service starting a replacement) and kubectl (a Kong pod
+//! deleted and replaced, an HPA's max raised).
+
+mod common;
+
+use std::time::Duration;
+
+use aws_sdk_ecs::types::DesiredStatus;
+use common::tmux::{Tmux, cmd, have_tmux};
+use common::{Sim, wait_for};
+
+const LONG: Duration = Duration::from_secs(60);
+
+fn dashboard(name: &str, sim: &Sim, extra: &[&str]) -> Tmux {
+    assert!(have_tmux(), "tmux is missing: run ./scripts/test");
+    let cfg = sim.config();
+    let log = sim.dir.path().join(format!("{name}.log"));
+    let mut args = vec![
+        "--config",
+        cfg.to_str().expect("utf-8"),
+        "--log-file",
+        log.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    let t = Tmux::start(name, &cmd(&args));
+    t.wait_for(&["Fleet (", "live"], LONG);
+    t.type_text(":findings");
+    t.keys(&["Enter"]);
+    t
+}
+
+/// The sim's AWS endpoint, from the `fleetdeck.toml` it wrote.
+fn endpoint(sim: &Sim) -> String {
+    let text = std::fs::read_to_string(sim.config()).expect("fleetdeck.toml");
+    text.lines()
+        .find_map(|l| l.strip_prefix("endpoint_url = "))
+        .map(|v| v.trim_matches('"').to_owned())
+        .expect("endpoint_url in fleetdeck.toml")
+}
+
+fn ecs(sim: &Sim) -> aws_sdk_ecs::Client {
+    use aws_sdk_ecs::config::{BehaviorVersion, Credentials, Region};
+    let config = aws_sdk_ecs::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .credentials_provider(Credentials::new(
+            "AKIAFLEETDECKSIM",
+            "fleetdeck-sim-secret",
+            None,
+            None,
+            "sim",
+        ))
+        .endpoint_url(endpoint(sim))
+        .build();
+    aws_sdk_ecs::Client::from_conf(config)
+}
+
+/// Task ids of the Kong service the service wants running.
+fn kong_tasks(rt: &tokio::runtime::Runtime, ecs: &aws_sdk_ecs::Client) -> Vec<String> {
+    let out = rt
+        .block_on(
+            ecs.list_tasks()
+                .cluster("kong-gateway")
+                .service_name("kong")
+                .desired_status(DesiredStatus::Running)
+                .send(),
+        )
+        .expect("ListTasks");
+    out.task_arns()
+        .iter()
+        .filter_map(|a| a.rsplit('/').next().map(str::to_owned))
+        .collect()
+}
+
+/// The word after `marker` on screen (e.g. the task id after "ECS task ").
+fn word_after(screen: &str, marker: &str) -> String {
+    let at = screen.find(marker).expect("marker on screen") + marker.len();
+    screen[at..]
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ',')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// kong-ecs: `x` on the no-peer incident stops exactly the failing node's
+/// task (refused first in `--readonly`); ECS starts a replacement.
+#[test]
+fn x_replaces_the_failing_kong_node_on_ecs() {
+    let sim = Sim::start("kong-ecs", &[]);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let ecs = ecs(&sim);
+    let before = kong_tasks(&rt, &ecs);
+    assert_eq!(before.len(), 3, "{before:?}");
+
+    let ro = dashboard("fix-ro", &sim, &["--readonly"]);
+    ro.wait_for(&["FD-KONG-NO-PEER"], LONG);
+    ro.type_text("x");
+    ro.wait_for(&["read-only (--readonly)", "nothing was changed"], LONG);
+    assert_eq!(kong_tasks(&rt, &ecs), before);
+    drop(ro);
+
+    let t = dashboard("fix-ecs", &sim, &[]);
+    t.wait_for(&["FD-KONG-NO-PEER"], LONG);
+    t.type_text("x");
+    let screen = t.wait_for(
+        &["confirm", "runs as ECS task", "Will: stop ECS task"],
+        LONG,
+    );
+    assert!(
+        screen.contains("in cluster kong-gateway (eu-west-1)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("service kong starts a replacement"),
+        "{screen}"
+    );
+    let id = word_after(&screen, "runs as ECS task ");
+    assert!(before.contains(&id), "{id} is not a Kong task: {before:?}");
+    t.keys(&["Enter"]);
+    t.wait_for(&[&format!("stopped ECS task {id}")], LONG);
+
+    let described = rt
+        .block_on(
+            ecs.describe_tasks()
+                .cluster("kong-gateway")
+                .tasks(&id)
+                .send(),
+        )
+        .expect("DescribeTasks");
+    let task = &described.tasks()[0];
+    assert_eq!(task.desired_status(), Some("STOPPED"));
+    assert_eq!(task.stop_code().map(|c| c.as_str()), Some("UserInitiated"));
+    let after = wait_for("a replacement Kong task", LONG, || {
+        let now = kong_tasks(&rt, &ecs);
+        (now.len() == 3 && !now.contains(&id)).then_some(now)
+    });
+    let kept: Vec<&String> = before.iter().filter(|b| **b != id).collect();
+    assert!(
+        kept.iter().all(|k| after.contains(k)),
+        "{before:?} → {after:?}"
+    );
+    sim.stop();
+}
+
+/// demo: in the flat list, `x` on hello-api's stale Kong node deletes its
+/// pod (the Deployment replaces it); on the hello-api incident, `x` opens
+/// the HPA's bounds and enter raises its max.
+#[test]
+fn x_deletes_a_stale_kong_pod_and_raises_an_hpa_max() {
+    let sim = Sim::start("demo", &[]);
+    let t = dashboard("fix-demo", &sim, &[]);
+    t.wait_for(&["FD-KONG-NO-PEER"], LONG);
+    t.type_text("f");
+    t.type_text("/hello-api");
+    t.keys(&["Enter"]);
+    // Critical first: the stale node's no-peer row is the first, selected.
+    t.wait_until("the stale node's row first", LONG, |s| {
+        s.lines()
+            .find(|l| l.contains(" FD-"))
+            .is_some_and(|l| l.contains("FD-KONG-NO-PEER") && l.contains("KongNode"))
+            && s.contains("hello-api.shop")
+    });
+    t.type_text("x");
+    let screen = t.wait_for(&["confirm", "runs as pod", "Will: delete pod"], LONG);
+    let pod = word_after(&screen, "runs as pod ");
+    let (ns, name) = pod.split_once('/').expect("ns/name");
+    // `Will: delete pod NS/NAME in cluster CONTEXT (DELETE, …)`.
+    let will = word_after(&screen, "Will: delete pod ");
+    assert_eq!(will, pod, "{screen}");
+    let context = word_after(&screen, &format!("Will: delete pod {pod} in cluster "));
+    assert!(screen.contains("starts a replacement pod"), "{screen}");
+    let uid = sim.kubectl(&[
+        "--context",
+        &context,
+        "get",
+        "pod",
+        name,
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.metadata.uid}",
+    ]);
+    t.keys(&["Enter"]);
+    t.wait_for(&[&format!("deleted pod {ns}/{name}")], LONG);
+    wait_for("the pod deleted", LONG, || {
+        let (ok, out, _) = sim.kubectl_with(
+            "kubectl",
+            &[
+                "--context",
+                &context,
+                "get",
+                "pod",
+                name,
+                "-n",
+                ns,
+                "-o",
+                "jsonpath={.metadata.uid}",
+            ],
+        );
+        (!ok || out != uid).then_some(())
+    });
+    sim.wait_kong_running();
+
+    // Back to incidents: hello-api's root is its HPA at max.
+    t.keys(&["Escape"]);
+    t.type_text("f");
+    t.type_text("/hello-api");
+    t.keys(&["Enter"]);
+    t.wait_for(&["FD-HPA-AT-MAX"], LONG);
+    let max = sim.kubectl(&[
+        "--context",
+        "prod-eu",
+        "get",
+        "hpa",
+        "hello-api",
+        "-n",
+        "shop",
+        "-o",
+        "jsonpath={.spec.maxReplicas}",
+    ]);
+    let max: i32 = max.trim().parse().expect("maxReplicas");
+    t.type_text("x");
+    t.wait_for(&["HPA max"], LONG);
+    // Focus starts on min; tab to max, one more.
+    t.keys(&["Tab", "Up", "Enter"]);
+    t.wait_for(&["HPA shop/hello-api now"], LONG);
+    wait_for("maxReplicas raised", LONG, || {
+        let now = sim.kubectl(&[
+            "--context",
+            "prod-eu",
+            "get",
+            "hpa",
+            "hello-api",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.spec.maxReplicas}",
+        ]);
+        (now.trim() == (max + 1).to_string()).then_some(())
+    });
+    sim.stop();
+}
