@@ -193,7 +193,9 @@ impl<'a> TableModel<'a> {
     }
 
     /// Whether row `i` passes the filter: it reads the row's identity (and
-    /// its labels only for a label selector), never its cells.
+    /// its labels only for a label selector), never its cells — but for a
+    /// finding, whose cause names the objects it is about (the upstream a
+    /// Kong node's no-peer finding concerns).
     fn kept(&self, i: usize, filter: &Filter, labels: Labels) -> bool {
         let s = &self.rows[i].subject;
         let l = if filter.needs_labels() {
@@ -201,7 +203,14 @@ impl<'a> TableModel<'a> {
         } else {
             None
         };
-        filter.keeps(s, l.as_deref())
+        let more: Vec<String> = if matches!(s, Subject::Finding { .. }) && filter.is_active() {
+            (0..self.columns.len())
+                .filter_map(|c| self.cells.cell(i, c).map(|cell| cell.text))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        filter.keeps_also(s, l.as_deref(), &more)
     }
 
     /// Index into `lines` of the selected row: by id, else the nearest row to `cursor`.

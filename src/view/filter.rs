@@ -97,10 +97,22 @@ impl Filter {
     /// no labels here: a label selector then keeps nothing, inverted or not,
     /// rather than guess.
     pub fn keeps(&self, subject: &Subject, labels: Option<&[(String, String)]>) -> bool {
+        self.keeps_also(subject, labels, &[])
+    }
+
+    /// [`Filter::keeps`], the row also read as `more` (a finding's cause:
+    /// what it says is what it is about).
+    pub fn keeps_also(
+        &self,
+        subject: &Subject,
+        labels: Option<&[(String, String)]>,
+        more: &[String],
+    ) -> bool {
         if !self.is_active() {
             return true;
         }
-        let names = names(subject);
+        let mut names = names(subject);
+        names.extend(more.iter().map(|m| sanitize(m)));
         let hit = match &self.how {
             How::All => true,
             How::Regex(r) => names.iter().any(|n| r.is_match(n)),
