@@ -37,10 +37,8 @@ pub async fn run(
             "no answer within {:.1}s",
             started.elapsed().as_secs_f64()
         ));
-        state.fleet.apply(
-            crate::model::fleet::SourceUpdate::ClusterError { cluster, error },
-            jiff::Timestamp::now(),
-        );
+        state.now = jiff::Timestamp::now();
+        state.apply(crate::model::fleet::SourceUpdate::ClusterError { cluster, error });
     }
     let now = jiff::Timestamp::now();
     let findings = diagnose::diagnose(&state.fleet, now);

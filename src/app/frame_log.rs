@@ -42,22 +42,17 @@ impl FrameLog {
         }
     }
 
-    /// Runs `diagnose`, logs how long it took and returns that (the loop
-    /// spaces diagnoses by it, logged or not).
-    pub fn diagnosis(&mut self, diagnose: impl FnOnce()) -> std::time::Duration {
-        let t0 = Instant::now();
-        diagnose();
-        let took = t0.elapsed();
+    /// Logs a diagnosis that took `took` (on its own thread).
+    pub fn diagnosed(&mut self, took: std::time::Duration) {
         if let Some(out) = self.out.as_mut() {
             let _ = writeln!(
                 out,
                 "diagnosis ms={} took_us={}",
-                t0.duration_since(self.start).as_millis(),
+                self.start.elapsed().as_millis(),
                 took.as_micros()
             );
             let _ = out.flush();
         }
-        took
     }
 
     /// Times `draw` and logs the frame.

@@ -26,8 +26,12 @@ const FRAME_GAP: Duration = Duration::from_millis(100);
 const DIAGNOSIS_GAP: Duration = Duration::from_secs(1);
 
 /// A diagnosis waits at least this many times its own last duration: on a
-/// fleet where it takes long, keys wait for it at most that share of the time.
-const DIAGNOSIS_SHARE: u32 = 10;
+/// fleet where it takes long, data is held back at most a third of the time.
+const DIAGNOSIS_SHARE: u32 = 3;
+
+/// Most source updates held back while a diagnosis runs; past it the
+/// sources wait (their channel fills), nothing is dropped.
+const MOST_HELD: usize = 100_000;
 
 /// Restores the terminal when dropped, whatever the exit path.
 struct TerminalGuard {
@@ -139,8 +143,13 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
     // FRAME_GAP; a key press is answered at once.
     let mut last_draw = Instant::now();
     let mut pending = false;
-    // When the next diagnosis may run.
+    // When the next diagnosis may run. It runs on a thread of its own over
+    // the shared fleet; source updates are held back until it is done, so
+    // the fleet is never copied and a key never waits for it.
     let mut diagnosis_due = Instant::now();
+    let (diag_tx, mut diag_rx) = mpsc::channel(1);
+    let mut diagnosing = false;
+    let mut held: Vec<crate::model::fleet::SourceUpdate> = Vec::new();
     let result = loop {
         let mut keyed = false;
         let event = tokio::select! {
@@ -149,7 +158,17 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
                 keyed = true;
                 Some(e)
             }
-            Some(u) = rx.recv() => Some(Event::Source(u)),
+            Some(u) = rx.recv(), if held.len() < MOST_HELD => Some(Event::Source(u)),
+            Some((done, took)) = diag_rx.recv() => {
+                frames.diagnosed(took);
+                diagnosing = false;
+                diagnosis_due = Instant::now() + DIAGNOSIS_GAP.max(took * DIAGNOSIS_SHARE);
+                state.diagnosed(done);
+                for u in held.drain(..) {
+                    update(&mut state, Event::Source(u));
+                }
+                Some(Event::Resize)
+            }
             Some(a) = act_rx.recv() => Some(Event::Action(a)),
             _ = tick.tick() => Some(Event::Tick(jiff::Timestamp::now())),
             _ = tokio::time::sleep_until((last_draw + FRAME_GAP).into()), if pending => None,
@@ -158,7 +177,14 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
                 break Ok(());
             }
         };
-        let mut dirty = event.is_some_and(|e| update(&mut state, e));
+        let mut dirty = match event {
+            Some(Event::Source(u)) if diagnosing => {
+                held.push(u);
+                false
+            }
+            Some(e) => update(&mut state, e),
+            None => false,
+        };
         // Keys first, then a bounded batch of source updates.
         while let Ok((at, e)) = key_rx.try_recv() {
             frames.key(at);
@@ -166,7 +192,11 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
             dirty |= update(&mut state, e);
         }
         for _ in 0..MAX_BATCH {
+            if held.len() >= MOST_HELD {
+                break;
+            }
             match rx.try_recv() {
+                Ok(u) if diagnosing => held.push(u),
                 Ok(u) => dirty |= update(&mut state, Event::Source(u)),
                 Err(_) => break,
             }
@@ -183,12 +213,16 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
         if state.quit {
             break Ok(());
         }
-        // The diagnosis (tens of ms on a large fleet) runs between frames,
-        // never while a key waits: a frame answering keys is drawn first.
-        if !keyed && state.findings_due() && key_rx.is_empty() && Instant::now() >= diagnosis_due {
-            let took = frames.diagnosis(|| state.refresh_findings());
-            diagnosis_due = Instant::now() + DIAGNOSIS_GAP.max(took * DIAGNOSIS_SHARE);
-            dirty = true;
+        if !diagnosing && state.findings_due() && Instant::now() >= diagnosis_due {
+            let job = state.diagnosis();
+            let tx = diag_tx.clone();
+            diagnosing = true;
+            tokio::task::spawn_blocking(move || {
+                let t0 = Instant::now();
+                let done = job();
+                // The job's hold on the fleet ends with it, before the result goes.
+                let _ = tx.blocking_send((done, t0.elapsed()));
+            });
         }
         pending |= dirty;
         if !pending || (!keyed && last_draw.elapsed() < FRAME_GAP) {

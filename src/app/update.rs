@@ -31,7 +31,7 @@ pub fn update(state: &mut State, event: Event) -> bool {
         Event::Source(u) => {
             let touched = crate::view::changes::touched(state.entry().kind(), &u, &state.fleet);
             state.changes.get_mut().note(touched);
-            state.fleet.apply(u, state.now);
+            state.apply(u);
             state.findings_stale = true;
             state.data_version += 1;
             true

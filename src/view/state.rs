@@ -11,8 +11,16 @@ use crate::model::fleet::Fleet;
 use crate::view::arranged::Arranged;
 use crate::view::band::Band;
 
+/// What a diagnosis found, and the hysteresis it carried.
+pub struct Diagnosed {
+    pub findings: crate::diagnose::Findings,
+    pub stable: Option<crate::diagnose::stable::Stable>,
+}
+
 pub struct State {
-    pub fleet: Fleet,
+    /// Shared with a diagnosis running on its own thread, never copied: the
+    /// app holds source updates back while one runs.
+    pub fleet: std::sync::Arc<Fleet>,
     pub nav: Nav,
     pub mode: Mode,
     /// The `:` command line or the `/` filter being typed.
@@ -79,7 +87,7 @@ pub struct State {
 impl State {
     pub fn new(theme: Theme, keymap: Keymap, now: Timestamp) -> Self {
         State {
-            fleet: Fleet::default(),
+            fleet: Default::default(),
             nav: Nav::new(NavEntry::new(ViewKind::Fleet, Scope::default())),
             mode: Mode::Normal,
             input: String::new(),
@@ -123,15 +131,42 @@ impl State {
     /// Re-runs the rules if [`State::findings_due`].
     pub fn refresh_findings(&mut self) {
         if self.findings_due() {
-            self.findings = match &mut self.stable {
-                Some(st) => crate::diagnose::diagnose_stable(&self.fleet, self.now, st),
-                None => crate::diagnose::diagnose(&self.fleet, self.now),
-            };
-            self.findings_stale = false;
-            self.data_version += 1;
-            let touched = crate::view::changes::touched_by_findings(self.entry().kind());
-            self.changes.get_mut().note(touched);
+            let done = self.diagnosis()();
+            self.diagnosed(done);
         }
+    }
+
+    /// A diagnosis of the fleet as it is now, to run anywhere (it shares the
+    /// fleet and carries the hysteresis with it); give its result to
+    /// [`State::diagnosed`].
+    pub fn diagnosis(&mut self) -> impl FnOnce() -> Diagnosed + Send + 'static {
+        let fleet = std::sync::Arc::clone(&self.fleet);
+        let now = self.now;
+        let mut stable = self.stable.take();
+        self.findings_stale = false;
+        move || {
+            let findings = match &mut stable {
+                Some(st) => crate::diagnose::diagnose_stable(&fleet, now, st),
+                None => crate::diagnose::diagnose(&fleet, now),
+            };
+            Diagnosed { findings, stable }
+        }
+    }
+
+    /// Shows the result of a [`State::diagnosis`].
+    pub fn diagnosed(&mut self, done: Diagnosed) {
+        self.findings = done.findings;
+        self.stable = done.stable;
+        self.data_version += 1;
+        let touched = crate::view::changes::touched_by_findings(self.entry().kind());
+        self.changes.get_mut().note(touched);
+    }
+
+    /// Applies a source update to the fleet (copied only if a diagnosis
+    /// still holds it, which the app avoids).
+    pub fn apply(&mut self, update: crate::model::fleet::SourceUpdate) {
+        let now = self.now;
+        std::sync::Arc::make_mut(&mut self.fleet).apply(update, now);
     }
 
     pub fn entry(&self) -> &NavEntry {
