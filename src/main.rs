@@ -235,24 +235,12 @@ fn load_config(explicit: Option<&Path>) -> anyhow::Result<FleetConfig> {
     }
 }
 
-/// Theme and keymap (command line over `[ui]` in the config), scopes, readonly.
 /// The TUI's hysteresis over findings, expecting the plan's sources.
 fn stable_for(plan: &fleetdeck::sources::Plan) -> fleetdeck::diagnose::stable::Stable {
-    fleetdeck::diagnose::stable::Stable::expecting(fleetdeck::diagnose::stable::Expected {
-        clusters: plan.contexts.clone(),
-        gateways: plan
-            .gateways
-            .iter()
-            .map(|g| (g.name.clone(), g.context.clone()))
-            .collect(),
-        regions: plan
-            .aws
-            .as_ref()
-            .map(|a| a.regions.clone())
-            .unwrap_or_default(),
-    })
+    fleetdeck::diagnose::stable::Stable::expecting(fleetdeck::app::snapshot::Expected::of(plan))
 }
 
+/// Theme and keymap (command line over `[ui]` in the config), scopes, readonly.
 fn initial_state(cli: &Cli, cfg: &FleetConfig) -> State {
     let ui = cfg.ui.clone().unwrap_or_default();
     let user_dir = layered::user_dir();

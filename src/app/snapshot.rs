@@ -34,15 +34,11 @@ pub fn parse_size(s: &str) -> Result<(u16, u16), String> {
 
 /// The sources a plan starts, by the names they announce themselves with:
 /// "settled" means nothing until each of them has spoken.
-#[derive(Debug, Clone, Default)]
-pub struct Expected {
-    clusters: Vec<String>,
-    /// (gateway, the context whose pods it runs on)
-    gateways: Vec<(String, Option<String>)>,
-    regions: Vec<String>,
-}
+pub use crate::diagnose::stable::Expected;
 
 impl Expected {
+    /// The sources `plan` will start: what a headless run waits for and
+    /// what the TUI's stable findings wait for.
     pub fn of(plan: &Plan) -> Self {
         Expected {
             clusters: plan.contexts.clone(),
@@ -57,22 +53,6 @@ impl Expected {
                 .map(|a| a.regions.clone())
                 .unwrap_or_default(),
         }
-    }
-
-    /// Every source has announced itself. A gateway on a cluster that failed
-    /// before its pods could be listed never will: the cluster's error stands for it.
-    fn announced(&self, fleet: &crate::model::fleet::Fleet) -> bool {
-        let failed = |c: &Option<String>| {
-            c.as_ref()
-                .and_then(|c| fleet.clusters.get(c))
-                .is_some_and(|c| c.connection.error().is_some())
-        };
-        self.clusters.iter().all(|c| fleet.clusters.contains_key(c))
-            && self
-                .gateways
-                .iter()
-                .all(|(g, c)| fleet.gateways.contains_key(g) || failed(c))
-            && self.regions.iter().all(|r| fleet.aws.contains_key(r))
     }
 }
 
@@ -111,10 +91,7 @@ async fn sync_sources(
             return;
         }
         // A source that goes back to syncing (a relist, a new node) restarts the period.
-        settled_at = match (
-            settled_at,
-            expected.announced(&state.fleet) && state.fleet.settled(),
-        ) {
+        settled_at = match (settled_at, expected.answered(&state.fleet)) {
             (_, false) => None,
             (None, true) => Some(now),
             (Some(t), true) => Some(t),

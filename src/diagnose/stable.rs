@@ -141,6 +141,13 @@ pub struct Expected {
 impl Expected {
     /// Every expected source is in the fleet and every source in it answered.
     pub fn answered(&self, fleet: &Fleet) -> bool {
+        self.announced(fleet) && fleet.settled()
+    }
+
+    /// Every expected source has announced itself. A gateway on a cluster
+    /// that failed before its pods could be listed never will: the cluster's
+    /// error stands for it.
+    pub fn announced(&self, fleet: &Fleet) -> bool {
         let failed = |c: &Option<String>| {
             c.as_ref()
                 .and_then(|c| fleet.clusters.get(c))
@@ -152,7 +159,6 @@ impl Expected {
                 .iter()
                 .all(|(g, c)| fleet.gateways.contains_key(g) || failed(c))
             && self.regions.iter().all(|r| fleet.aws.contains_key(r))
-            && fleet.settled()
     }
 }
 
