@@ -272,6 +272,8 @@ fn normal_action(state: &mut State, a: Action) {
         }
         Action::FlatFindings => {
             state.findings_flat = !state.findings_flat;
+            // Every row changes (its rank, its prefix).
+            state.changes.get_mut().note(None);
             state.data_version += 1;
             state.flash(if state.findings_flat {
                 "findings: the flat list (f: incidents)"
@@ -407,22 +409,24 @@ fn fold(state: &mut State, open: bool) -> bool {
     let Some(sel) = state.entry().selected.clone() else {
         return false;
     };
-    let root = crate::ui::views::findings::incident_of(&state.findings, &sel);
+    let root = crate::ui::views::findings::incident_of(state, &sel);
     let Some((root, has_symptoms)) = root else {
         return false;
     };
     let changed = if open {
-        has_symptoms && state.expanded.insert(root)
+        has_symptoms && state.expanded.insert(root.clone())
     } else {
         let changed = state.expanded.remove(&root);
         if changed && root != sel {
             // The symptom row goes: select its incident.
-            state.entry_mut().selected = Some(root);
+            state.entry_mut().selected = Some(root.clone());
         }
         changed
     };
     if changed {
-        // The rows shown change without a data change.
+        // The incident's rows change without a data change.
+        let rows = crate::ui::views::findings::incident_rows_of(state, &root);
+        state.changes.get_mut().note(Some(rows));
         state.data_version += 1;
     }
     changed

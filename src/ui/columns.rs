@@ -10,6 +10,7 @@
 
 use ratatui::layout::Constraint;
 
+use crate::config::theme::Role;
 use crate::ui::table::{Cell, TableModel, TableRow};
 
 pub use crate::view::arranged::ColumnId;
@@ -37,6 +38,12 @@ pub trait Column: Copy + PartialEq + 'static {
     fn spec(self) -> Spec;
 
     fn cell(self, row: &Self::Row<'_>) -> Cell;
+
+    /// Detail lines of a row made only when it is drawn (the selected row),
+    /// beside the row's eager [`TableRow::detail`]; none by default.
+    fn detail(_row: &Self::Row<'_>) -> Vec<(String, Role)> {
+        Vec::new()
+    }
 
     /// By default the cell's numeric key, else its text.
     fn sort_key(self, row: &Self::Row<'_>) -> SortKey {
@@ -72,6 +79,11 @@ pub use crate::view::sort::SortKey;
 pub trait Cells {
     fn cell(&self, row: usize, col: usize) -> Option<Cell>;
     fn sort_key(&self, row: usize, col: usize) -> Option<SortKey>;
+
+    /// A row's lazily made detail lines ([`Column::detail`]).
+    fn detail(&self, _row: usize) -> Vec<(String, Role)> {
+        Vec::new()
+    }
 }
 
 /// A view's visible columns over its typed rows.
@@ -87,6 +99,10 @@ impl<C: Column> Cells for Typed<'_, C> {
 
     fn sort_key(&self, row: usize, col: usize) -> Option<SortKey> {
         Some(self.columns.get(col)?.sort_key(self.rows.get(row)?))
+    }
+
+    fn detail(&self, row: usize) -> Vec<(String, Role)> {
+        self.rows.get(row).map(C::detail).unwrap_or_default()
     }
 }
 

@@ -5,6 +5,8 @@ pub mod bars;
 pub mod columns;
 pub mod help;
 #[cfg(test)]
+mod keep_findings_tests;
+#[cfg(test)]
 mod keep_tests;
 pub mod markers;
 pub mod picker;
@@ -64,6 +66,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
         return None;
     }
     let filter = Filter::parse(&entry.filter);
+    let sort = entry.sort.or_else(|| views::implicit_sort(entry.kind()));
     let labels = |s: &Subject| labels_of(state, s);
     let changes = state.changes.borrow_mut().take();
     {
@@ -78,7 +81,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
                 state
                     .rows_built
                     .set(state.rows_built.get() + model.rows.len() as u64);
-                let (_, fresh) = model.row_refs(&filter, &labels, entry.sort);
+                let (_, fresh) = model.row_refs(&filter, &labels, sort);
                 if arranged.apply(version, &changed, fresh) {
                     return None;
                 }
@@ -89,7 +92,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
     state.view_builds.set(state.view_builds.get() + 1);
     let columns: Vec<ColumnId> = model.columns.iter().map(|c| c.id).collect();
     let full = if views::keeps_rows(entry.kind()) {
-        let (order, rows) = model.row_refs(&filter, &labels, entry.sort);
+        let (order, rows) = model.row_refs(&filter, &labels, sort);
         let arranged = Arranged::new(key, version, columns, order, rows);
         let at: HashMap<&Subject, usize> = model
             .rows
@@ -105,7 +108,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
         *state.arranged.borrow_mut() = arranged;
         of_row
     } else {
-        let lines = model.arrange_by(&filter, &labels, entry.sort);
+        let lines = model.arrange_by(&filter, &labels, sort);
         let of_row: Vec<usize> = lines
             .iter()
             .filter_map(|l| match l {
@@ -260,14 +263,7 @@ fn fill(
                 return (Vec::new(), Vec::new());
             };
             match index.get(&r.subject) {
-                Some(&i) => (
-                    model.cells(i),
-                    model
-                        .rows
-                        .get(i)
-                        .map(|r| r.detail.clone())
-                        .unwrap_or_default(),
-                ),
+                Some(&i) => (model.cells(i), model.detail(i)),
                 // Gone since the arrangement (a key frame): shown as unknown, never guessed.
                 None => (
                     model

@@ -104,6 +104,18 @@ impl<'a> TableModel<'a> {
             .collect()
     }
 
+    /// Row `row`'s detail lines: what it holds (a stale note first), then
+    /// what its view makes for it only now.
+    pub fn detail(&self, row: usize) -> Vec<(String, Role)> {
+        let mut d = self
+            .rows
+            .get(row)
+            .map(|r| r.detail.clone())
+            .unwrap_or_default();
+        d.extend(self.cells.detail(row));
+        d
+    }
+
     /// How many times a row's cells were made since the model was built.
     pub fn cells_made(&self) -> usize {
         self.made.get()

@@ -44,8 +44,13 @@ impl Changes {
 
 /// The rows of `view` that `update` can change, read before it is applied
 /// to `fleet` (a deletion names its object only in the row it removes).
-/// `None` when the view cannot say which (any view but Pods and Nodes, today).
+/// `None` when the view cannot say which (any view but Pods, Nodes and
+/// Findings, today).
 pub fn touched(view: ViewKind, update: &SourceUpdate, fleet: &Fleet) -> Option<Vec<Subject>> {
+    if view == ViewKind::Findings {
+        // Its rows change only with a diagnosis ([`touched_by_findings`]).
+        return Some(Vec::new());
+    }
     let kept = matches!(view, ViewKind::Pods | ViewKind::Nodes);
     let (cluster, update) = match update {
         SourceUpdate::Kube { cluster, update } => (cluster, update),

@@ -8,6 +8,7 @@ pub mod band;
 pub mod changes;
 pub mod commands;
 pub mod filter;
+pub mod findings_index;
 pub mod nav;
 pub mod panes;
 pub mod picker;

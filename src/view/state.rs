@@ -15,6 +15,8 @@ use crate::view::band::Band;
 pub struct Diagnosed {
     pub findings: crate::diagnose::Findings,
     pub stable: Option<crate::diagnose::stable::Stable>,
+    /// Where each finding's row is, made beside the findings.
+    pub index: crate::view::findings_index::FindingIndex,
 }
 
 pub struct State {
@@ -44,6 +46,8 @@ pub struct State {
     pub readonly: bool,
     /// The latest diagnosis of the fleet (see [`State::refresh_findings`]).
     pub findings: crate::diagnose::Findings,
+    /// Where each of `findings` shows in the Findings view.
+    pub findings_index: crate::view::findings_index::FindingIndex,
     /// The fleet changed since the findings were computed.
     pub findings_stale: bool,
     /// The TUI's hysteresis over findings; `None` shows each evaluation as
@@ -103,6 +107,7 @@ impl State {
             quit: false,
             readonly: false,
             findings: crate::diagnose::Findings::default(),
+            findings_index: Default::default(),
             findings_stale: false,
             stable: None,
             findings_flat: false,
@@ -149,13 +154,19 @@ impl State {
                 Some(st) => crate::diagnose::diagnose_stable(&fleet, now, st),
                 None => crate::diagnose::diagnose(&fleet, now),
             };
-            Diagnosed { findings, stable }
+            let index = crate::view::findings_index::FindingIndex::of(&findings);
+            Diagnosed {
+                findings,
+                stable,
+                index,
+            }
         }
     }
 
     /// Shows the result of a [`State::diagnosis`].
     pub fn diagnosed(&mut self, done: Diagnosed) {
         self.findings = done.findings;
+        self.findings_index = done.index;
         self.stable = done.stable;
         self.data_version += 1;
         let touched = crate::view::changes::touched_by_findings(self.entry().kind());

@@ -6,9 +6,10 @@
 
 use crate::config::theme::Role;
 use crate::diagnose::incidents::Incident;
-use crate::diagnose::{Finding, Findings, ObjectRef, Severity};
-use crate::ui::columns::{Builder, Column, Spec};
+use crate::diagnose::{Finding, ObjectRef, Severity};
+use crate::ui::columns::{Builder, Column, SortKey, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
+use crate::view::findings_index::{Place, subject};
 use crate::view::nav::{NavEntry, Target, ViewKind};
 use crate::view::state::State;
 use crate::view::subject::Subject;
@@ -76,30 +77,51 @@ pub struct FindingFacts<'a> {
     prefix: &'static str,
     /// Folded symptoms, shown after the cause.
     folded: usize,
-    /// Order in the tree, so sorting by severity keeps symptoms under their root.
+    /// Rank in the tree ([`Place::rank`]), so sorting by severity keeps
+    /// symptoms under their root.
     order: i64,
+    /// What the detail lines say besides the finding's own.
+    about: About<'a>,
 }
 
-/// The row subject of a finding.
-fn subject(f: &Finding) -> Subject {
-    Subject::Finding {
-        code: f.code.to_string(),
-        object: f.primary().map(ObjectRef::label).unwrap_or_default(),
-    }
+/// A row's part in its incident, for its detail lines.
+enum About<'a> {
+    /// The flat list: the finding alone.
+    Alone,
+    Root {
+        incident: &'a Incident,
+        list: &'a [Finding],
+        open: bool,
+    },
+    Symptom {
+        root: &'a Finding,
+    },
 }
 
 /// The incident a row (root or symptom) belongs to: its root's subject and
 /// whether it has symptoms to unfold.
-pub fn incident_of(findings: &Findings, row: &Subject) -> Option<(Subject, bool)> {
-    findings.incidents.iter().find_map(|i| {
-        let root = subject(findings.list.get(i.root)?);
-        let hit = root == *row
-            || i.symptoms
-                .iter()
-                .filter_map(|&s| findings.list.get(s))
-                .any(|f| subject(f) == *row);
-        hit.then_some((root, !i.symptoms.is_empty()))
-    })
+pub fn incident_of(state: &State, row: &Subject) -> Option<(Subject, bool)> {
+    let inc = state.findings_index.get(row)?.incident?;
+    let inc = state.findings.incidents.get(inc)?;
+    let root = subject(state.findings.list.get(inc.root)?);
+    Some((root, !inc.symptoms.is_empty()))
+}
+
+/// The subjects of an incident's root and symptoms: the rows that change
+/// when it is folded or unfolded.
+pub fn incident_rows_of(state: &State, root: &Subject) -> Vec<Subject> {
+    let findings = &state.findings;
+    let Some(inc) = state
+        .findings_index
+        .get(root)
+        .and_then(|p| findings.incidents.get(p.incident?))
+    else {
+        return vec![root.clone()];
+    };
+    std::iter::once(inc.root)
+        .chain(inc.symptoms.iter().copied())
+        .filter_map(|i| findings.list.get(i).map(subject))
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +147,60 @@ impl Column for FindingColumn {
             FindingColumn::Code => Spec::fixed("code", "CODE", 33),
             FindingColumn::Object => Spec::fixed("object", "OBJECT", 44),
             FindingColumn::Cause => Spec::fill("cause", "CAUSE"),
+        }
+    }
+
+    fn detail(r: &FindingFacts<'_>) -> Vec<(String, Role)> {
+        let f = r.finding;
+        match &r.about {
+            About::Alone => detail(f, &[]),
+            About::Root {
+                incident,
+                list,
+                open,
+            } => {
+                let mut d = detail(f, &incident.impact);
+                let n = incident.symptoms.len();
+                if n > 0 {
+                    let codes: Vec<&str> = incident
+                        .symptoms
+                        .iter()
+                        .filter_map(|&s| list.get(s))
+                        .map(|f| f.code)
+                        .collect();
+                    d.insert(
+                        1,
+                        (
+                            format!(
+                                "root cause of {n} symptom(s): {}{}",
+                                codes.join(", "),
+                                if *open { "" } else { " (Enter or → unfolds)" }
+                            ),
+                            Role::Muted,
+                        ),
+                    );
+                }
+                d
+            }
+            About::Symptom { root } => {
+                let mut d = detail(f, &[]);
+                d.insert(
+                    1,
+                    (
+                        format!("symptom of {} {}", root.code, root.cause),
+                        Role::Muted,
+                    ),
+                );
+                d
+            }
+        }
+    }
+
+    fn sort_key(self, r: &FindingFacts<'_>) -> SortKey {
+        match self {
+            // The tree's rank, without making the cell's text.
+            FindingColumn::Severity => SortKey::Num(r.order),
+            _ => SortKey::from(self.cell(r)),
         }
     }
 
@@ -171,50 +247,123 @@ fn detail(f: &Finding, impact: &[String]) -> Vec<(String, Role)> {
     d
 }
 
-pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
+/// Whether a finding is about what `entry`'s scope shows.
+fn in_scope(state: &State, entry: &NavEntry, f: &Finding) -> bool {
     let scope = state.scope_of(entry);
-    let mut table = Builder::new(FindingColumn::ALL.to_vec());
-    let about_scope = |f: &Finding| {
-        f.primary().is_none_or(|o| {
-            scope
-                .cluster
-                .as_ref()
-                .is_none_or(|c| *c == o.cluster || o.cluster.is_empty())
-        })
-    };
-    let mut push = |f: &'a Finding, facts: FindingFacts<'a>, detail: Vec<(String, Role)>| {
-        let meta = TableRow {
-            subject: subject(f),
-            group: 0,
-            target: f.primary().and_then(target),
-            detail,
-        };
-        table.push(meta, facts);
-    };
+    f.primary().is_none_or(|o| {
+        scope
+            .cluster
+            .as_ref()
+            .is_none_or(|c| *c == o.cluster || o.cluster.is_empty())
+    })
+}
+
+/// The row at `place`, if the view shows it: in the flat list every
+/// finding; as incidents a root, and a symptom while its incident is unfolded.
+fn row_at<'a>(state: &'a State, place: Place) -> Option<(TableRow, FindingFacts<'a>)> {
     let list = &state.findings.list;
-    if state.findings_flat {
-        for (i, f) in list.iter().enumerate().filter(|(_, f)| about_scope(f)) {
-            let facts = FindingFacts {
-                finding: f,
-                object: f.primary().map(ObjectRef::label).unwrap_or_default(),
-                severity: f.severity,
-                prefix: "",
-                folded: 0,
-                order: i as i64,
-            };
-            push(f, facts, detail(f, &[]));
+    let f = list.get(place.finding)?;
+    let facts = |severity, prefix, folded, about| FindingFacts {
+        finding: f,
+        object: f.primary().map(ObjectRef::label).unwrap_or_default(),
+        severity,
+        prefix,
+        folded,
+        order: place.rank(),
+        about,
+    };
+    let facts = if state.findings_flat {
+        FindingFacts {
+            order: place.finding as i64,
+            ..facts(f.severity, "", 0, About::Alone)
         }
     } else {
-        let mut order = 0;
-        for inc in &state.findings.incidents {
-            let Some(root) = list.get(inc.root).filter(|f| about_scope(f)) else {
-                continue;
+        let incident = state.findings.incidents.get(place.incident?)?;
+        let root = list.get(incident.root)?;
+        let open = state.expanded.contains(&subject(root));
+        match place.symptom {
+            None => {
+                let n = incident.symptoms.len();
+                let prefix = match (n, open) {
+                    (0, _) => "  ",
+                    (_, false) => "▸ ",
+                    (_, true) => "▾ ",
+                };
+                let about = About::Root {
+                    incident,
+                    list,
+                    open,
+                };
+                facts(incident.severity, prefix, if open { 0 } else { n }, about)
+            }
+            Some(_) if open => facts(f.severity, "  └ ", 0, About::Symptom { root }),
+            Some(_) => return None,
+        }
+    };
+    let meta = TableRow {
+        subject: subject(f),
+        group: 0,
+        target: f.primary().and_then(target),
+        detail: Vec::new(),
+    };
+    Some((meta, facts))
+}
+
+pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
+    let mut table = Builder::new(FindingColumn::ALL.to_vec());
+    let list = &state.findings.list;
+    let mut push = |place: Place| {
+        if let Some((meta, facts)) = row_at(state, place)
+            && in_scope(state, entry, facts.finding)
+        {
+            table.push(meta, facts);
+        }
+    };
+    if state.findings_flat {
+        for i in 0..list.len() {
+            push(Place {
+                finding: i,
+                incident: None,
+                symptom: None,
+            });
+        }
+    } else {
+        for (n, inc) in state.findings.incidents.iter().enumerate() {
+            let at = |finding, symptom| Place {
+                finding,
+                incident: Some(n),
+                symptom,
             };
-            incident_rows(state, list, inc, root, &mut order, &mut push);
+            push(at(inc.root, None));
+            for (j, &s) in inc.symptoms.iter().enumerate() {
+                push(at(s, Some(j)));
+            }
         }
     }
+    table.finish(vec![], empty(state))
+}
+
+/// The rows of `subjects` alone (those the view shows), for the rows
+/// around the window and the rows an unfold changes.
+pub fn build_some<'a>(state: &'a State, entry: &NavEntry, subjects: &[Subject]) -> TableModel<'a> {
+    let mut table = Builder::new(FindingColumn::ALL.to_vec());
+    for s in subjects {
+        if let Some((meta, facts)) = state
+            .findings_index
+            .get(s)
+            .and_then(|place| row_at(state, place))
+            .filter(|(_, facts)| in_scope(state, entry, facts.finding))
+        {
+            table.push(meta, facts);
+        }
+    }
+    table.finish(vec![], empty(state))
+}
+
+/// What the view says when it has no rows.
+fn empty(state: &State) -> String {
     let settling = state.findings.settling;
-    let empty = if state.fleet.clusters.is_empty() && state.fleet.gateways.is_empty() {
+    if state.fleet.clusters.is_empty() && state.fleet.gateways.is_empty() {
         "no sources yet".into()
     } else if state.findings.unsettled && settling == 0 {
         "no findings yet: waiting for every source to answer once".into()
@@ -225,76 +374,5 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         )
     } else {
         "no findings: nothing is wrong that fleetdeck can see".into()
-    };
-    table.finish(vec![], empty)
-}
-
-/// An incident's root row and, when unfolded, its symptom rows.
-fn incident_rows<'a>(
-    state: &State,
-    list: &'a [Finding],
-    inc: &Incident,
-    root: &'a Finding,
-    order: &mut i64,
-    push: &mut impl FnMut(&'a Finding, FindingFacts<'a>, Vec<(String, Role)>),
-) {
-    let open = state.expanded.contains(&subject(root));
-    let n = inc.symptoms.len();
-    let mut d = detail(root, &inc.impact);
-    if n > 0 {
-        let codes: Vec<&str> = inc
-            .symptoms
-            .iter()
-            .filter_map(|&s| list.get(s))
-            .map(|f| f.code)
-            .collect();
-        d.insert(
-            1,
-            (
-                format!(
-                    "root cause of {n} symptom(s): {}{}",
-                    codes.join(", "),
-                    if open { "" } else { " (Enter or → unfolds)" }
-                ),
-                Role::Muted,
-            ),
-        );
-    }
-    let facts = FindingFacts {
-        finding: root,
-        object: root.primary().map(ObjectRef::label).unwrap_or_default(),
-        severity: inc.severity,
-        prefix: match (n, open) {
-            (0, _) => "  ",
-            (_, false) => "▸ ",
-            (_, true) => "▾ ",
-        },
-        folded: if open { 0 } else { n },
-        order: *order,
-    };
-    *order += 1;
-    push(root, facts, d);
-    if !open {
-        return;
-    }
-    for f in inc.symptoms.iter().filter_map(|&s| list.get(s)) {
-        let mut d = detail(f, &[]);
-        d.insert(
-            1,
-            (
-                format!("symptom of {} {}", root.code, root.cause),
-                Role::Muted,
-            ),
-        );
-        let facts = FindingFacts {
-            finding: f,
-            object: f.primary().map(ObjectRef::label).unwrap_or_default(),
-            severity: f.severity,
-            prefix: "  └ ",
-            folded: 0,
-            order: *order,
-        };
-        *order += 1;
-        push(f, facts, d);
     }
 }

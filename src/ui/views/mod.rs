@@ -74,6 +74,7 @@ pub fn build_some<'a>(
     let mut model = match entry.kind() {
         ViewKind::Pods => pods::build_some(state, entry, subjects),
         ViewKind::Nodes => nodes::build_some(state, entry, subjects),
+        ViewKind::Findings => findings::build_some(state, entry, subjects),
         _ => return None,
     };
     // Muted and dated like the same rows of a whole build.
@@ -83,7 +84,13 @@ pub fn build_some<'a>(
 
 /// Whether [`build_some`] makes this view's rows one by one.
 pub fn keeps_rows(view: ViewKind) -> bool {
-    matches!(view, ViewKind::Pods | ViewKind::Nodes)
+    matches!(view, ViewKind::Pods | ViewKind::Nodes | ViewKind::Findings)
+}
+
+/// The order of a view the user has not sorted, when it is not its rows'
+/// identity: findings rank by their incident tree, worst first.
+pub fn implicit_sort(view: ViewKind) -> Option<(crate::ui::columns::ColumnId, bool)> {
+    (view == ViewKind::Findings).then_some(("severity", false))
 }
 
 /// The cells of a table without rows.
