@@ -33,14 +33,20 @@ fn state() -> State {
 /// `incidents` incidents, incident `n` a crash loop on pod `n` with
 /// `symptoms[n]` services without endpoints folded under it.
 fn findings(symptoms: &[u8]) -> Findings {
+    findings_with(symptoms, 0)
+}
+
+/// [`findings`], every `salt`-th root (when not 0) with another cause.
+fn findings_with(symptoms: &[u8], salt: usize) -> Findings {
     let mut list = Vec::new();
     let mut incidents = Vec::new();
     for (n, &k) in symptoms.iter().enumerate() {
         let root = list.len();
+        let again = salt > 0 && n.is_multiple_of(salt);
         list.push(Finding::new(
             Code::PodCrashLoop,
             ObjectRef::new("east", "Pod", "shop", &format!("pod-{n}")),
-            format!("pod-{n} restarts"),
+            format!("pod-{n} restarts{}", if again { " again" } else { "" }),
         ));
         let syms = (0..k)
             .map(|j| {
@@ -97,21 +103,27 @@ enum Op {
     Fold(usize, bool, bool),
     /// A pod changes in the fleet (the findings do not).
     Pod(u16),
+    /// A new diagnosis: other incidents, sizes and causes.
+    Diagnose(Vec<u8>, usize),
+    /// `f`: the flat list, or back to incidents.
+    Flat,
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (0usize..8, any::<bool>(), any::<bool>()).prop_map(|(n, o, s)| Op::Fold(n, o, s)),
         1 => (0u16..8).prop_map(Op::Pod),
+        2 => (prop::collection::vec(0u8..4, 0..8), 0usize..3).prop_map(|(v, s)| Op::Diagnose(v, s)),
+        1 => Just(Op::Flat),
     ]
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
-    /// Random unfolds and folds (from a root or a symptom row) and source
-    /// updates: the kept rows equal a fresh arrangement after each, and
-    /// only a diagnosis or the flat switch builds the whole view.
+    /// Random unfolds and folds (from a root or a symptom row), source
+    /// updates and new diagnoses: the kept rows equal a fresh arrangement
+    /// after each, and only the flat switch builds the whole view.
     #[test]
     fn kept_findings_equal_a_full_rebuild(
         symptoms in prop::collection::vec(0u8..4, 1..8),
@@ -119,13 +131,14 @@ proptest! {
         ops in prop::collection::vec(op(), 1..12),
     ) {
         let mut s = state();
-        let f = findings(&symptoms);
+        let mut f = findings(&symptoms);
         diagnosed(&mut s, f.clone());
         open_view(&mut s, ViewKind::Findings);
         s.entry_mut().filter = filter.into();
         draw(&s, 30);
-        let builds = s.view_builds.get();
+        let mut builds = s.view_builds.get();
         for o in ops {
+            let mut rebuilt = false;
             match o {
                 Op::Fold(n, open, from_symptom) => {
                     let Some(inc) = f.incidents.get(n) else { continue };
@@ -150,8 +163,19 @@ proptest! {
                         update: KubeUpdate::Pods(Change::Apply(p)),
                     }));
                 }
+                Op::Diagnose(v, salt) => {
+                    f = findings_with(&v, salt);
+                    diagnosed(&mut s, f.clone());
+                }
+                Op::Flat => {
+                    key(&mut s, crossterm::event::KeyCode::Char('f'));
+                    rebuilt = true;
+                }
             }
             draw(&s, 30);
+            if rebuilt {
+                builds = s.view_builds.get();
+            }
             prop_assert_eq!(s.view_builds.get(), builds, "kept, not rebuilt");
             let kept = shown(&s.arranged.borrow());
             *s.arranged.borrow_mut() = Arranged::default();

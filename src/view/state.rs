@@ -165,11 +165,18 @@ impl State {
 
     /// Shows the result of a [`State::diagnosis`].
     pub fn diagnosed(&mut self, done: Diagnosed) {
-        self.findings = done.findings;
-        self.findings_index = done.index;
+        let old = std::mem::replace(&mut self.findings, done.findings);
+        let old_index = std::mem::replace(&mut self.findings_index, done.index);
         self.stable = done.stable;
         self.data_version += 1;
-        let touched = crate::view::changes::touched_by_findings(self.entry().kind());
+        let touched = match self.entry().kind() {
+            // Its rows move only where the diagnosis changed them.
+            ViewKind::Findings => Some(crate::view::findings_index::changed(
+                (&old, &old_index),
+                (&self.findings, &self.findings_index),
+            )),
+            view => crate::view::changes::touched_by_findings(view),
+        };
         self.changes.get_mut().note(touched);
     }
 

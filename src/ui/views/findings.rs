@@ -9,7 +9,7 @@ use crate::diagnose::incidents::Incident;
 use crate::diagnose::{Finding, ObjectRef, Severity};
 use crate::ui::columns::{Builder, Column, SortKey, Spec};
 use crate::ui::table::{Cell, TableModel, TableRow, cell};
-use crate::view::findings_index::{Place, subject};
+use crate::view::findings_index::{Place, sort_key, subject};
 use crate::view::nav::{NavEntry, Target, ViewKind};
 use crate::view::state::State;
 use crate::view::subject::Subject;
@@ -77,9 +77,9 @@ pub struct FindingFacts<'a> {
     prefix: &'static str,
     /// Folded symptoms, shown after the cause.
     folded: usize,
-    /// Rank in the tree ([`Place::rank`]), so sorting by severity keeps
-    /// symptoms under their root.
-    order: i64,
+    /// Order in the tree or the flat list ([`sort_key`]), so sorting by
+    /// severity keeps symptoms under their root.
+    order: String,
     /// What the detail lines say besides the finding's own.
     about: About<'a>,
 }
@@ -199,7 +199,7 @@ impl Column for FindingColumn {
     fn sort_key(self, r: &FindingFacts<'_>) -> SortKey {
         match self {
             // The tree's rank, without making the cell's text.
-            FindingColumn::Severity => SortKey::Num(r.order),
+            FindingColumn::Severity => SortKey::Text(r.order.clone()),
             _ => SortKey::from(self.cell(r)),
         }
     }
@@ -212,7 +212,7 @@ impl Column for FindingColumn {
                 text: format!("{} {}", r.severity.glyph(), r.severity.label()),
                 role: sev,
                 // Worst first when ascending; incidents keep their symptoms under them.
-                sort: Some(r.order),
+                sort: None,
             },
             FindingColumn::Code => cell(format!("{}{}", r.prefix, f.code), role(f.severity)),
             FindingColumn::Object => cell(&r.object, Role::Text),
@@ -269,14 +269,11 @@ fn row_at<'a>(state: &'a State, place: Place) -> Option<(TableRow, FindingFacts<
         severity,
         prefix,
         folded,
-        order: place.rank(),
+        order: sort_key(&state.findings, place, !state.findings_flat).unwrap_or_default(),
         about,
     };
     let facts = if state.findings_flat {
-        FindingFacts {
-            order: place.finding as i64,
-            ..facts(f.severity, "", 0, About::Alone)
-        }
+        facts(f.severity, "", 0, About::Alone)
     } else {
         let incident = state.findings.incidents.get(place.incident?)?;
         let root = list.get(incident.root)?;
