@@ -14,9 +14,13 @@ use super::state::State;
 use super::update::{Event, update};
 use crate::sources::{self, Plan};
 
-/// Most events applied before a redraw; bounds the latency of a key press
-/// while a flood of watch events arrives.
+/// Capacity of the source channel: past it the sources wait.
 const MAX_BATCH: usize = 4096;
+
+/// Most source updates applied between two looks at the keys: bounds the
+/// latency of a key press while a flood of watch events (or the updates
+/// held back during a diagnosis) is applied.
+const STEP: usize = 256;
 
 /// The shortest time between two frames that only show new source data
 /// (10 per second); frames answering a key are drawn at once.
@@ -149,7 +153,9 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
     let mut diagnosis_due = Instant::now();
     let (diag_tx, mut diag_rx) = mpsc::channel(1);
     let mut diagnosing = false;
-    let mut held: Vec<crate::model::fleet::SourceUpdate> = Vec::new();
+    // Oldest first: applied a STEP at a time, before any newer update.
+    let mut held: std::collections::VecDeque<crate::model::fleet::SourceUpdate> =
+        std::collections::VecDeque::new();
     let result = loop {
         let mut keyed = false;
         let event = tokio::select! {
@@ -164,22 +170,21 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
                 diagnosing = false;
                 diagnosis_due = Instant::now() + DIAGNOSIS_GAP.max(took * DIAGNOSIS_SHARE);
                 state.diagnosed(done);
-                for u in held.drain(..) {
-                    update(&mut state, Event::Source(u));
-                }
                 Some(Event::Resize)
             }
             Some(a) = act_rx.recv() => Some(Event::Action(a)),
             _ = tick.tick() => Some(Event::Tick(jiff::Timestamp::now())),
             _ = tokio::time::sleep_until((last_draw + FRAME_GAP).into()), if pending => None,
+            // Updates held during the last diagnosis wait to be applied.
+            _ = std::future::ready(()), if !diagnosing && !held.is_empty() => None,
             n = signals.recv() => {
                 signalled = Some(n);
                 break Ok(());
             }
         };
         let mut dirty = match event {
-            Some(Event::Source(u)) if diagnosing => {
-                held.push(u);
+            Some(Event::Source(u)) if diagnosing || !held.is_empty() => {
+                held.push_back(u);
                 false
             }
             Some(e) => update(&mut state, e),
@@ -191,12 +196,20 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
             keyed = true;
             dirty |= update(&mut state, e);
         }
-        for _ in 0..MAX_BATCH {
+        let mut step = 0;
+        while step < STEP
+            && !diagnosing
+            && let Some(u) = held.pop_front()
+        {
+            dirty |= update(&mut state, Event::Source(u));
+            step += 1;
+        }
+        for _ in step..STEP {
             if held.len() >= MOST_HELD {
                 break;
             }
             match rx.try_recv() {
-                Ok(u) if diagnosing => held.push(u),
+                Ok(u) if diagnosing || !held.is_empty() => held.push_back(u),
                 Ok(u) => dirty |= update(&mut state, Event::Source(u)),
                 Err(_) => break,
             }
@@ -213,7 +226,8 @@ pub async fn run(plan: Plan, mut state: State) -> anyhow::Result<()> {
         if state.quit {
             break Ok(());
         }
-        if !diagnosing && state.findings_due() && Instant::now() >= diagnosis_due {
+        if !diagnosing && held.is_empty() && state.findings_due() && Instant::now() >= diagnosis_due
+        {
             let job = state.diagnosis();
             let tx = diag_tx.clone();
             diagnosing = true;

@@ -123,6 +123,13 @@ impl<'a, C: Column> Builder<'a, C> {
         }
     }
 
+    /// Room for `n` more rows, so a whole view's rows are not copied as
+    /// they grow (nor held with up to twice the room they need).
+    pub fn reserve(&mut self, n: usize) {
+        self.meta.reserve_exact(n);
+        self.rows.reserve_exact(n);
+    }
+
     pub fn push(&mut self, meta: TableRow, row: C::Row<'a>) {
         self.meta.push(meta);
         self.rows.push(row);

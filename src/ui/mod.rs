@@ -82,6 +82,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
                     .rows_built
                     .set(state.rows_built.get() + model.rows.len() as u64);
                 let (_, fresh) = model.row_refs(&filter, &labels, sort);
+                let fresh = fresh.into_iter().map(|r| *r).collect();
                 if arranged.apply(version, &changed, fresh) {
                     return None;
                 }
@@ -93,7 +94,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
     let columns: Vec<ColumnId> = model.columns.iter().map(|c| c.id).collect();
     let full = if views::keeps_rows(entry.kind()) {
         let (order, rows) = model.row_refs(&filter, &labels, sort);
-        let arranged = Arranged::new(key, version, columns, order, rows);
+        let arranged = Arranged::boxed(key, version, columns, order, rows);
         let at: HashMap<&Subject, usize> = model
             .rows
             .iter()

@@ -185,7 +185,7 @@ impl<'a> TableModel<'a> {
         filter: &Filter,
         labels: Labels,
         sort: Option<(ColumnId, bool)>,
-    ) -> (Order, Vec<RowRef<Target>>) {
+    ) -> (Order, Vec<Box<RowRef<Target>>>) {
         let col = sort.and_then(|(id, _)| self.position(id));
         let order = Order {
             grouped: !self.groups.is_empty(),
@@ -194,11 +194,13 @@ impl<'a> TableModel<'a> {
         };
         let rows = (0..self.rows.len())
             .filter(|&i| self.kept(i, filter, labels))
-            .map(|i| RowRef {
-                subject: self.rows[i].subject.clone(),
-                target: self.rows[i].target.clone(),
-                group: if order.grouped { self.rows[i].group } else { 0 },
-                key: col.and_then(|c| self.cells.sort_key(i, c)),
+            .map(|i| {
+                Box::new(RowRef {
+                    subject: self.rows[i].subject.clone(),
+                    target: self.rows[i].target.clone(),
+                    group: if order.grouped { self.rows[i].group } else { 0 },
+                    key: col.and_then(|c| self.cells.sort_key(i, c)),
+                })
             })
             .collect();
         (order, rows)

@@ -133,7 +133,19 @@ impl<T> Arranged<T> {
         order: Order,
         rows: Vec<RowRef<T>>,
     ) -> Self {
-        let mut rows: Vec<Box<RowRef<T>>> = rows.into_iter().map(Box::new).collect();
+        let rows = rows.into_iter().map(Box::new).collect();
+        Self::boxed(key, version, columns, order, rows)
+    }
+
+    /// [`Arranged::new`] from rows already boxed (a whole view's: boxing
+    /// them here would hold every row twice at once).
+    pub fn boxed(
+        key: String,
+        version: u64,
+        columns: Vec<ColumnId>,
+        order: Order,
+        mut rows: Vec<Box<RowRef<T>>>,
+    ) -> Self {
         rows.sort_by(|a, b| order.rows(a, b));
         let places = if order.keyed() {
             rows.iter()

@@ -309,6 +309,7 @@ fn row_at<'a>(state: &'a State, place: Place) -> Option<(TableRow, FindingFacts<
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let mut table = Builder::new(FindingColumn::ALL.to_vec());
     let list = &state.findings.list;
+    table.reserve(list.len());
     let mut push = |place: Place| {
         if let Some((meta, facts)) = row_at(state, place)
             && in_scope(state, entry, facts.finding)

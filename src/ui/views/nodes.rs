@@ -95,6 +95,12 @@ fn groups() -> Vec<String> {
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
     let mut table = Builder::new(visible(NodeColumn::Cluster, multi(state, &scope)));
+    table.reserve(
+        clusters(state, &scope)
+            .iter()
+            .map(|c| c.stores.nodes.len())
+            .sum(),
+    );
     for c in clusters(state, &scope) {
         for n in c.stores.nodes.iter() {
             push(&mut table, state, &scope, c, n);

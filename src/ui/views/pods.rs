@@ -106,6 +106,12 @@ impl Column for PodColumn {
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let scope = state.scope_of(entry);
     let mut table = Builder::new(visible(PodColumn::Cluster, multi(state, &scope)));
+    table.reserve(
+        clusters(state, &scope)
+            .iter()
+            .map(|c| c.stores.pods.len())
+            .sum(),
+    );
     for c in clusters(state, &scope) {
         for p in c.stores.pods.iter() {
             push(&mut table, state, &scope, c, p);
