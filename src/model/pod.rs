@@ -67,6 +67,8 @@ pub struct PodRow {
     pub last_failure: Option<Timestamp>,
     /// When the Ready condition last changed (endpoints follow it).
     pub ready_changed: Option<Timestamp>,
+    /// CPU and memory requests and limits, summed as kubectl does.
+    pub resources: super::pod_resources::PodResources,
 }
 
 impl Row for PodRow {
@@ -178,6 +180,7 @@ impl From<&Pod> for PodRow {
             }),
             last_failure,
             ready_changed,
+            resources: super::pod_resources::PodResources::of_pod(pod),
         }
     }
 }

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::yaml::{decoded_len, redacted_len};
+use crate::model::pod_resources::NodePods;
 use crate::model::text::sanitize;
 
 const W: usize = 16;
@@ -86,15 +87,26 @@ fn age(ts: Option<&str>, now: Timestamp) -> String {
     crate::model::format::age(t, now)
 }
 
-/// The describe text of `obj` (kind from its `kind` field) with `events`.
-pub fn describe(obj: &Value, events: &[Value], now: Timestamp) -> Vec<String> {
+/// The describe text of `obj` (kind from its `kind` field) with `events`;
+/// a node's also lists `node_pods` (its pods from the watched model).
+pub fn describe(
+    obj: &Value,
+    events: &[Value],
+    node_pods: Option<&NodePods>,
+    now: Timestamp,
+) -> Vec<String> {
     let mut out = Out { lines: Vec::new() };
     let kind = s(obj, "/kind").unwrap_or("");
     metadata(&mut out, obj, now);
     match kind {
         "Pod" => pod(&mut out, obj),
         "Deployment" | "StatefulSet" | "DaemonSet" => workload(&mut out, kind, obj),
-        "Node" => node(&mut out, obj),
+        "Node" => {
+            node(&mut out, obj);
+            if let Some(pods) = node_pods {
+                out.lines.extend(super::node_pods::sections(obj, pods, now));
+            }
+        }
         "HorizontalPodAutoscaler" => hpa(&mut out, obj),
         "PersistentVolumeClaim" => pvc(&mut out, obj),
         "Secret" => secret(&mut out, obj),
@@ -700,7 +712,7 @@ mod tests {
         let events = [json!({"type": "Warning", "reason": "BackOff", "count": 7,
             "lastTimestamp": "2026-01-01T00:09:00Z", "source": {"component": "kubelet"},
             "message": "Back-off restarting failed container app"})];
-        let t = describe(&pod, &events, now()).join("\n");
+        let t = describe(&pod, &events, None, now()).join("\n");
         for want in [
             "Name:           payments-1",
             "Namespace:      shop",
@@ -730,7 +742,7 @@ mod tests {
         let sec = json!({"kind": "Secret", "type": "Opaque",
             "metadata": {"name": "db", "namespace": "shop"},
             "data": {"password": "aHVudGVyMg=="}});
-        let t = describe(&sec, &[], now()).join("\n");
+        let t = describe(&sec, &[], None, now()).join("\n");
         assert!(t.contains("password:  7 bytes"), "{t}");
         assert!(!t.contains("aHVudGVyMg"), "{t}");
         assert!(t.contains("Events:         <none>"), "{t}");
@@ -743,7 +755,7 @@ mod tests {
             "data": {"password": "czNjcjN0LVZBTFVFLWRiLXBhc3N3b3JkLTljN2IyYQ=="},
             "stringData": {"user": "admin-user"}});
         super::super::yaml::redact_secret(&mut sec);
-        let t = describe(&sec, &[], now()).join("\n");
+        let t = describe(&sec, &[], None, now()).join("\n");
         assert!(t.contains("password:  31 bytes"), "{t}");
         assert!(t.contains("user:  10 bytes"), "{t}");
         assert!(!t.contains("czNjcjN0") && !t.contains("admin-user"), "{t}");
@@ -755,7 +767,7 @@ mod tests {
             "spec": {"replicas": 4, "selector": {"matchLabels": {"app": "service"}}, "strategy": {"type": "RollingUpdate"},
                 "template": {"metadata": {"labels": {"app": "service"}}, "spec": {"containers": [{"name": "svc", "image": "beer:1"}]}}},
             "status": {"replicas": 2, "readyReplicas": 2, "updatedReplicas": 2, "availableReplicas": 2}});
-        let t = describe(&d, &[], now()).join("\n");
+        let t = describe(&d, &[], None, now()).join("\n");
         assert!(
             t.contains("4 desired | 2 updated | 2 total | 2 ready | 2 available | 0 unavailable"),
             "{t}"
@@ -764,7 +776,7 @@ mod tests {
         let n = json!({"kind": "Node", "metadata": {"name": "fargate-ip-1"},
             "spec": {"taints": [{"key": "eks.amazonaws.com/compute-type", "value": "fargate", "effect": "NoSchedule"}]},
             "status": {"capacity": {"pods": "1"}, "addresses": [{"type": "InternalIP", "address": "10.0.1.2"}]}});
-        let t = describe(&n, &[], now()).join("\n");
+        let t = describe(&n, &[], None, now()).join("\n");
         assert!(
             t.contains("Taints:         eks.amazonaws.com/compute-type=fargate:NoSchedule"),
             "{t}"
@@ -775,12 +787,12 @@ mod tests {
                 "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 60}}}]},
             "status": {"currentReplicas": 4, "desiredReplicas": 4,
                 "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 95}}}]}});
-        let t = describe(&h, &[], now()).join("\n");
+        let t = describe(&h, &[], None, now()).join("\n");
         assert!(t.contains("Reference:      Deployment/hello-api"), "{t}");
         assert!(t.contains("  Resource cpu: 95% / 60%"), "{t}");
         let p = json!({"kind": "PersistentVolumeClaim", "metadata": {"name": "mysql"},
             "spec": {"storageClassName": "gp2", "accessModes": ["ReadWriteOnce"]}, "status": {"phase": "Pending"}});
-        let t = describe(&p, &[], now()).join("\n");
+        let t = describe(&p, &[], None, now()).join("\n");
         assert!(
             t.contains("StorageClass:   gp2") && t.contains("Status:         Pending"),
             "{t}"
