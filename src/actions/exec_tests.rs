@@ -201,3 +201,65 @@ async fn node_describe_lists_the_same_pods_and_sums_as_kubectl() {
     }
     panic!("the node's pods or sums differ from kubectl's:\n{last}");
 }
+
+/// The metric lines of a describe (between `Metrics:` and `Min replicas:`),
+/// spaces collapsed: kubectl and fleetdeck pad keys to different columns.
+fn metric_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| !l.starts_with("Metrics:"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("Min replicas:"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hpa_describe_and_list_give_kubectls_figures() {
+    use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+
+    use crate::model::hpa::HpaRow;
+
+    const DEMO: &str = "prod-eu";
+    let sim = test_sim::start("demo", &[]).await;
+    let hpas: Api<HorizontalPodAutoscaler> =
+        Api::namespaced(test_sim::client(&sim.kubeconfig, DEMO).await, "shop");
+    let mut last = String::new();
+    // The HPA's reading moves: compare reads that saw the same one.
+    for _ in 0..10 {
+        let h = hpas.get("hello-api").await.expect("the demo's HPA");
+        let theirs = std::process::Command::new("kubectl")
+            .arg("--kubeconfig")
+            .arg(sim.handle.kubeconfig_path())
+            .args([
+                "--context",
+                DEMO,
+                "describe",
+                "hpa",
+                "-n",
+                "shop",
+                "hello-api",
+            ])
+            .output()
+            .expect("kubectl runs");
+        let theirs = String::from_utf8_lossy(&theirs.stdout).into_owned();
+        let obj = serde_json::to_value(&h).expect("json");
+        let ours = super::describe::kube::describe(&obj, &[], None, jiff::Timestamp::now());
+        let ours = ours.join("\n");
+        let row = HpaRow::from(&h);
+        let listed = row.metrics.first().and_then(|m| m.current.clone());
+        let wanted = metric_lines(&theirs);
+        if !wanted.is_empty() && metric_lines(&ours) == wanted {
+            // The list shows the percentage describe leads with.
+            let pct = listed.expect("the list has a current value");
+            assert!(pct.ends_with('%'), "list shows {pct}");
+            assert!(
+                wanted[0].contains(&format!("): {pct} (")),
+                "list {pct} vs describe {wanted:?}"
+            );
+            sim.handle.shutdown().await;
+            return;
+        }
+        last = format!("fleetdeck:\n{ours}\n---\nkubectl:\n{theirs}");
+    }
+    panic!("HPA metrics differ from kubectl's:\n{last}");
+}

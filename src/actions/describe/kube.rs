@@ -525,46 +525,17 @@ fn hpa(out: &mut Out, h: &Value) {
             text(h, "/spec/scaleTargetRef/name")
         ),
     );
-    out.head(0, "Metrics (current / target)");
+    out.kv(0, "Metrics", "( current / target )");
     let current = arr(h, "/status/currentMetrics");
     for (i, m) in arr(h, "/spec/metrics").iter().enumerate() {
-        let ty = s(m, "/type").unwrap_or("");
-        let key = match ty {
-            "Resource" => "resource",
-            "Pods" => "pods",
-            "Object" => "object",
-            "External" => "external",
-            "ContainerResource" => "containerResource",
-            _ => "",
-        };
-        let spec = &m[key];
-        let name = s(spec, "/name")
-            .or_else(|| s(spec, "/metric/name"))
-            .unwrap_or(ty);
-        let target = &spec["target"];
-        let want = s(target, "/averageValue")
-            .map(str::to_owned)
-            .or_else(|| s(target, "/value").map(str::to_owned))
-            .or_else(|| target.get("averageUtilization").map(|u| format!("{u}%")))
-            .unwrap_or_else(|| "<none>".into());
-        let have = current.get(i).map(|c| &c[key]["current"]).map(|c| {
-            s(c, "/averageValue")
-                .map(str::to_owned)
-                .or_else(|| s(c, "/value").map(str::to_owned))
-                .or_else(|| c.get("averageUtilization").map(|u| format!("{u}%")))
-                .unwrap_or_else(|| "<none>".into())
-        });
-        out.kv(
-            2,
-            &format!("{ty} {name}"),
-            format!("{} / {want}", have.unwrap_or_else(|| "<none>".into())),
-        );
+        let (key, value) = hpa_metric(m, current.get(i));
+        out.kv(2, &key, value);
     }
     out.kv(0, "Min replicas", text(h, "/spec/minReplicas"));
     out.kv(0, "Max replicas", text(h, "/spec/maxReplicas"));
     out.kv(
         0,
-        "Pods",
+        &format!("{} pods", text(h, "/spec/scaleTargetRef/kind")),
         format!(
             "{} current / {} desired",
             text(h, "/status/currentReplicas"),
@@ -572,6 +543,98 @@ fn hpa(out: &mut Out, h: &Value) {
         ),
     );
     conditions(out, h);
+}
+
+/// One metric as `kubectl describe hpa` words it: what is measured on what,
+/// then `current / target`; a utilization also gives the value it is of, as
+/// in `85% (213m) / 60%`. `current` is the status entry at the same index.
+fn hpa_metric(m: &Value, current: Option<&Value>) -> (String, String) {
+    let ty = s(m, "/type").unwrap_or("");
+    let field = match ty {
+        "Resource" => "resource",
+        "Pods" => "pods",
+        "Object" => "object",
+        "External" => "external",
+        "ContainerResource" => "containerResource",
+        _ => return (format!("<unknown metric type {ty:?}>"), String::new()),
+    };
+    let spec = &m[field];
+    let target = &spec["target"];
+    let now = current.map(|c| &c[field]["current"]);
+    let now_s = |k: &str| now.and_then(|c| s(c, &format!("/{k}")));
+    let average = s(target, "/averageValue");
+    let name = text(spec, "/name");
+    let metric = text(spec, "/metric/name");
+    // Targets in absolute values: current and target in the same unit.
+    let absolute = |key: String, want: &str, have: Option<&str>| {
+        (key, format!("{} / {want}", have.unwrap_or("<unknown>")))
+    };
+    // A utilization target: the percentage, with the value it stands for.
+    let utilization = |key: String| {
+        let pct = now
+            .and_then(|c| c.get("averageUtilization"))
+            .and_then(Value::as_i64);
+        let have = match (pct, now_s("averageValue")) {
+            (Some(p), Some(v)) => format!("{p}% ({v})"),
+            (Some(p), None) => format!("{p}%"),
+            _ => "<unknown>".into(),
+        };
+        (
+            key,
+            format!("{have} / {}%", text(target, "/averageUtilization")),
+        )
+    };
+    match (ty, average) {
+        ("Resource", Some(want)) => absolute(
+            format!("resource {name} on pods"),
+            want,
+            now_s("averageValue"),
+        ),
+        ("Resource", None) => utilization(format!(
+            "resource {name} on pods  (as a percentage of request)"
+        )),
+        ("ContainerResource", Some(want)) => absolute(
+            format!(
+                "resource {name} of container \"{}\" on pods",
+                text(spec, "/container")
+            ),
+            want,
+            now_s("averageValue"),
+        ),
+        ("ContainerResource", None) => utilization(format!(
+            "resource {name} of container \"{}\" on pods  (as a percentage of request)",
+            text(spec, "/container")
+        )),
+        ("Pods", _) => absolute(
+            format!("{metric:?} on pods"),
+            average.unwrap_or("<none>"),
+            now_s("averageValue"),
+        ),
+        ("Object", _) | ("External", _) => {
+            let on = if ty == "Object" {
+                format!(
+                    " on {}/{}",
+                    text(spec, "/describedObject/kind"),
+                    text(spec, "/describedObject/name")
+                )
+            } else {
+                String::new()
+            };
+            match average {
+                Some(want) => absolute(
+                    format!("{metric:?}{on} (target average value)"),
+                    want,
+                    now_s("averageValue"),
+                ),
+                None => absolute(
+                    format!("{metric:?}{on} (target value)"),
+                    s(target, "/value").unwrap_or("<none>"),
+                    now_s("value"),
+                ),
+            }
+        }
+        _ => (format!("<unknown metric type {ty:?}>"), String::new()),
+    }
 }
 
 fn pvc(out: &mut Out, p: &Value) {
@@ -789,7 +852,21 @@ mod tests {
                 "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 95}}}]}});
         let t = describe(&h, &[], None, now()).join("\n");
         assert!(t.contains("Reference:      Deployment/hello-api"), "{t}");
-        assert!(t.contains("  Resource cpu: 95% / 60%"), "{t}");
+        assert!(
+            t.contains("  resource cpu on pods  (as a percentage of request): 95% / 60%"),
+            "{t}"
+        );
+        assert!(t.contains("Deployment pods:"), "{t}");
+        let mut h = h;
+        h["status"]["currentMetrics"][0]["resource"]["current"]["averageValue"] = json!("213m");
+        if let Some(ms) = h["spec"]["metrics"].as_array_mut() {
+            ms.push(json!({"type": "Pods", "pods": {"metric": {"name": "rps"},
+                "target": {"type": "AverageValue", "averageValue": "100"}}}));
+        }
+        let t = describe(&h, &[], None, now()).join("\n");
+        assert!(t.contains("request): 95% (213m) / 60%"), "{t}");
+        assert!(t.contains("  \"rps\" on pods:"), "{t}");
+        assert!(t.contains("<unknown> / 100"), "{t}");
         let p = json!({"kind": "PersistentVolumeClaim", "metadata": {"name": "mysql"},
             "spec": {"storageClassName": "gp2", "accessModes": ["ReadWriteOnce"]}, "status": {"phase": "Pending"}});
         let t = describe(&p, &[], None, now()).join("\n");
