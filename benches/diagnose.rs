@@ -105,6 +105,8 @@ fn fleet() -> Fleet {
                 last_failure: crash.then_some(jiff::Timestamp::UNIX_EPOCH),
                 ready_changed: Some(jiff::Timestamp::UNIX_EPOCH),
                 resources: Default::default(),
+                last_transition: None,
+                unmet_condition: None,
             }
         })
         .collect();
