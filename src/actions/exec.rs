@@ -371,7 +371,7 @@ async fn scale(
                 .await
                 .map_err(|e| kube_message(&e))?;
             Ok(format!(
-                "deleted pod {}/{} in cluster {}: its workload starts a replacement",
+                "deleted pod {}/{} in cluster {} (the API accepted the DELETE)",
                 object.namespace, object.name, object.cluster
             ))
         }
