@@ -104,6 +104,9 @@ fn fleet() -> Fleet {
                 missing_cpu_request: false,
                 last_failure: crash.then_some(jiff::Timestamp::UNIX_EPOCH),
                 ready_changed: Some(jiff::Timestamp::UNIX_EPOCH),
+                resources: Default::default(),
+                last_transition: None,
+                unmet_condition: None,
             }
         })
         .collect();

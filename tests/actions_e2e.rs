@@ -470,3 +470,60 @@ fn ecs_service_desired_count_via_keys() {
         },
     );
 }
+
+/// Whether pod `ns/name` is gone or terminating, per kubectl.
+fn pod_deleted(sim: &Sim, ns: &str, name: &str) -> bool {
+    let out = sim.kubectl(&[
+        "get",
+        "pod",
+        name,
+        "-n",
+        ns,
+        "--ignore-not-found",
+        "-o",
+        "jsonpath={.metadata.name} {.metadata.deletionTimestamp}",
+    ]);
+    let f: Vec<&str> = out.split_whitespace().collect();
+    f.is_empty() || f.len() > 1
+}
+
+/// terrax: `ctrl-d` on a ReplicaSet's pod asks (context, pod, its
+/// replacer), enter deletes it (kubectl sees it go); a bare pod made with
+/// `kubectl run` is not deleted by enter alone, only with its name typed.
+#[test]
+fn ctrl_d_deletes_a_pod_after_confirming_and_a_bare_one_needs_its_name() {
+    let sim = Sim::start("terrax", &[]);
+    let pods = sim.kubectl(&["get", "pods", "-n", "tb-demo", "-o", "name"]);
+    let owned = pods
+        .lines()
+        .map(|l| l.trim_start_matches("pod/"))
+        .find(|p| p.starts_with("service-"))
+        .expect("a service pod")
+        .to_owned();
+    sim.kubectl(&["run", "debug", "-n", "tb-demo", "--image=busybox:1.36"]);
+    let t = dashboard("delete-pod", &sim, &[]);
+    // Rows sort by name: the first `service-` pod is the one kubectl listed first.
+    open(&t, "pods", "Pods", "service-", &owned);
+    t.keys(&["C-d"]);
+    t.wait_for(&["context terrax-fargate", &owned, "will replace it"], LONG);
+    t.keys(&["Enter"]);
+    t.wait_for(&[&format!("deleted pod tb-demo/{owned}")], LONG);
+    common::wait_for("kubectl sees the pod deleted", LONG, || {
+        pod_deleted(&sim, "tb-demo", &owned).then_some(())
+    });
+    open(&t, "pods", "Pods", "debug", "debug");
+    t.keys(&["C-d"]);
+    t.wait_for(&["nothing replaces it", "Type the pod's name"], LONG);
+    t.keys(&["Enter"]);
+    t.wait_for(&["type debug to confirm"], LONG);
+    assert!(
+        !pod_deleted(&sim, "tb-demo", "debug"),
+        "enter alone deleted it"
+    );
+    t.type_text("debug");
+    t.keys(&["Enter"]);
+    t.wait_for(&["deleted pod tb-demo/debug"], LONG);
+    common::wait_for("kubectl sees the bare pod deleted", LONG, || {
+        pod_deleted(&sim, "tb-demo", "debug").then_some(())
+    });
+}

@@ -686,13 +686,16 @@ fn drill_cluster_to_nodes_to_pods_and_back() {
 #[test]
 fn gateway_to_upstream_to_targets_to_pod() {
     let mut state = fleet_state();
-    press(&mut state, ":gw\n\n");
+    // The second Kong node of gateway `kong`: its upstreams, and only its.
+    press(&mut state, ":gw\nj\n");
     assert_eq!(state.entry().kind(), ViewKind::Upstreams);
+    assert_eq!(state.entry().scope.kong_node.as_deref(), Some("kong-gw-1"));
     let s = screen(&state);
     assert!(
         s.contains("mysql.tb-demo.3306.svc") && s.contains("UNHEALTHY"),
         "{s}"
     );
+    assert!(!s.contains("kong-gw-0"), "another node's rows:\n{s}");
     insta::assert_snapshot!("upstreams_view", s);
     // Upstreams sort by name: mysql first (empty: no targets), then service.
     press(&mut state, "\n");
@@ -702,12 +705,14 @@ fn gateway_to_upstream_to_targets_to_pod() {
         s.contains("failure to get a peer"),
         "empty upstream explains the 503:\n{s}"
     );
-    press(&mut state, "\u{1b}jj\n");
+    press(&mut state, "\u{1b}j\n");
+    assert_eq!(state.entry().scope.kong_node.as_deref(), Some("kong-gw-1"));
     let s = screen(&state);
     assert!(
         s.contains("10.0.1.99:8080") && s.contains("stale target"),
         "{s}"
     );
+    assert!(!s.contains("kong-gw-0"), "another node's targets:\n{s}");
     insta::assert_snapshot!("targets_view", s);
     // Target → the pod behind it → its node.
     press(&mut state, "\n");
@@ -876,6 +881,53 @@ fn row_ids(state: &State) -> Vec<String> {
             Line::Group(..) => None,
         })
         .collect()
+}
+
+#[test]
+fn help_explains_every_column_of_the_kong_views() {
+    let mut state = fleet_state();
+    // Gateways, then a node's upstreams, then an upstream's targets.
+    for (keys, view) in [
+        (":gw\n", ViewKind::Gateways),
+        ("j\n", ViewKind::Upstreams),
+        ("j\n", ViewKind::Targets),
+    ] {
+        press(&mut state, keys);
+        assert_eq!(state.entry().kind(), view);
+        let titles: Vec<&str> = views::build(&state, state.entry())
+            .columns
+            .iter()
+            .map(|c| c.title)
+            .collect();
+        press(&mut state, "?");
+        assert_eq!(state.mode, Mode::Help);
+        let help: Vec<String> = fleetdeck::ui::help::lines(&state, 200)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        let heading = format!("columns ({})", view.title());
+        let start = help
+            .iter()
+            .position(|l| *l == heading)
+            .unwrap_or_else(|| panic!("no {heading:?} in ?:\n{}", help.join("\n")));
+        // `  TITLE           what it shows`: key column 16 wide, two spaces in.
+        let listed: Vec<(&str, &str)> = help[start + 1..]
+            .iter()
+            .take_while(|l| !l.is_empty())
+            .filter_map(|l| Some((l.get(2..18)?.trim_end(), l.get(18..)?.trim())))
+            .filter(|(k, _)| !k.is_empty())
+            .collect();
+        let keys: Vec<&str> = listed.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, titles, "{view:?}: ? lists its columns in order");
+        for (k, about) in &listed {
+            assert!(!about.is_empty(), "{view:?}: {k} without its meaning");
+        }
+        assert!(
+            help.iter().any(|l| l.contains("HEALTHCHECKS_OFF")) || view == ViewKind::Gateways,
+            "OFF is explained"
+        );
+        press(&mut state, "\u{1b}");
+    }
 }
 
 #[test]

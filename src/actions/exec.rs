@@ -24,6 +24,7 @@ use super::scale::ScaleRequest;
 use super::subject::KubeRef;
 use super::{ActionEvent, Effect};
 use crate::config::fleet::AwsConfig;
+use crate::model::pod_resources::NodePods;
 use crate::model::text::path_segment;
 use crate::sources::Plan;
 
@@ -74,11 +75,15 @@ impl Executor {
                     let _ = tx.send(ActionEvent::Done { ok, message }).await;
                 });
             }
-            Effect::Describe { id, object } => {
+            Effect::Describe {
+                id,
+                object,
+                node_pods,
+            } => {
                 let kube = self.kube_handle();
                 tokio::spawn(async move {
                     let result = match kube.client(&object.cluster).await {
-                        Ok(c) => describe(c, &object).await,
+                        Ok(c) => describe(c, &object, node_pods.as_ref()).await,
                         Err(e) => Err(e),
                     };
                     let _ = tx.send(ActionEvent::Described { id, result }).await;
@@ -192,7 +197,11 @@ pub fn api_resource(kind: &str) -> Option<ApiResource> {
     }
 }
 
-async fn describe(client: Client, obj: &KubeRef) -> Result<Described, String> {
+async fn describe(
+    client: Client,
+    obj: &KubeRef,
+    node_pods: Option<&NodePods>,
+) -> Result<Described, String> {
     let ar = api_resource(&obj.kind).ok_or_else(|| format!("cannot describe a {}", obj.kind))?;
     let api: Api<DynamicObject> = if obj.namespace.is_empty() {
         Api::all_with(client.clone(), &ar)
@@ -240,7 +249,7 @@ async fn describe(client: Client, obj: &KubeRef) -> Result<Described, String> {
             "message": format!("cannot list events: {}", kube_message(&e))})],
     };
     Ok(Described {
-        text: kube_describe::describe(&v, &events, jiff::Timestamp::now()),
+        text: kube_describe::describe(&v, &events, node_pods, jiff::Timestamp::now()),
         yaml: yaml::to_yaml(&v)
             .iter()
             .map(|l| crate::model::text::sanitize(l))
@@ -362,7 +371,7 @@ async fn scale(
                 .await
                 .map_err(|e| kube_message(&e))?;
             Ok(format!(
-                "deleted pod {}/{} in cluster {}: its workload starts a replacement",
+                "deleted pod {}/{} in cluster {} (the API accepted the DELETE)",
                 object.namespace, object.name, object.cluster
             ))
         }

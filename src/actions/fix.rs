@@ -51,8 +51,10 @@ pub fn open(state: &mut State) {
             Ok((request, lines)) => {
                 state.act.overlay = Some(Overlay::Confirm(Confirm {
                     request,
-                    about: format!("{} on {}", root.code, r.object.label()),
+                    about: format!("fix {} on {}", root.code, r.object.label()),
                     lines,
+                    need_name: None,
+                    typed: String::new(),
                 }));
                 state.mode = Mode::Scale;
             }

@@ -367,3 +367,64 @@ fn workload_logs_open_one_stream_per_pod_and_follow_new_pods() {
     update(&mut s, Event::Tick(jiff::Timestamp::UNIX_EPOCH));
     assert_eq!(started(&s.act.take_effects()), ["service-6b7c-x4"]);
 }
+
+fn ctrl_d(s: &mut State) {
+    update(
+        s,
+        Event::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+    );
+}
+
+#[test]
+fn ctrl_d_deletes_a_pod_after_a_confirmation_and_a_bare_pod_needs_its_name() {
+    let mut s = state(false);
+    // An owned pod: the confirmation names context, pod and its replacer.
+    press(&mut s, ":pods\n");
+    ctrl_d(&mut s);
+    let Some(Overlay::Confirm(c)) = &s.act.overlay else {
+        panic!("no confirmation: {}", flash(&s));
+    };
+    let text = c.lines.join("\n");
+    assert!(text.contains("context terrax"), "{text}");
+    assert!(text.contains("tb-demo/service-6b7c-x1"), "{text}");
+    assert!(text.contains("ReplicaSet service-6b7c"), "{text}");
+    assert!(c.need_name.is_none());
+    press(&mut s, "\u{1b}");
+    assert!(s.act.take_effects().is_empty(), "esc deletes nothing");
+    ctrl_d(&mut s);
+    press(&mut s, "\n");
+    assert!(matches!(
+        s.act.take_effects().as_slice(),
+        [Effect::Scale(ScaleRequest::DeletePod { object })] if object.name == "service-6b7c-x1"
+    ));
+    // A bare pod: enter alone deletes nothing; its name typed, it does.
+    let mut bare = fixtures::running_fargate_pod();
+    bare.metadata.name = Some("debug".into());
+    bare.metadata.owner_references = None;
+    update(
+        &mut s,
+        Event::Source(kube(
+            "terrax",
+            KubeUpdate::Pods(Change::Apply((&bare).into())),
+        )),
+    );
+    press(&mut s, "/debug\n");
+    ctrl_d(&mut s);
+    let Some(Overlay::Confirm(c)) = &s.act.overlay else {
+        panic!("no confirmation: {}", flash(&s));
+    };
+    assert!(c.lines.join("\n").contains("nothing replaces it"));
+    press(&mut s, "\n");
+    assert!(s.act.take_effects().is_empty(), "deleted without the name");
+    assert!(flash(&s).contains("type debug"), "{}", flash(&s));
+    press(&mut s, "debug\n");
+    assert!(matches!(
+        s.act.take_effects().as_slice(),
+        [Effect::Scale(ScaleRequest::DeletePod { object })] if object.name == "debug"
+    ));
+    // Read-only: refused before any confirmation.
+    s.readonly = true;
+    ctrl_d(&mut s);
+    assert!(flash(&s).contains("read-only"), "{}", flash(&s));
+    assert!(s.act.overlay.is_none() && s.act.effects.is_empty());
+}

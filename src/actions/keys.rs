@@ -43,17 +43,29 @@ fn typed_char(key: &Key) -> Option<char> {
     }
 }
 
-/// The confirmation of a fix: enter applies it, esc changes nothing.
+/// The confirmation of a mutation: enter applies it (once a needed name is
+/// typed), esc changes nothing.
 fn confirm_key(state: &mut State, key: &Key, action: Option<Action>) {
-    let Some(Overlay::Confirm(c)) = state.act.overlay.as_ref() else {
+    let Some(Overlay::Confirm(c)) = state.act.overlay.as_mut() else {
         return close(state);
     };
+    // While a name is typed, every letter is part of it.
+    let naming = c.need_name.is_some();
     match action {
         Some(Action::Cancel | Action::Close | Action::Back) => {
             close(state);
-            state.flash("fix cancelled, nothing was changed");
+            state.flash("cancelled, nothing was changed");
         }
-        Some(Action::Quit) => state.quit = true,
+        Some(Action::Quit) if !naming => state.quit = true,
+        Some(Action::Erase) if naming => {
+            c.typed.pop();
+        }
+        Some(Action::Submit) if !c.ready() => {
+            let name = c.need_name.clone().unwrap_or_default();
+            state.flash(format!(
+                "type {name} to confirm: nothing replaces it; nothing was changed"
+            ));
+        }
         Some(Action::Submit) => {
             let req = c.request.clone();
             let summary = req.summary();
@@ -61,7 +73,10 @@ fn confirm_key(state: &mut State, key: &Key, action: Option<Action>) {
             close(state);
             state.flash(format!("{summary}…"));
         }
-        _ => unbound(state, key),
+        _ => match typed_char(key).filter(|_| naming) {
+            Some(ch) => c.typed.push(ch),
+            None => unbound(state, key),
+        },
     }
 }
 

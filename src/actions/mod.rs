@@ -17,6 +17,7 @@
 //! | [`events`] | results coming back from the executor |
 //! | [`exec`] | the executor: clients per cluster/region, one task per effect |
 
+pub mod delete;
 pub mod describe;
 pub mod events;
 pub mod exec;

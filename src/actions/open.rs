@@ -13,6 +13,7 @@ use crate::model::aws::MANAGED_BY_TAG;
 use crate::model::cluster::ClusterData;
 use crate::model::joins::workload_of;
 use crate::model::kong::KongVia;
+use crate::model::pod_resources::NodePods;
 use crate::view::state::State;
 
 /// The object behind the selected row, as the screen shows it: the row
@@ -252,6 +253,15 @@ pub fn hpa_of(c: &ClusterData, k: &KubeRef) -> Option<HpaBounds> {
         })
 }
 
+/// A node's pods as watched, for its describe; `None` for other kinds.
+fn node_pods(state: &State, k: &KubeRef) -> Option<NodePods> {
+    if k.kind != "Node" {
+        return None;
+    }
+    let c = state.fleet.clusters.get(&k.cluster)?;
+    Some(NodePods::of(c, &k.name, state.now))
+}
+
 pub fn describe(state: &mut State) {
     let subject = match selected(state) {
         Ok(s) => s,
@@ -261,7 +271,12 @@ pub fn describe(state: &mut State) {
     let pane = match subject {
         Subject::Kube(k) => {
             let pane = DescribePane::loading(id, format!("describe {} @ {}", k.label(), k.cluster));
-            state.act.effects.push(Effect::Describe { id, object: k });
+            let node_pods = node_pods(state, &k);
+            state.act.effects.push(Effect::Describe {
+                id,
+                object: k,
+                node_pods,
+            });
             pane
         }
         other => match local::describe(&state.fleet, &other, state.now) {
@@ -285,7 +300,12 @@ pub fn yaml(state: &mut State) {
     let mut pane = match subject {
         Subject::Kube(k) => {
             let pane = DescribePane::loading(id, format!("yaml {} @ {}", k.label(), k.cluster));
-            state.act.effects.push(Effect::Describe { id, object: k });
+            let node_pods = node_pods(state, &k);
+            state.act.effects.push(Effect::Describe {
+                id,
+                object: k,
+                node_pods,
+            });
             pane
         }
         other => match super::describe::fields::yaml(&state.fleet, &other) {

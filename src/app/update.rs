@@ -396,6 +396,10 @@ fn normal_action(state: &mut State, a: Action) {
             ensure_arranged(state);
             crate::actions::fix::open(state)
         }
+        Action::Delete => {
+            ensure_arranged(state);
+            crate::actions::delete::open(state)
+        }
         _ => state.flash(format!("{} does nothing in a table", a.name())),
     }
 }

@@ -57,6 +57,7 @@ actions! {
     Collapse => "collapse", "fold an incident's symptoms";
     FlatFindings => "flat_findings", "findings: incidents / the flat list";
     Fix => "fix", "findings: apply the incident's fix (asks first)";
+    Delete => "delete", "delete the selected pod (asks first)";
     Submit => "submit", "submit";
     Cancel => "cancel", "cancel";
     Complete => "complete", "complete";

@@ -105,10 +105,7 @@ fn finding(
         let mut fact = format!("{}, {} restarts", p.status, p.restarts);
         if let Some(m) = match code {
             Code::PodPending => scheduler_message(c, p),
-            _ => p.message.clone().or_else(|| {
-                c.warning("Pod", &p.namespace, &p.name)
-                    .map(|e| format!("{}: {}", e.reason, e.message))
-            }),
+            _ => Some(p.why(c.warning("Pod", &p.namespace, &p.name))).filter(|w| !w.is_empty()),
         } {
             fact.push_str(" — ");
             fact.push_str(&m);

@@ -40,13 +40,11 @@ pub fn pod_why(c: &ClusterIndex, p: &PodRow) -> String {
     {
         s.push_str(&format!(" on Fargate (profile {profile})"));
     }
-    let msg = c
-        .warning("Pod", &p.namespace, &p.name)
-        .map(|e| format!("{}: {}", e.reason, e.message))
-        .or_else(|| p.message.clone());
-    if let Some(m) = msg {
+    // The pod's current state first; an event only while it still explains it.
+    let why = p.why(c.warning("Pod", &p.namespace, &p.name));
+    if !why.is_empty() {
         s.push_str(" — ");
-        s.push_str(&m);
+        s.push_str(&why);
     }
     if let Some(t) = &p.last_termination {
         s.push_str(&format!(

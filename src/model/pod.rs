@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 
+use super::event::EventRow;
 use super::store::{Key, Row, key_of};
 use super::text::sanitize;
 
@@ -67,6 +68,14 @@ pub struct PodRow {
     pub last_failure: Option<Timestamp>,
     /// When the Ready condition last changed (endpoints follow it).
     pub ready_changed: Option<Timestamp>,
+    /// CPU and memory requests and limits, summed as kubectl does.
+    pub resources: super::pod_resources::PodResources,
+    /// When any condition last changed: events older than this describe a
+    /// state the pod has left.
+    pub last_transition: Option<Timestamp>,
+    /// The first unmet condition (scheduled, initialized, containers ready,
+    /// ready) as `Reason: message`: why the pod is not serving, now.
+    pub unmet_condition: Option<String>,
 }
 
 impl Row for PodRow {
@@ -178,8 +187,64 @@ impl From<&Pod> for PodRow {
             }),
             last_failure,
             ready_changed,
+            resources: super::pod_resources::PodResources::of_pod(pod),
+            last_transition: status.and_then(|s| s.conditions.as_ref()).and_then(|cs| {
+                cs.iter()
+                    .filter_map(|c| c.last_transition_time.as_ref().map(|t| t.0))
+                    .max()
+            }),
+            unmet_condition: unmet_condition(pod),
         }
     }
+}
+
+/// Event reasons about placing a pod: they stop applying once it is bound.
+const SCHEDULING_REASONS: [&str; 3] = ["FailedScheduling", "Preempted", "NotTriggerScaleUp"];
+
+impl PodRow {
+    /// Whether event `e` still explains this pod: a warning no older than the
+    /// pod's last condition change, and not a scheduling one once the pod
+    /// is on a node.
+    pub fn explained_by(&self, e: &EventRow) -> bool {
+        e.type_ == "Warning"
+            && self
+                .last_transition
+                .is_none_or(|t| e.last.is_some_and(|l| l >= t))
+            && !(self.node.is_some() && SCHEDULING_REASONS.contains(&e.reason.as_str()))
+    }
+
+    /// Why a pod that is not fine is so, from its current state first: the
+    /// container's or scheduler's message, then `event` if it still explains
+    /// the pod, then its first unmet condition. Empty for a fine pod.
+    pub fn why(&self, event: Option<&EventRow>) -> String {
+        if matches!(self.health, PodHealth::Ok | PodHealth::Done) {
+            return String::new();
+        }
+        self.message
+            .clone()
+            .or_else(|| {
+                event
+                    .filter(|e| self.explained_by(e))
+                    .map(|e| format!("{}: {}", e.reason, e.message))
+            })
+            .or_else(|| self.unmet_condition.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The first condition of a pod's start-up that is not met, as `Reason: message`.
+fn unmet_condition(pod: &Pod) -> Option<String> {
+    let conds = pod.status.as_ref()?.conditions.as_ref()?;
+    ["PodScheduled", "Initialized", "ContainersReady", "Ready"]
+        .iter()
+        .find_map(|ty| conds.iter().find(|c| c.type_ == *ty && c.status == "False"))
+        .map(|c| {
+            let reason = c.reason.as_deref().unwrap_or(&c.type_);
+            match c.message.as_deref().filter(|m| !m.is_empty()) {
+                Some(m) => sanitize(&format!("{reason}: {m}")),
+                None => sanitize(&format!("not {}: {reason}", c.type_)),
+            }
+        })
 }
 
 /// The pod features the Fargate scheduler refuses.
@@ -356,6 +421,67 @@ impl PodRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn event(reason: &str, at: &str) -> EventRow {
+        EventRow {
+            namespace: "shop".into(),
+            name: "e".into(),
+            object_kind: "Pod".into(),
+            object_name: "web".into(),
+            type_: "Warning".into(),
+            reason: reason.into(),
+            message: "0/3 nodes are available: 3 Insufficient cpu.".into(),
+            source: "default-scheduler".into(),
+            count: 4,
+            last: at.parse().ok(),
+        }
+    }
+
+    /// A pod that failed scheduling at 00:01, was bound at 00:05 and is
+    /// starting: the old event no longer explains it, its conditions do.
+    #[test]
+    fn a_bound_pods_why_is_its_condition_not_an_old_scheduling_event() {
+        let bound: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "web", "namespace": "shop"},
+            "spec": {"nodeName": "ip-10-0-1-1", "containers": [{"name": "app"}]},
+            "status": {"phase": "Running", "conditions": [
+                {"type": "PodScheduled", "status": "True", "lastTransitionTime": "2026-01-01T00:05:00Z"},
+                {"type": "Initialized", "status": "True", "lastTransitionTime": "2026-01-01T00:05:00Z"},
+                {"type": "ContainersReady", "status": "False", "reason": "ContainersNotReady",
+                 "message": "containers with unready status: [app]", "lastTransitionTime": "2026-01-01T00:05:00Z"}],
+                "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
+                    "state": {"running": {"startedAt": "2026-01-01T00:05:10Z"}}}]}
+        }))
+        .expect("pod");
+        let row = PodRow::from(&bound);
+        let stale = event("FailedScheduling", "2026-01-01T00:01:00Z");
+        let why = row.why(Some(&stale));
+        assert!(!why.contains("FailedScheduling"), "{why}");
+        assert_eq!(
+            why,
+            "ContainersNotReady: containers with unready status: [app]"
+        );
+        // An event after the last change still explains it.
+        let later = event("Unhealthy", "2026-01-01T00:06:00Z");
+        assert!(row.why(Some(&later)).starts_with("Unhealthy: "));
+        // A scheduling event never explains a bound pod, however recent.
+        let recent = event("FailedScheduling", "2026-01-01T00:06:00Z");
+        assert!(!row.why(Some(&recent)).contains("FailedScheduling"));
+        // Not yet bound: the scheduler's own verdict.
+        let pending: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "web", "namespace": "shop"},
+            "spec": {"containers": [{"name": "app"}]},
+            "status": {"phase": "Pending", "conditions": [
+                {"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
+                 "message": "0/3 nodes are available: 3 Insufficient cpu.", "lastTransitionTime": "2026-01-01T00:01:00Z"}]}
+        }))
+        .expect("pod");
+        let row = PodRow::from(&pending);
+        assert_eq!(
+            row.why(Some(&stale)),
+            "0/3 nodes are available: 3 Insufficient cpu."
+        );
+    }
     use crate::model::fixtures;
 
     #[test]

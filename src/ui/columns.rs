@@ -45,6 +45,11 @@ pub trait Column: Copy + PartialEq + 'static {
         Vec::new()
     }
 
+    /// What the column shows, for `?`; `None` where its title says it all.
+    fn about(self) -> Option<&'static str> {
+        None
+    }
+
     /// By default the cell's numeric key, else its text.
     fn sort_key(self, row: &Self::Row<'_>) -> SortKey {
         SortKey::from(self.cell(row))
@@ -61,6 +66,14 @@ pub trait Column: Copy + PartialEq + 'static {
     fn width(self) -> Width {
         self.spec().width
     }
+}
+
+/// `(title, what it shows)` of each of a view's columns that says, for `?`.
+pub fn explained<C: Column>() -> Vec<(&'static str, &'static str)> {
+    C::ALL
+        .iter()
+        .filter_map(|c| c.about().map(|a| (c.title(), a)))
+        .collect()
 }
 
 /// Every column but `cluster` unless `multi`: a CLUSTER column is only worth

@@ -83,6 +83,18 @@ pub fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
             entry(&mut out, k.join(" "), desc, String::new());
         }
         out.push(Line::from(""));
+        // What the current view's columns show, after the keys at hand.
+        let columns = crate::ui::views::columns_about(state.entry().kind());
+        if mode == from && !columns.is_empty() {
+            out.push(Line::from(Span::styled(
+                format!("columns ({})", state.entry().kind().title()),
+                t.style(Role::Header),
+            )));
+            for (title, about) in columns {
+                entry(&mut out, title.to_owned(), about.to_owned(), String::new());
+            }
+            out.push(Line::from(""));
+        }
     }
     out.push(Line::from(Span::styled("commands", t.style(Role::Header))));
     for (names, desc) in commands() {

@@ -89,6 +89,8 @@ pub struct Scope {
     /// A single object by name (the HPA's target workload…).
     pub name: Option<String>,
     pub gateway: Option<String>,
+    /// One Kong node of the gateway: its upstreams and targets only.
+    pub kong_node: Option<String>,
     pub upstream: Option<String>,
     pub region: Option<String>,
     pub ecs_cluster: Option<String>,
@@ -105,6 +107,7 @@ impl Scope {
             ("pod", &self.pod),
             ("name", &self.name),
             ("gateway", &self.gateway),
+            ("kong-node", &self.kong_node),
             ("upstream", &self.upstream),
             ("region", &self.region),
             ("ecs", &self.ecs_cluster),
@@ -152,9 +155,16 @@ pub enum Target {
         name: String,
     },
     Gateway(String),
+    /// One Kong node's upstreams (from the Gateways view).
+    KongNode {
+        gateway: String,
+        node: String,
+    },
+    /// An upstream's targets, on one Kong node when `node` is set.
     Upstream {
         gateway: String,
         upstream: String,
+        node: Option<String>,
     },
     Task {
         region: String,
@@ -225,9 +235,19 @@ impl Target {
                 s.gateway = Some(g.clone());
                 ViewKind::Upstreams
             }
-            Target::Upstream { gateway, upstream } => {
+            Target::KongNode { gateway, node } => {
+                s.gateway = Some(gateway.clone());
+                s.kong_node = Some(node.clone());
+                ViewKind::Upstreams
+            }
+            Target::Upstream {
+                gateway,
+                upstream,
+                node,
+            } => {
                 s.gateway = Some(gateway.clone());
                 s.upstream = Some(upstream.clone());
+                s.kong_node = node.clone();
                 ViewKind::Targets
             }
             Target::Task {

@@ -261,6 +261,31 @@ mod tests {
     }
 
     #[test]
+    fn a_pod_scheduled_after_failing_keeps_its_old_failed_scheduling_event() {
+        let mut t = testkit::Harness::terrax();
+        t.set_nodegroup_desired("node-group", 0);
+        let mut dns = testkit::pod("kube-system", "coredns-late", &[("k8s-app", "kube-dns")]);
+        dns.metadata.annotations =
+            Some([(admission::COMPUTE_TYPE.to_owned(), "ec2".to_owned())].into());
+        t.create_pod(dns);
+        t.run_secs(10);
+        assert_eq!(podspec::node_name(&t.pods("kube-system")[0]), None);
+        // Capacity arrives: the pod binds, and its FailedScheduling stays,
+        // older than the PodScheduled=True transition (as on a real cluster).
+        t.set_nodegroup_desired("node-group", 1);
+        t.run_secs(120);
+        let pod = t.pods("kube-system").remove(0);
+        assert!(podspec::node_name(&pod).is_some(), "still unbound");
+        let bound = podspec::bound_at(&pod).expect("PodScheduled=True");
+        let failed = events::about(t.store(), "kube-system", "coredns-late")
+            .into_iter()
+            .find(|e| e.reason.as_deref() == Some("FailedScheduling"))
+            .expect("the FailedScheduling event is kept");
+        let last = failed.last_timestamp.map(|t| t.0).expect("its time");
+        assert!(last < bound, "event {last} vs bound {bound}");
+    }
+
+    #[test]
     fn coredns_opted_out_of_fargate_stays_pending_on_a_fargate_only_cluster() {
         let mut t = testkit::Harness::terrax();
         t.set_nodegroup_desired("node-group", 0);

@@ -236,13 +236,17 @@ pub fn kube_system(store: &mut Store, fargate_only: bool, coredns_patched: bool)
         coredns_labels,
         "602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/coredns:v1.11.3-eksbuild.2",
     );
-    dns.containers = vec![container(
+    let mut coredns = container(
         "coredns",
         "602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/coredns:v1.11.3-eksbuild.2",
         "100m",
         "70Mi",
         53,
-    )];
+    );
+    // The EKS add-on caps CoreDNS's memory: a node's describe then has a
+    // limit to sum, as on a real cluster.
+    coredns["resources"]["limits"] = serde_json::json!({"memory": "170Mi"});
+    dns.containers = vec![coredns];
     if fargate_only && !coredns_patched {
         dns.annotations = &[("eks.amazonaws.com/compute-type", "ec2")];
     }

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::yaml::{decoded_len, redacted_len};
+use crate::model::pod_resources::NodePods;
 use crate::model::text::sanitize;
 
 const W: usize = 16;
@@ -86,15 +87,26 @@ fn age(ts: Option<&str>, now: Timestamp) -> String {
     crate::model::format::age(t, now)
 }
 
-/// The describe text of `obj` (kind from its `kind` field) with `events`.
-pub fn describe(obj: &Value, events: &[Value], now: Timestamp) -> Vec<String> {
+/// The describe text of `obj` (kind from its `kind` field) with `events`;
+/// a node's also lists `node_pods` (its pods from the watched model).
+pub fn describe(
+    obj: &Value,
+    events: &[Value],
+    node_pods: Option<&NodePods>,
+    now: Timestamp,
+) -> Vec<String> {
     let mut out = Out { lines: Vec::new() };
     let kind = s(obj, "/kind").unwrap_or("");
     metadata(&mut out, obj, now);
     match kind {
         "Pod" => pod(&mut out, obj),
         "Deployment" | "StatefulSet" | "DaemonSet" => workload(&mut out, kind, obj),
-        "Node" => node(&mut out, obj),
+        "Node" => {
+            node(&mut out, obj);
+            if let Some(pods) = node_pods {
+                out.lines.extend(super::node_pods::sections(obj, pods, now));
+            }
+        }
         "HorizontalPodAutoscaler" => hpa(&mut out, obj),
         "PersistentVolumeClaim" => pvc(&mut out, obj),
         "Secret" => secret(&mut out, obj),
@@ -513,46 +525,17 @@ fn hpa(out: &mut Out, h: &Value) {
             text(h, "/spec/scaleTargetRef/name")
         ),
     );
-    out.head(0, "Metrics (current / target)");
+    out.kv(0, "Metrics", "( current / target )");
     let current = arr(h, "/status/currentMetrics");
     for (i, m) in arr(h, "/spec/metrics").iter().enumerate() {
-        let ty = s(m, "/type").unwrap_or("");
-        let key = match ty {
-            "Resource" => "resource",
-            "Pods" => "pods",
-            "Object" => "object",
-            "External" => "external",
-            "ContainerResource" => "containerResource",
-            _ => "",
-        };
-        let spec = &m[key];
-        let name = s(spec, "/name")
-            .or_else(|| s(spec, "/metric/name"))
-            .unwrap_or(ty);
-        let target = &spec["target"];
-        let want = s(target, "/averageValue")
-            .map(str::to_owned)
-            .or_else(|| s(target, "/value").map(str::to_owned))
-            .or_else(|| target.get("averageUtilization").map(|u| format!("{u}%")))
-            .unwrap_or_else(|| "<none>".into());
-        let have = current.get(i).map(|c| &c[key]["current"]).map(|c| {
-            s(c, "/averageValue")
-                .map(str::to_owned)
-                .or_else(|| s(c, "/value").map(str::to_owned))
-                .or_else(|| c.get("averageUtilization").map(|u| format!("{u}%")))
-                .unwrap_or_else(|| "<none>".into())
-        });
-        out.kv(
-            2,
-            &format!("{ty} {name}"),
-            format!("{} / {want}", have.unwrap_or_else(|| "<none>".into())),
-        );
+        let (key, value) = hpa_metric(m, current.get(i));
+        out.kv(2, &key, value);
     }
     out.kv(0, "Min replicas", text(h, "/spec/minReplicas"));
     out.kv(0, "Max replicas", text(h, "/spec/maxReplicas"));
     out.kv(
         0,
-        "Pods",
+        &format!("{} pods", text(h, "/spec/scaleTargetRef/kind")),
         format!(
             "{} current / {} desired",
             text(h, "/status/currentReplicas"),
@@ -560,6 +543,98 @@ fn hpa(out: &mut Out, h: &Value) {
         ),
     );
     conditions(out, h);
+}
+
+/// One metric as `kubectl describe hpa` words it: what is measured on what,
+/// then `current / target`; a utilization also gives the value it is of, as
+/// in `85% (213m) / 60%`. `current` is the status entry at the same index.
+fn hpa_metric(m: &Value, current: Option<&Value>) -> (String, String) {
+    let ty = s(m, "/type").unwrap_or("");
+    let field = match ty {
+        "Resource" => "resource",
+        "Pods" => "pods",
+        "Object" => "object",
+        "External" => "external",
+        "ContainerResource" => "containerResource",
+        _ => return (format!("<unknown metric type {ty:?}>"), String::new()),
+    };
+    let spec = &m[field];
+    let target = &spec["target"];
+    let now = current.map(|c| &c[field]["current"]);
+    let now_s = |k: &str| now.and_then(|c| s(c, &format!("/{k}")));
+    let average = s(target, "/averageValue");
+    let name = text(spec, "/name");
+    let metric = text(spec, "/metric/name");
+    // Targets in absolute values: current and target in the same unit.
+    let absolute = |key: String, want: &str, have: Option<&str>| {
+        (key, format!("{} / {want}", have.unwrap_or("<unknown>")))
+    };
+    // A utilization target: the percentage, with the value it stands for.
+    let utilization = |key: String| {
+        let pct = now
+            .and_then(|c| c.get("averageUtilization"))
+            .and_then(Value::as_i64);
+        let have = match (pct, now_s("averageValue")) {
+            (Some(p), Some(v)) => format!("{p}% ({v})"),
+            (Some(p), None) => format!("{p}%"),
+            _ => "<unknown>".into(),
+        };
+        (
+            key,
+            format!("{have} / {}%", text(target, "/averageUtilization")),
+        )
+    };
+    match (ty, average) {
+        ("Resource", Some(want)) => absolute(
+            format!("resource {name} on pods"),
+            want,
+            now_s("averageValue"),
+        ),
+        ("Resource", None) => utilization(format!(
+            "resource {name} on pods  (as a percentage of request)"
+        )),
+        ("ContainerResource", Some(want)) => absolute(
+            format!(
+                "resource {name} of container \"{}\" on pods",
+                text(spec, "/container")
+            ),
+            want,
+            now_s("averageValue"),
+        ),
+        ("ContainerResource", None) => utilization(format!(
+            "resource {name} of container \"{}\" on pods  (as a percentage of request)",
+            text(spec, "/container")
+        )),
+        ("Pods", _) => absolute(
+            format!("{metric:?} on pods"),
+            average.unwrap_or("<none>"),
+            now_s("averageValue"),
+        ),
+        ("Object", _) | ("External", _) => {
+            let on = if ty == "Object" {
+                format!(
+                    " on {}/{}",
+                    text(spec, "/describedObject/kind"),
+                    text(spec, "/describedObject/name")
+                )
+            } else {
+                String::new()
+            };
+            match average {
+                Some(want) => absolute(
+                    format!("{metric:?}{on} (target average value)"),
+                    want,
+                    now_s("averageValue"),
+                ),
+                None => absolute(
+                    format!("{metric:?}{on} (target value)"),
+                    s(target, "/value").unwrap_or("<none>"),
+                    now_s("value"),
+                ),
+            }
+        }
+        _ => (format!("<unknown metric type {ty:?}>"), String::new()),
+    }
 }
 
 fn pvc(out: &mut Out, p: &Value) {
@@ -700,7 +775,7 @@ mod tests {
         let events = [json!({"type": "Warning", "reason": "BackOff", "count": 7,
             "lastTimestamp": "2026-01-01T00:09:00Z", "source": {"component": "kubelet"},
             "message": "Back-off restarting failed container app"})];
-        let t = describe(&pod, &events, now()).join("\n");
+        let t = describe(&pod, &events, None, now()).join("\n");
         for want in [
             "Name:           payments-1",
             "Namespace:      shop",
@@ -730,7 +805,7 @@ mod tests {
         let sec = json!({"kind": "Secret", "type": "Opaque",
             "metadata": {"name": "db", "namespace": "shop"},
             "data": {"password": "aHVudGVyMg=="}});
-        let t = describe(&sec, &[], now()).join("\n");
+        let t = describe(&sec, &[], None, now()).join("\n");
         assert!(t.contains("password:  7 bytes"), "{t}");
         assert!(!t.contains("aHVudGVyMg"), "{t}");
         assert!(t.contains("Events:         <none>"), "{t}");
@@ -743,7 +818,7 @@ mod tests {
             "data": {"password": "czNjcjN0LVZBTFVFLWRiLXBhc3N3b3JkLTljN2IyYQ=="},
             "stringData": {"user": "admin-user"}});
         super::super::yaml::redact_secret(&mut sec);
-        let t = describe(&sec, &[], now()).join("\n");
+        let t = describe(&sec, &[], None, now()).join("\n");
         assert!(t.contains("password:  31 bytes"), "{t}");
         assert!(t.contains("user:  10 bytes"), "{t}");
         assert!(!t.contains("czNjcjN0") && !t.contains("admin-user"), "{t}");
@@ -755,7 +830,7 @@ mod tests {
             "spec": {"replicas": 4, "selector": {"matchLabels": {"app": "service"}}, "strategy": {"type": "RollingUpdate"},
                 "template": {"metadata": {"labels": {"app": "service"}}, "spec": {"containers": [{"name": "svc", "image": "beer:1"}]}}},
             "status": {"replicas": 2, "readyReplicas": 2, "updatedReplicas": 2, "availableReplicas": 2}});
-        let t = describe(&d, &[], now()).join("\n");
+        let t = describe(&d, &[], None, now()).join("\n");
         assert!(
             t.contains("4 desired | 2 updated | 2 total | 2 ready | 2 available | 0 unavailable"),
             "{t}"
@@ -764,7 +839,7 @@ mod tests {
         let n = json!({"kind": "Node", "metadata": {"name": "fargate-ip-1"},
             "spec": {"taints": [{"key": "eks.amazonaws.com/compute-type", "value": "fargate", "effect": "NoSchedule"}]},
             "status": {"capacity": {"pods": "1"}, "addresses": [{"type": "InternalIP", "address": "10.0.1.2"}]}});
-        let t = describe(&n, &[], now()).join("\n");
+        let t = describe(&n, &[], None, now()).join("\n");
         assert!(
             t.contains("Taints:         eks.amazonaws.com/compute-type=fargate:NoSchedule"),
             "{t}"
@@ -775,12 +850,26 @@ mod tests {
                 "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 60}}}]},
             "status": {"currentReplicas": 4, "desiredReplicas": 4,
                 "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 95}}}]}});
-        let t = describe(&h, &[], now()).join("\n");
+        let t = describe(&h, &[], None, now()).join("\n");
         assert!(t.contains("Reference:      Deployment/hello-api"), "{t}");
-        assert!(t.contains("  Resource cpu: 95% / 60%"), "{t}");
+        assert!(
+            t.contains("  resource cpu on pods  (as a percentage of request): 95% / 60%"),
+            "{t}"
+        );
+        assert!(t.contains("Deployment pods:"), "{t}");
+        let mut h = h;
+        h["status"]["currentMetrics"][0]["resource"]["current"]["averageValue"] = json!("213m");
+        if let Some(ms) = h["spec"]["metrics"].as_array_mut() {
+            ms.push(json!({"type": "Pods", "pods": {"metric": {"name": "rps"},
+                "target": {"type": "AverageValue", "averageValue": "100"}}}));
+        }
+        let t = describe(&h, &[], None, now()).join("\n");
+        assert!(t.contains("request): 95% (213m) / 60%"), "{t}");
+        assert!(t.contains("  \"rps\" on pods:"), "{t}");
+        assert!(t.contains("<unknown> / 100"), "{t}");
         let p = json!({"kind": "PersistentVolumeClaim", "metadata": {"name": "mysql"},
             "spec": {"storageClassName": "gp2", "accessModes": ["ReadWriteOnce"]}, "status": {"phase": "Pending"}});
-        let t = describe(&p, &[], now()).join("\n");
+        let t = describe(&p, &[], None, now()).join("\n");
         assert!(
             t.contains("StorageClass:   gp2") && t.contains("Status:         Pending"),
             "{t}"

@@ -5,6 +5,7 @@
 pub mod fields;
 pub mod kube;
 pub mod local;
+pub mod node_pods;
 pub mod yaml;
 
 pub use crate::view::panes::describe::*;

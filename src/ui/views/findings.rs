@@ -57,6 +57,7 @@ pub fn target(o: &ObjectRef) -> Option<Target> {
         "KongUpstream" => Target::Upstream {
             gateway: o.namespace.clone(),
             upstream: o.name.clone(),
+            node: None,
         },
         "EcsService" | "EcsTask" => Target::EcsCluster {
             region: o.cluster.clone(),

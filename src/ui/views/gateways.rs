@@ -64,6 +64,26 @@ impl Column for GatewayColumn {
         }
     }
 
+    fn about(self) -> Option<&'static str> {
+        Some(match self {
+            GatewayColumn::Node => "the Kong node: its pod, or its admin URL's host:port",
+            GatewayColumn::Via => {
+                "how its admin API is reached: pod proxy (through the API server), port-fwd, or admin url"
+            }
+            GatewayColumn::Reachable => "whether its admin API answered the last poll, or why not",
+            GatewayColumn::Ready => "its /status/ready: ready to proxy traffic, or why not",
+            GatewayColumn::DbConfig => {
+                "database reachable (DB mode), or its configuration hash (DB-less); DRIFT: the gateway's nodes hold different configurations"
+            }
+            GatewayColumn::Upstreams => "how many upstreams this node holds",
+            GatewayColumn::NoPeer => {
+                "upstreams with no target to send to on this node: clients routed through it get 503 \"failure to get a peer from the ring-balancer\""
+            }
+            GatewayColumn::Version => "the Kong version the node reports",
+            GatewayColumn::Problem => "the upstreams without a peer, else the node's IP",
+        })
+    }
+
     fn cell(self, r: &GatewayFacts<'_>) -> Cell {
         let (n, drift) = match r {
             // The reason sits under REACHABLE, next to the gateway's name.
@@ -217,7 +237,11 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     node: n.name.clone(),
                 },
                 group,
-                target: Some(Target::Gateway(g.name.clone())),
+                // This node's upstreams: health is per node.
+                target: Some(Target::KongNode {
+                    gateway: g.name.clone(),
+                    node: n.name.clone(),
+                }),
                 detail,
             };
             table.push(meta, GatewayFacts::Node { node: n, drift });

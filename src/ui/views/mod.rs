@@ -31,6 +31,18 @@ use crate::ui::table::TableModel;
 use crate::view::nav::{NavEntry, ViewKind};
 use crate::view::state::State;
 
+/// `(title, what it shows)` of the columns of `view` that explain
+/// themselves, for `?`.
+pub fn columns_about(view: ViewKind) -> Vec<(&'static str, &'static str)> {
+    use crate::ui::columns::explained;
+    match view {
+        ViewKind::Gateways => explained::<gateways::GatewayColumn>(),
+        ViewKind::Upstreams => explained::<upstreams::UpstreamColumn>(),
+        ViewKind::Targets => explained::<targets::TargetColumn>(),
+        _ => Vec::new(),
+    }
+}
+
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     let mut model = build_view(state, entry);
     freshness::mark(state, &mut model);

@@ -6,7 +6,7 @@ use super::common::{
 };
 use crate::config::theme::Role;
 use crate::model::cluster::ClusterData;
-use crate::model::pod::{PodHealth, PodRow};
+use crate::model::pod::PodRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
 use crate::view::nav::{NavEntry, Scope, Target};
@@ -170,20 +170,9 @@ fn push<'a>(
         return;
     }
     let event = latest_warning(c, "Pod", &p.namespace, &p.name);
-    // The scheduler's or container's message; else the latest warning event.
-    let why = if p.health == PodHealth::Ok || p.health == PodHealth::Done {
-        String::new()
-    } else {
-        p.message
-            .clone()
-            .or_else(|| {
-                event
-                    .filter(|e| e.type_ == "Warning")
-                    .map(|e| format!("{}: {}", e.reason, e.message))
-            })
-            .unwrap_or_default()
-    };
-    let status = match event.filter(|e| e.type_ == "Warning") {
+    // The pod's current state first; an event only while it still explains it.
+    let why = p.why(event);
+    let status = match event.filter(|e| p.explained_by(e)) {
         Some(e) if p.status == "Pending" => format!("Pending:{}", e.reason),
         _ => p.status.clone(),
     };

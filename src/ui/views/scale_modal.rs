@@ -29,7 +29,7 @@ pub fn confirm(f: &mut Frame, state: &State, c: &crate::view::panes::confirm::Co
     let t = &state.theme;
     let mut lines = vec![
         Line::from(Span::styled(
-            crate::model::text::sanitize(&format!("fix {}", c.about)),
+            crate::model::text::sanitize(&c.about),
             t.style(Role::Title),
         )),
         Line::from(""),
@@ -38,6 +38,12 @@ pub fn confirm(f: &mut Frame, state: &State, c: &crate::view::panes::confirm::Co
         lines.push(Line::from(Span::styled(
             crate::model::text::sanitize(l),
             t.style(Role::Text),
+        )));
+    }
+    if c.need_name.is_some() {
+        lines.push(Line::from(Span::styled(
+            format!("name: {}▏", crate::model::text::sanitize(&c.typed)),
+            t.style(if c.ready() { Role::Ok } else { Role::Warn }),
         )));
     }
     lines.push(Line::from(""));

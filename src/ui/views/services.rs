@@ -169,6 +169,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 target: routes.first().map(|(g, u, _)| Target::Upstream {
                     gateway: (*g).to_owned(),
                     upstream: (*u).to_owned(),
+                    node: None,
                 }),
                 detail,
             };

@@ -46,6 +46,20 @@ impl Column for TargetColumn {
         }
     }
 
+    fn about(self) -> Option<&'static str> {
+        Some(match self {
+            TargetColumn::Target => "the address:port Kong sends requests to",
+            TargetColumn::KongNode => "the Kong node this row is seen from: health is per node",
+            TargetColumn::Health => {
+                "this node's health for the target: HEALTHY, UNHEALTHY, DNS_ERROR or HEALTHCHECKS_OFF"
+            }
+            TargetColumn::Weight => "the target's relative share of requests (0 takes none)",
+            TargetColumn::BehindIt => {
+                "the pod or ECS task with the target's IP; none is a stale target"
+            }
+        })
+    }
+
     fn cell(self, r: &TargetFacts<'_>) -> Cell {
         let t = r.target;
         match self {
@@ -96,7 +110,12 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     .sum::<usize>(),
             ));
         }
-        for n in g.nodes.values() {
+        // Drilled from one Kong node: that node's targets only.
+        for n in g
+            .nodes
+            .values()
+            .filter(|n| scope.kong_node.as_ref().is_none_or(|k| *k == n.name))
+        {
             let Some(u) = n.upstreams.iter().find(|u| u.name == upstream) else {
                 continue;
             };

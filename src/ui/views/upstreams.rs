@@ -64,6 +64,28 @@ impl Column for UpstreamColumn {
         }
     }
 
+    fn about(self) -> Option<&'static str> {
+        Some(match self {
+            UpstreamColumn::Upstream => {
+                "the upstream (Kong Ingress Controller names it service.namespace.port.svc)"
+            }
+            UpstreamColumn::KongNode => "the Kong node this row is seen from: health is per node",
+            UpstreamColumn::Balancer => {
+                "the node's balancer health for the upstream: HEALTHY, UNHEALTHY (no peer: 503), or MISSING (this node lacks it)"
+            }
+            UpstreamColumn::Targets => "targets of the upstream on this node",
+            UpstreamColumn::Healthy => "targets this node's health checks pass",
+            UpstreamColumn::Unhealthy => "targets this node's health checks fail",
+            UpstreamColumn::Off => {
+                "targets with health checks off (HEALTHCHECKS_OFF): Kong sends to them unchecked"
+            }
+            UpstreamColumn::DnsError => "targets whose hostname does not resolve (DNS_ERROR)",
+            UpstreamColumn::BackedBy => {
+                "the Kubernetes service behind the upstream and its ready endpoints"
+            }
+        })
+    }
+
     fn cell(self, r: &UpstreamFacts<'_>) -> Cell {
         let (u, node, backed_by) = match r {
             UpstreamFacts::Missing { name, node } => {
@@ -143,7 +165,12 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     .unwrap_or(0);
                 (format!("svc {ns}/{svc}: {ready} ready endpoints"), ready)
             });
-            for n in g.nodes.values() {
+            // Drilled from one Kong node: that node's rows only.
+            for n in g
+                .nodes
+                .values()
+                .filter(|n| scope.kong_node.as_ref().is_none_or(|k| *k == n.name))
+            {
                 let Some(u) = n.upstreams.iter().find(|u| u.name == name) else {
                     let meta = TableRow {
                         subject: Subject::KongUpstream {
@@ -196,6 +223,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     target: Some(Target::Upstream {
                         gateway: g.name.clone(),
                         upstream: name.to_owned(),
+                        node: scope.kong_node.clone(),
                     }),
                     detail,
                 };

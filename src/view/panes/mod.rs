@@ -23,8 +23,13 @@ use crate::view::subject::KubeRef;
 pub enum Effect {
     /// A confirmed mutation (the modal was shown and confirmed).
     Scale(ScaleRequest),
-    /// Fetch the full object and its events, format them.
-    Describe { id: u64, object: KubeRef },
+    /// Fetch the full object and its events, format them; a node's
+    /// describe also lists its pods as watched (`node_pods`).
+    Describe {
+        id: u64,
+        object: KubeRef,
+        node_pods: Option<crate::model::pod_resources::NodePods>,
+    },
     /// Stream one pod's logs (every container, or the chosen one) into a session.
     LogStart { session: u64, request: LogRequest },
     /// Stop every stream of a session.
