@@ -2,7 +2,7 @@
 //! the confirmation names the object and where it runs, enter applies it,
 //! `--readonly` refuses it; the effect is checked with the AWS SDK (ECS
 //! StopTask, the service starting a replacement) and kubectl (a Kong pod
-//! deleted and replaced, an HPA's max raised).
+//! deleted and replaced, an HPA's max raised, a rollout restarted).
 
 mod common;
 
@@ -240,6 +240,75 @@ fn x_deletes_a_stale_kong_pod_and_raises_an_hpa_max() {
             "jsonpath={.spec.maxReplicas}",
         ]);
         (now.trim() == (max + 1).to_string()).then_some(())
+    });
+    sim.stop();
+}
+
+/// The template annotations of Deployment kube-system/coredns.
+fn coredns_annotations(sim: &Sim) -> String {
+    sim.kubectl(&[
+        "get",
+        "deploy",
+        "coredns",
+        "-n",
+        "kube-system",
+        "-o",
+        "jsonpath={.spec.template.metadata.annotations}",
+    ])
+}
+
+/// late-profile: CoreDNS's pods predate the kube-system Fargate profile;
+/// `x` on the incident restarts CoreDNS's rollout (kubectl sees the
+/// `restartedAt` annotation), the new pods run on Fargate and the finding
+/// clears.
+#[test]
+fn x_restarts_the_rollout_a_late_fargate_profile_needs() {
+    let sim = Sim::start("late-profile", &[]);
+    let t = dashboard("fix-restart", &sim, &[]);
+    t.wait_for(&["FD-FARGATE-NO-PROFILE"], LONG);
+    assert!(
+        !coredns_annotations(&sim).contains("restartedAt"),
+        "restarted before x"
+    );
+    t.type_text("x");
+    let screen = t.wait_for(
+        &[
+            "confirm",
+            "Will: restart the rollout of Deployment kube-system/coredns in cluster hello-fargate",
+        ],
+        LONG,
+    );
+    assert!(
+        screen.contains("kubectl.kubernetes.io/restartedAt"),
+        "{screen}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for(
+        &["restarted the rollout of Deployment kube-system/coredns"],
+        LONG,
+    );
+    let annotations = coredns_annotations(&sim);
+    assert!(
+        annotations.contains("\"kubectl.kubernetes.io/restartedAt\""),
+        "{annotations}"
+    );
+    wait_for("CoreDNS's new pods running on Fargate", LONG, || {
+        let out = sim.kubectl(&[
+            "get",
+            "pods",
+            "-n",
+            "kube-system",
+            "-l",
+            "k8s-app=kube-dns",
+            "-o",
+            "jsonpath={range .items[*]}{.status.phase} {.spec.nodeName}{\"\\n\"}{end}",
+        ]);
+        let lines: Vec<&str> = out.lines().collect();
+        (lines.len() == 2 && lines.iter().all(|l| l.starts_with("Running fargate-ip-")))
+            .then_some(())
+    });
+    t.wait_until("the finding cleared", LONG, |s| {
+        !s.contains("FD-FARGATE-NO-PROFILE")
     });
     sim.stop();
 }

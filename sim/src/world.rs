@@ -298,7 +298,8 @@ pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
                                 .iter()
                                 .map(|s| (s.namespace.clone(), s.labels.clone()))
                                 .collect(),
-                            active: p.status.as_str() == "ACTIVE",
+                            // A profile created later in the scenario claims nothing before then.
+                            active: p.status.as_str() == "ACTIVE" && p.created_at <= now,
                             subnets_azs: Vec::new(),
                         })
                         .collect(),

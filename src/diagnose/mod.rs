@@ -160,6 +160,10 @@ pub enum Action {
     /// Delete the Kong node's pod / stop its ECS task: its workload or
     /// service starts a fresh one.
     ReplaceKongNode,
+    /// Patch the workload's pod template annotation
+    /// `kubectl.kubernetes.io/restartedAt`, as `kubectl rollout restart`:
+    /// every pod is recreated.
+    RolloutRestart,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
