@@ -142,6 +142,15 @@ fn x_replaces_the_failing_kong_node_on_ecs() {
         kept.iter().all(|k| after.contains(k)),
         "{before:?} → {after:?}"
     );
+    // The fix is watched: first still holding (the shown list keeps a
+    // finding a while after it stops), then cleared.
+    let watching = "fix applied; watching FD-KONG-NO-PEER on KongNode";
+    t.wait_for(&[watching, ": still holding ("], LONG);
+    let screen = t.wait_for(&[watching, ": cleared after "], LONG);
+    eprintln!(
+        "no-peer cleared {} after the StopTask",
+        word_after(&screen, ": cleared after ")
+    );
     sim.stop();
 }
 
@@ -259,8 +268,8 @@ fn coredns_annotations(sim: &Sim) -> String {
 
 /// late-profile: CoreDNS's pods predate the kube-system Fargate profile;
 /// `x` on the incident restarts CoreDNS's rollout (kubectl sees the
-/// `restartedAt` annotation), the new pods run on Fargate and the finding
-/// clears.
+/// `restartedAt` annotation), the new pods run on Fargate and the watched
+/// finding clears.
 #[test]
 fn x_restarts_the_rollout_a_late_fargate_profile_needs() {
     let sim = Sim::start("late-profile", &[]);
@@ -307,8 +316,13 @@ fn x_restarts_the_rollout_a_late_fargate_profile_needs() {
         (lines.len() == 2 && lines.iter().all(|l| l.starts_with("Running fargate-ip-")))
             .then_some(())
     });
-    t.wait_until("the finding cleared", LONG, |s| {
-        !s.contains("FD-FARGATE-NO-PROFILE")
-    });
+    // The finding is watched until it clears, and it does.
+    t.wait_for(
+        &[
+            "fix applied; watching FD-FARGATE-NO-PROFILE on Pod kube-system/coredns-",
+            ": cleared after ",
+        ],
+        LONG,
+    );
     sim.stop();
 }

@@ -59,7 +59,13 @@ impl Executor {
                         req.summary()
                     );
                     tokio::spawn(async move {
-                        let _ = tx.send(ActionEvent::Done { ok: false, message }).await;
+                        let _ = tx
+                            .send(ActionEvent::Applied {
+                                request: req,
+                                ok: false,
+                                message,
+                            })
+                            .await;
                     });
                     return;
                 }
@@ -71,7 +77,13 @@ impl Executor {
                         Ok(m) => (true, m),
                         Err(e) => (false, format!("{} failed: {e}", req.summary())),
                     };
-                    let _ = tx.send(ActionEvent::Done { ok, message }).await;
+                    let _ = tx
+                        .send(ActionEvent::Applied {
+                            request: req,
+                            ok,
+                            message,
+                        })
+                        .await;
                 });
             }
             Effect::Describe { id, object } => {

@@ -35,6 +35,11 @@ pub fn open(state: &mut State) {
             root.code
         ));
     }
+    // The overlay opened below applies this finding's fix: once applied, it is watched.
+    state.act.fix_for = Some((
+        root.code.to_owned(),
+        root.primary().map(ObjectRef::label).unwrap_or_default(),
+    ));
     match r.action {
         Action::Scale | Action::ScaleNodegroup | Action::ScaleEcsService => {
             let modal = subject::of_object(&r.object)
@@ -78,6 +83,9 @@ pub fn open(state: &mut State) {
             "the fix of {} is not an action: {} (d describes, l tails logs)",
             root.code, root.fix
         )),
+    }
+    if state.act.overlay.is_none() {
+        state.act.fix_for = None;
     }
 }
 

@@ -56,6 +56,7 @@ pub mod pvc;
 pub mod report;
 pub mod services;
 pub mod stable;
+pub mod watch;
 
 #[cfg(test)]
 pub(crate) mod fixtures;

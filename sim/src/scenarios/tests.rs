@@ -213,6 +213,40 @@ fn kong_ecs_one_node_has_no_healthy_peer_for_payments_while_two_serve() {
     }
 }
 
+/// Stopping the task of the node without a peer (seed 002's fix, a
+/// redeploy): ECS starts a replacement and the node comes back as it, a
+/// fresh Kong serving payments; the other two nodes are untouched.
+#[test]
+fn kong_ecs_a_stopped_nodes_replacement_is_a_fresh_kong() {
+    let fleet = scenario("kong-ecs", 60);
+    let gw = &fleet.ecs_kong[0];
+    let hosts = |i: usize| gw.nodes[i].1.lock().expect("node").hostname.clone();
+    let before: Vec<String> = (0..3).map(hosts).collect();
+    {
+        let mut aws = fleet.aws.lock().expect("aws");
+        let now = fleet.started + jiff::SignedDuration::from_secs(60);
+        let c = aws
+            .ecs_cluster_mut(&gw.region, &gw.ecs_cluster)
+            .expect("cluster");
+        let t = c
+            .tasks
+            .values_mut()
+            .find(|t| t.private_dns_name(&gw.region) == before[1])
+            .expect("node 1's task");
+        t.request_stop(now, "UserInitiated", "test".into());
+    }
+    run(&fleet, 60, 180);
+    let after: Vec<String> = (0..3).map(hosts).collect();
+    assert_ne!(after[1], before[1], "node 1 is not its replacement");
+    assert!(!before.contains(&after[1]), "{before:?} → {after:?}");
+    assert_eq!((&after[0], &after[2]), (&before[0], &before[2]));
+    for (_, n) in &gw.nodes {
+        let n = n.lock().expect("node");
+        let b = n.balancer("payments.upstream").expect("payments upstream");
+        assert!(b.healthy, "{} has no peer for payments", n.hostname);
+    }
+}
+
 #[test]
 fn virtual_kubelet_pods_take_their_ecs_tasks_ips_and_scale_with_them() {
     let fleet = scenario("virtual-kubelet", 60);

@@ -78,6 +78,14 @@ pub struct FindingFacts<'a> {
     folded: usize,
     /// Order in the tree, so sorting by severity keeps symptoms under their root.
     order: i64,
+    /// The watch of a fix applied for this finding, before its cause.
+    watched: Option<String>,
+}
+
+/// The note of a fix applied for `f` and watched, if any.
+fn watched(state: &State, f: &Finding) -> Option<String> {
+    let w = state.act.watch.as_ref().filter(|w| w.is_for(f))?;
+    Some(w.row_note(state.now))
 }
 
 /// The row subject of a finding.
@@ -140,17 +148,24 @@ impl Column for FindingColumn {
             },
             FindingColumn::Code => cell(format!("{}{}", r.prefix, f.code), role(f.severity)),
             FindingColumn::Object => cell(&r.object, Role::Text),
-            FindingColumn::Cause => match r.folded {
-                0 => cell(&f.cause, Role::Text),
-                n => cell(
-                    format!(
-                        "{} [+{n} symptom{}]",
-                        f.cause,
-                        if n == 1 { "" } else { "s" }
+            FindingColumn::Cause => {
+                let note = r
+                    .watched
+                    .as_ref()
+                    .map(|w| format!("{w} "))
+                    .unwrap_or_default();
+                match r.folded {
+                    0 => cell(format!("{note}{}", f.cause), Role::Text),
+                    n => cell(
+                        format!(
+                            "{note}{} [+{n} symptom{}]",
+                            f.cause,
+                            if n == 1 { "" } else { "s" }
+                        ),
+                        Role::Text,
                     ),
-                    Role::Text,
-                ),
-            },
+                }
+            }
         }
     }
 }
@@ -201,6 +216,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 prefix: "",
                 folded: 0,
                 order: i as i64,
+                watched: watched(state, f),
             };
             push(f, facts, detail(f, &[]));
         }
@@ -271,6 +287,7 @@ fn incident_rows<'a>(
         },
         folded: if open { 0 } else { n },
         order: *order,
+        watched: watched(state, root),
     };
     *order += 1;
     push(root, facts, d);
@@ -293,6 +310,7 @@ fn incident_rows<'a>(
             prefix: "  └ ",
             folded: 0,
             order: *order,
+            watched: watched(state, f),
         };
         *order += 1;
         push(f, facts, d);
