@@ -7,28 +7,9 @@ mod common;
 use std::time::Duration;
 
 use common::Sim;
-use common::tmux::{Tmux, cmd, have_tmux};
+use common::tmux::{Tmux, dashboard};
 
 const LONG: Duration = Duration::from_secs(60);
-
-fn dashboard(name: &str, sim: &Sim, extra: &[&str]) -> Tmux {
-    assert!(
-        have_tmux(),
-        "tmux is missing: run ./scripts/test (it installs the test dependencies)"
-    );
-    let cfg = sim.config();
-    let log = sim.dir.path().join(format!("{name}.log"));
-    let mut args = vec![
-        "--config",
-        cfg.to_str().expect("utf-8"),
-        "--log-file",
-        log.to_str().expect("utf-8"),
-    ];
-    args.extend_from_slice(extra);
-    let t = Tmux::start(name, &cmd(&args));
-    t.wait_for(&["Fleet (", "live"], LONG);
-    t
-}
 
 /// `:view`, then `/filter`: the selection lands on the first matching row.
 fn open(t: &Tmux, view: &str, title: &str, filter: &str, row_text: &str) {

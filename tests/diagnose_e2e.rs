@@ -42,25 +42,13 @@ fn codes(r: &Run) -> BTreeSet<String> {
 /// Each incident as `(root code, root object, symptom codes)`; an object
 /// of a Kong node on ECS is named by its gateway (its address is random).
 fn incident_roots(r: &Run) -> BTreeSet<(String, String, BTreeSet<String>)> {
-    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     r.json["incidents"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|i| {
-            let o = &i["root"]["object"];
-            let object = if o["kind"] == "KongNode" {
-                text(&o["namespace"])
-            } else {
-                text(&o["name"])
-            };
-            let symptoms = i["symptoms"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|s| text(&s["code"]))
-                .collect();
-            (text(&i["root"]["code"]), object, symptoms)
+            let (code, object, symptoms) = common::incident_of(i);
+            (code, object, symptoms.into_iter().collect())
         })
         .collect()
 }

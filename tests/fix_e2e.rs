@@ -2,34 +2,44 @@
 //! the confirmation names the object and where it runs, enter applies it,
 //! `--readonly` refuses it; the effect is checked with the AWS SDK (ECS
 //! StopTask, the service starting a replacement) and kubectl (a Kong pod
-//! deleted and replaced, an HPA's max raised).
+//! deleted and replaced, an HPA's max raised, a rollout restarted).
 
 mod common;
 
 use std::time::Duration;
 
 use aws_sdk_ecs::types::DesiredStatus;
-use common::tmux::{Tmux, cmd, have_tmux};
+use common::tmux::{Tmux, dashboard};
 use common::{Sim, wait_for};
 
 const LONG: Duration = Duration::from_secs(60);
 
-fn dashboard(name: &str, sim: &Sim, extra: &[&str]) -> Tmux {
-    assert!(have_tmux(), "tmux is missing: run ./scripts/test");
-    let cfg = sim.config();
-    let log = sim.dir.path().join(format!("{name}.log"));
-    let mut args = vec![
-        "--config",
-        cfg.to_str().expect("utf-8"),
-        "--log-file",
-        log.to_str().expect("utf-8"),
-    ];
-    args.extend_from_slice(extra);
-    let t = Tmux::start(name, &cmd(&args));
-    t.wait_for(&["Fleet (", "live"], LONG);
+/// The dashboard on its Findings view.
+fn findings(name: &str, sim: &Sim, extra: &[&str]) -> Tmux {
+    let t = dashboard(name, sim, extra);
     t.type_text(":findings");
     t.keys(&["Enter"]);
     t
+}
+
+/// `kubectl get KIND NAME -n NS -o jsonpath=PATH` in `context`; None when
+/// kubectl fails (the object is gone).
+fn get(sim: &Sim, context: &str, object: (&str, &str, &str), path: &str) -> Option<String> {
+    let (kind, ns, name) = object;
+    let path = format!("jsonpath={path}");
+    let args = [
+        "--context",
+        context,
+        "get",
+        kind,
+        name,
+        "-n",
+        ns,
+        "-o",
+        &path,
+    ];
+    let (ok, out, _) = sim.kubectl_with("kubectl", &args);
+    ok.then_some(out)
 }
 
 /// The sim's AWS endpoint, from the `fleetdeck.toml` it wrote.
@@ -95,14 +105,14 @@ fn x_replaces_the_failing_kong_node_on_ecs() {
     let before = kong_tasks(&rt, &ecs);
     assert_eq!(before.len(), 3, "{before:?}");
 
-    let ro = dashboard("fix-ro", &sim, &["--readonly"]);
+    let ro = findings("fix-ro", &sim, &["--readonly"]);
     ro.wait_for(&["FD-KONG-NO-PEER"], LONG);
     ro.type_text("x");
     ro.wait_for(&["read-only (--readonly)", "nothing was changed"], LONG);
     assert_eq!(kong_tasks(&rt, &ecs), before);
     drop(ro);
 
-    let t = dashboard("fix-ecs", &sim, &[]);
+    let t = findings("fix-ecs", &sim, &[]);
     t.wait_for(&["FD-KONG-NO-PEER"], LONG);
     t.type_text("x");
     let screen = t.wait_for(
@@ -142,6 +152,15 @@ fn x_replaces_the_failing_kong_node_on_ecs() {
         kept.iter().all(|k| after.contains(k)),
         "{before:?} → {after:?}"
     );
+    // The fix is watched: first still holding (the shown list keeps a
+    // finding a while after it stops), then cleared.
+    let watching = "fix applied; watching FD-KONG-NO-PEER on KongNode";
+    t.wait_for(&[watching, ": still holding ("], LONG);
+    let screen = t.wait_for(&[watching, ": cleared after "], LONG);
+    eprintln!(
+        "no-peer cleared {} after the StopTask",
+        word_after(&screen, ": cleared after ")
+    );
     sim.stop();
 }
 
@@ -151,7 +170,7 @@ fn x_replaces_the_failing_kong_node_on_ecs() {
 #[test]
 fn x_deletes_a_stale_kong_pod_and_raises_an_hpa_max() {
     let sim = Sim::start("demo", &[]);
-    let t = dashboard("fix-demo", &sim, &[]);
+    let t = findings("fix-demo", &sim, &[]);
     t.wait_for(&["FD-KONG-NO-PEER"], LONG);
     t.type_text("f");
     t.type_text("/hello-api");
@@ -172,35 +191,12 @@ fn x_deletes_a_stale_kong_pod_and_raises_an_hpa_max() {
     assert_eq!(will, pod, "{screen}");
     let context = word_after(&screen, &format!("Will: delete pod {pod} in cluster "));
     assert!(screen.contains("starts a replacement pod"), "{screen}");
-    let uid = sim.kubectl(&[
-        "--context",
-        &context,
-        "get",
-        "pod",
-        name,
-        "-n",
-        ns,
-        "-o",
-        "jsonpath={.metadata.uid}",
-    ]);
+    let uid = get(&sim, &context, ("pod", ns, name), "{.metadata.uid}").expect("the pod");
     t.keys(&["Enter"]);
     t.wait_for(&[&format!("deleted pod {ns}/{name}")], LONG);
     wait_for("the pod deleted", LONG, || {
-        let (ok, out, _) = sim.kubectl_with(
-            "kubectl",
-            &[
-                "--context",
-                &context,
-                "get",
-                "pod",
-                name,
-                "-n",
-                ns,
-                "-o",
-                "jsonpath={.metadata.uid}",
-            ],
-        );
-        (!ok || out != uid).then_some(())
+        let now = get(&sim, &context, ("pod", ns, name), "{.metadata.uid}");
+        (now.as_ref() != Some(&uid)).then_some(())
     });
     sim.wait_kong_running();
 
@@ -210,36 +206,89 @@ fn x_deletes_a_stale_kong_pod_and_raises_an_hpa_max() {
     t.type_text("/hello-api");
     t.keys(&["Enter"]);
     t.wait_for(&["FD-HPA-AT-MAX"], LONG);
-    let max = sim.kubectl(&[
-        "--context",
-        "prod-eu",
-        "get",
-        "hpa",
-        "hello-api",
-        "-n",
-        "shop",
-        "-o",
-        "jsonpath={.spec.maxReplicas}",
-    ]);
-    let max: i32 = max.trim().parse().expect("maxReplicas");
+    let hpa = ("hpa", "shop", "hello-api");
+    let max_replicas = || get(&sim, "prod-eu", hpa, "{.spec.maxReplicas}").expect("the HPA");
+    let max: i32 = max_replicas().trim().parse().expect("maxReplicas");
     t.type_text("x");
     t.wait_for(&["HPA max"], LONG);
     // Focus starts on min; tab to max, one more.
     t.keys(&["Tab", "Up", "Enter"]);
     t.wait_for(&["HPA shop/hello-api now"], LONG);
     wait_for("maxReplicas raised", LONG, || {
-        let now = sim.kubectl(&[
-            "--context",
-            "prod-eu",
-            "get",
-            "hpa",
-            "hello-api",
-            "-n",
-            "shop",
-            "-o",
-            "jsonpath={.spec.maxReplicas}",
-        ]);
-        (now.trim() == (max + 1).to_string()).then_some(())
+        (max_replicas().trim() == (max + 1).to_string()).then_some(())
     });
+    sim.stop();
+}
+
+/// The template annotations of Deployment kube-system/coredns.
+fn coredns_annotations(sim: &Sim) -> String {
+    let coredns = ("deploy", "kube-system", "coredns");
+    get(
+        sim,
+        "hello-fargate",
+        coredns,
+        "{.spec.template.metadata.annotations}",
+    )
+    .expect("CoreDNS's Deployment")
+}
+
+/// late-profile: CoreDNS's pods predate the kube-system Fargate profile;
+/// `x` on the incident restarts CoreDNS's rollout (kubectl sees the
+/// `restartedAt` annotation), the new pods run on Fargate and the watched
+/// finding clears.
+#[test]
+fn x_restarts_the_rollout_a_late_fargate_profile_needs() {
+    let sim = Sim::start("late-profile", &[]);
+    let t = findings("fix-restart", &sim, &[]);
+    t.wait_for(&["FD-FARGATE-NO-PROFILE"], LONG);
+    assert!(
+        !coredns_annotations(&sim).contains("restartedAt"),
+        "restarted before x"
+    );
+    t.type_text("x");
+    let screen = t.wait_for(
+        &[
+            "confirm",
+            "Will: restart the rollout of Deployment kube-system/coredns in cluster hello-fargate",
+        ],
+        LONG,
+    );
+    assert!(
+        screen.contains("kubectl.kubernetes.io/restartedAt"),
+        "{screen}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for(
+        &["restarted the rollout of Deployment kube-system/coredns"],
+        LONG,
+    );
+    let annotations = coredns_annotations(&sim);
+    assert!(
+        annotations.contains("\"kubectl.kubernetes.io/restartedAt\""),
+        "{annotations}"
+    );
+    wait_for("CoreDNS's new pods running on Fargate", LONG, || {
+        let out = sim.kubectl(&[
+            "get",
+            "pods",
+            "-n",
+            "kube-system",
+            "-l",
+            "k8s-app=kube-dns",
+            "-o",
+            "jsonpath={range .items[*]}{.status.phase} {.spec.nodeName}{\"\\n\"}{end}",
+        ]);
+        let lines: Vec<&str> = out.lines().collect();
+        (lines.len() == 2 && lines.iter().all(|l| l.starts_with("Running fargate-ip-")))
+            .then_some(())
+    });
+    // The finding is watched until it clears, and it does.
+    t.wait_for(
+        &[
+            "fix applied; watching FD-FARGATE-NO-PROFILE on Pod kube-system/coredns-",
+            ": cleared after ",
+        ],
+        LONG,
+    );
     sim.stop();
 }

@@ -19,26 +19,14 @@ const STEADY_RUNS: usize = 2;
 
 /// Sorted: two incidents of the same shape (two upstreams split) count twice.
 fn incidents(json: &Value) -> Vec<Incident> {
-    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     let mut all: Vec<Incident> = json["incidents"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|i| {
-            let o = &i["root"]["object"];
-            let object = if o["kind"] == "KongNode" {
-                text(&o["namespace"])
-            } else {
-                text(&o["name"])
-            };
-            let mut symptoms: Vec<String> = i["symptoms"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|s| text(&s["code"]))
-                .collect();
+            let (code, object, mut symptoms) = common::incident_of(i);
             symptoms.sort();
-            (text(&i["root"]["code"]), object, symptoms)
+            (code, object, symptoms)
         })
         .collect();
     all.sort();

@@ -68,6 +68,7 @@ fn bad_scenario_or_state_dir_is_one_line_and_exit_2() {
         "healthy",
         "terrax",
         "kong-fargate",
+        "late-profile",
         "kong-ecs",
         "virtual-kubelet",
         "global",

@@ -90,10 +90,13 @@ pub struct InClusterKong {
 }
 
 /// Kong on ECS (DB mode, one shared Postgres): fixed nodes, upstream targets
-/// are the backend ECS services' running task IPs.
+/// are the backend ECS services' running task IPs. A node whose task is
+/// stopped becomes the task that replaces it.
 pub struct EcsKong {
     pub region: String,
     pub ecs_cluster: String,
+    /// The ECS service running the Kong nodes.
+    pub service: String,
     /// (Kong service name, paths, backend ECS service, port)
     pub apps: Vec<(String, Vec<String>, String, u16)>,
     pub nodes: Vec<(String, SharedKongNode)>,
@@ -298,7 +301,8 @@ pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
                                 .iter()
                                 .map(|s| (s.namespace.clone(), s.labels.clone()))
                                 .collect(),
-                            active: p.status.as_str() == "ACTIVE",
+                            // A profile created later in the scenario claims nothing before then.
+                            active: p.status.as_str() == "ACTIVE" && p.created_at <= now,
                             subnets_azs: Vec::new(),
                         })
                         .collect(),
@@ -363,7 +367,7 @@ pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
         sync_kic(fleet, k);
     }
     for k in &fleet.ecs_kong {
-        sync_ecs_kong(fleet, k);
+        sync_ecs_kong(fleet, k, now);
     }
 }
 
@@ -476,13 +480,19 @@ fn mark_unhealthy(
 /// (Kong service name, its paths, the running task addresses behind it)
 type AppTargets = (String, Vec<String>, Vec<(String, u16)>);
 
-fn sync_ecs_kong(fleet: &Fleet, k: &EcsKong) {
-    let targets: Vec<AppTargets> = {
+fn sync_ecs_kong(fleet: &Fleet, k: &EcsKong, now: jiff::Timestamp) {
+    let (targets, kong_tasks): (Vec<AppTargets>, Vec<String>) = {
         let aws = lock(&fleet.aws);
         let Some(ecs) = aws.ecs_cluster(&k.region, &k.ecs_cluster) else {
             return;
         };
-        k.apps
+        let kong_tasks = ecs
+            .service_tasks(&k.service)
+            .filter(|t| t.last_status.as_str() == "RUNNING")
+            .map(|t| t.private_dns_name(&k.region))
+            .collect();
+        let targets = k
+            .apps
             .iter()
             .map(|(name, paths, svc, port)| {
                 let ips = ecs
@@ -492,8 +502,10 @@ fn sync_ecs_kong(fleet: &Fleet, k: &EcsKong) {
                     .collect();
                 (name.clone(), paths.clone(), ips)
             })
-            .collect()
+            .collect();
+        (targets, kong_tasks)
     };
+    replace_stopped_nodes(k, &kong_tasks, now);
     let mut builder = KongConfig::builder();
     for (name, paths, ips) in &targets {
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
@@ -501,12 +513,41 @@ fn sync_ecs_kong(fleet: &Fleet, k: &EcsKong) {
         builder = builder.app(name, &paths, &ips);
     }
     let config = builder.build();
-    for (i, (_, node)) in k.nodes.iter().enumerate() {
+    for (i, (original, node)) in k.nodes.iter().enumerate() {
         let mut n = lock(node);
         n.set_config(config.clone());
+        // A replacement starts with fresh balancers: the fault was the old task's.
+        if n.hostname != *original {
+            continue;
+        }
         for (_, app) in k.unhealthy.iter().filter(|(o, _)| *o == i) {
             mark_unhealthy(&mut n, &config, |u| u == format!("{app}.upstream"), i);
         }
+    }
+}
+
+/// A node whose task is no longer running becomes a running Kong task no
+/// node is yet (the one ECS started in its place): new id and hostname,
+/// started now, no health history — a fresh Kong, as a redeploy gives.
+fn replace_stopped_nodes(k: &EcsKong, running: &[String], now: jiff::Timestamp) {
+    let mut taken: Vec<String> = k
+        .nodes
+        .iter()
+        .map(|(_, n)| lock(n).hostname.clone())
+        .collect();
+    for (_, node) in &k.nodes {
+        let mut n = lock(node);
+        if running.contains(&n.hostname) {
+            continue;
+        }
+        let Some(free) = running.iter().find(|h| !taken.contains(h)) else {
+            continue;
+        };
+        taken.push(free.clone());
+        n.node_id = uuid_like(free);
+        n.hostname = free.clone();
+        n.started_at = now;
+        n.clear_target_health();
     }
 }
 

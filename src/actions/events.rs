@@ -1,12 +1,29 @@
 //! Results from the executor, applied to the state; and the once-a-second
-//! check that a workload's log tail covers its current pods.
+//! checks: a workload's log tail covers its current pods, a fix's finding
+//! is watched until it clears.
 
 use super::{ActionEvent, Effect, Overlay};
+use crate::diagnose::watch::FixWatch;
 use crate::view::state::State;
 
 pub fn on_event(state: &mut State, ev: ActionEvent) {
     match ev {
         ActionEvent::Done { message, .. } => state.flash(message),
+        ActionEvent::Applied {
+            request,
+            ok,
+            message,
+        } => {
+            // The answer to a confirmed fix starts watching its finding.
+            if let Some(((code, object), req)) = state.act.fix_pending.take() {
+                if req == request && ok {
+                    state.act.watch = Some(FixWatch::new(&code, &object, state.now));
+                } else if req != request {
+                    state.act.fix_pending = Some(((code, object), req));
+                }
+            }
+            state.flash(message);
+        }
         ActionEvent::Described { id, result } => {
             if let Some(Overlay::Describe(p)) = state.act.overlay.as_mut()
                 && p.id == id
@@ -61,6 +78,12 @@ fn logs(state: &mut State, session: u64) -> Option<&mut super::logs::LogPane> {
 /// A workload's tail follows its pods: new pods (scale up, rollout) get a
 /// stream; a scale modal opened before the HPAs were listed learns of its HPA.
 pub fn on_tick(state: &mut State) {
+    if let Some(w) = state.act.watch.as_mut() {
+        w.observe(state.now, &state.findings.list);
+        if w.over(state.now) {
+            state.act.watch = None;
+        }
+    }
     if let Some(Overlay::Scale(m)) = state.act.overlay.as_mut()
         && m.hpa.is_none()
         && let super::scale::ScaleTarget::Workload(k) = &m.target

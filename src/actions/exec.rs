@@ -60,7 +60,13 @@ impl Executor {
                         req.summary()
                     );
                     tokio::spawn(async move {
-                        let _ = tx.send(ActionEvent::Done { ok: false, message }).await;
+                        let _ = tx
+                            .send(ActionEvent::Applied {
+                                request: req,
+                                ok: false,
+                                message,
+                            })
+                            .await;
                     });
                     return;
                 }
@@ -72,7 +78,13 @@ impl Executor {
                         Ok(m) => (true, m),
                         Err(e) => (false, format!("{} failed: {e}", req.summary())),
                     };
-                    let _ = tx.send(ActionEvent::Done { ok, message }).await;
+                    let _ = tx
+                        .send(ActionEvent::Applied {
+                            request: req,
+                            ok,
+                            message,
+                        })
+                        .await;
                 });
             }
             Effect::Describe {
@@ -373,6 +385,36 @@ async fn scale(
             Ok(format!(
                 "deleted pod {}/{} in cluster {} (the API accepted the DELETE)",
                 object.namespace, object.name, object.cluster
+            ))
+        }
+        ScaleRequest::RolloutRestart { object } => {
+            let client = kube.client(&object.cluster).await?;
+            // kubectl's own annotation and value (RFC 3339), so `kubectl
+            // rollout history` and other tools read it as theirs.
+            let at = jiff::Timestamp::now()
+                .strftime("%Y-%m-%dT%H:%M:%SZ")
+                .to_string();
+            let body = Patch::Strategic(json!({"spec": {"template": {"metadata": {"annotations": {
+                "kubectl.kubernetes.io/restartedAt": at
+            }}}}}));
+            let name = path_segment(&object.name);
+            let generation = match object.kind.as_str() {
+                "Deployment" => Api::<Deployment>::namespaced(client, &object.namespace)
+                    .patch(&name, &pp, &body)
+                    .await
+                    .map(|d| d.metadata.generation),
+                "StatefulSet" => Api::<StatefulSet>::namespaced(client, &object.namespace)
+                    .patch(&name, &pp, &body)
+                    .await
+                    .map(|d| d.metadata.generation),
+                other => return Err(format!("a {other} has no rollout to restart")),
+            }
+            .map_err(|e| kube_message(&e))?;
+            Ok(format!(
+                "restarted the rollout of {} in cluster {} (restartedAt {at}, generation {}): its pods are replaced",
+                object.label(),
+                object.cluster,
+                generation.map_or_else(|| "?".to_owned(), |g| g.to_string())
             ))
         }
         ScaleRequest::StopEcsTask {

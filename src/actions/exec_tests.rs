@@ -24,8 +24,8 @@ async fn scale(plan: &Plan, readonly: bool, replicas: i32) -> (bool, String) {
         replicas,
     }));
     match rx.recv().await {
-        Some(ActionEvent::Done { ok, message }) => (ok, message),
-        other => panic!("expected Done, got {other:?}"),
+        Some(ActionEvent::Applied { ok, message, .. }) => (ok, message),
+        other => panic!("expected Applied, got {other:?}"),
     }
 }
 

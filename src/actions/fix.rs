@@ -1,7 +1,8 @@
 //! `x` on the Findings view: the fix of the selected incident's root cause
 //! (in the flat list, of the selected finding), when it is an action. Scaling opens the scale modal on the root's object;
 //! replacing a Kong node shows what will be deleted or stopped, where, and
-//! what replaces it, and waits for enter. Refused in `--readonly`.
+//! what replaces it, and a rollout restart which workload's pods are
+//! recreated; both wait for enter. Refused in `--readonly`.
 
 use super::Overlay;
 use super::open::scale_modal_of;
@@ -34,6 +35,11 @@ pub fn open(state: &mut State) {
             root.code
         ));
     }
+    // The overlay opened below applies this finding's fix: once applied, it is watched.
+    state.act.fix_for = Some((
+        root.code.to_owned(),
+        root.primary().map(ObjectRef::label).unwrap_or_default(),
+    ));
     match r.action {
         Action::Scale | Action::ScaleNodegroup | Action::ScaleEcsService => {
             let modal = subject::of_object(&r.object)
@@ -60,10 +66,28 @@ pub fn open(state: &mut State) {
             }
             Err(e) => state.flash(e),
         },
+        Action::RolloutRestart => match rollout_restart(state, &r.object) {
+            Ok((request, lines)) => {
+                state.act.overlay = Some(Overlay::Confirm(Confirm {
+                    request,
+                    about: format!(
+                        "{} on {}",
+                        root.code,
+                        root.primary().map(ObjectRef::label).unwrap_or_default()
+                    ),
+                    lines,
+                }));
+                state.mode = Mode::Scale;
+            }
+            Err(e) => state.flash(e),
+        },
         Action::Describe | Action::Logs => state.flash(format!(
             "the fix of {} is not an action: {} (d describes, l tails logs)",
             root.code, root.fix
         )),
+    }
+    if state.act.overlay.is_none() {
+        state.act.fix_for = None;
     }
 }
 
@@ -185,4 +209,39 @@ fn replace_kong_node(state: &State, o: &ObjectRef) -> Result<(ScaleRequest, Vec<
             (request, lines)
         }
     })
+}
+
+/// What restarting the rollout of workload `o` does: the request and its
+/// description, with the workload's counts as last seen.
+fn rollout_restart(state: &State, o: &ObjectRef) -> Result<(ScaleRequest, Vec<String>), String> {
+    let c = state
+        .fleet
+        .clusters
+        .get(&o.cluster)
+        .ok_or_else(|| format!("cluster {} is gone", o.cluster))?;
+    let stores = &c.stores;
+    let row = match o.kind.as_str() {
+        "Deployment" => stores.deployments.get(&o.namespace, &o.name),
+        "StatefulSet" => stores.statefulsets.get(&o.namespace, &o.name),
+        other => return Err(format!("a {other} has no rollout to restart")),
+    }
+    .ok_or_else(|| format!("{} is gone", o.label()))?;
+    let request = ScaleRequest::RolloutRestart {
+        object: KubeRef::new(&o.cluster, &o.kind, &o.namespace, &o.name),
+    };
+    let lines = vec![
+        format!(
+            "{} {}/{} in cluster {}: {} desired, {} ready, {} up to date.",
+            o.kind, o.namespace, o.name, o.cluster, row.desired, row.ready, row.updated
+        ),
+        format!(
+            "Will: {} (PATCH pod template annotation kubectl.kubernetes.io/restartedAt = now, as kubectl rollout restart).",
+            request.summary()
+        ),
+        format!(
+            "Then: the {} replaces its pods with new ones, which are scheduled (and claimed by Fargate profiles) afresh.",
+            o.kind
+        ),
+    ];
+    Ok((request, lines))
 }

@@ -99,13 +99,18 @@ fn scale_needs_the_modal_and_enter() {
         "{effects:?}"
     );
     assert_eq!(s.mode, Mode::Normal);
+    let Some(Effect::Scale(request)) = effects.into_iter().next() else {
+        panic!("no scale effect");
+    };
     update(
         &mut s,
-        Event::Action(ActionEvent::Done {
+        Event::Action(ActionEvent::Applied {
+            request,
             ok: true,
             message: "scaled Deployment tb-demo/service to 7 replicas".into(),
         }),
     );
+    assert!(s.act.watch.is_none(), "a plain scale is not a fix to watch");
     assert!(flash(&s).starts_with("scaled Deployment"));
 }
 

@@ -28,6 +28,8 @@ pub fn close(state: &mut State) {
             .effects
             .push(Effect::LogStop { session: p.session });
     }
+    // A fix's overlay closed without a submit applies nothing to watch.
+    state.act.fix_for = None;
     state.input.clear();
     state.mode = Mode::Normal;
 }
@@ -69,6 +71,7 @@ fn confirm_key(state: &mut State, key: &Key, action: Option<Action>) {
         Some(Action::Submit) => {
             let req = c.request.clone();
             let summary = req.summary();
+            state.act.submitted(&req);
             state.act.effects.push(Effect::Scale(req));
             close(state);
             state.flash(format!("{summary}…"));
@@ -100,6 +103,7 @@ fn scale_key(state: &mut State, key: &Key, action: Option<Action>) {
         Some(Action::Submit) => {
             if let Some(req) = m.submit() {
                 let summary = req.summary();
+                state.act.submitted(&req);
                 state.act.effects.push(Effect::Scale(req));
                 close(state);
                 state.flash(format!("{summary}…"));

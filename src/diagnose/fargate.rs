@@ -222,6 +222,12 @@ fn no_profile(c: &ClusterIndex, p: &PodRow, profiles: &[&FargateProfileRow]) -> 
     } else if let Some((pr, _)) = &other_ns {
         f = f.object(profile_ref(pr));
     }
+    // A pod its profile now matches only needs recreating: a rollout restart
+    // of its Deployment / StatefulSet does that.
+    let restartable = c
+        .workload_of(p)
+        .filter(|(k, _)| matches!(*k, "Deployment" | "StatefulSet"));
+    let matched_now = near.as_ref().is_some_and(|(_, m)| m.is_empty());
     let fix = match &near {
         Some((_, missing)) if !missing.is_empty() => format!(
             "Add the label{} to the pod template (then the new pods are claimed), or create a profile selecting namespace {}.",
@@ -231,8 +237,19 @@ fn no_profile(c: &ClusterIndex, p: &PodRow, profiles: &[&FargateProfileRow]) -> 
                 .collect::<String>(),
             p.namespace
         ),
-        Some(_) => "Recreate the pod (e.g. rollout restart its workload) so the profile claims it."
-            .to_owned(),
+        Some((pr, _)) => match restartable {
+            Some((kind, name)) => format!(
+                "Restart the rollout of {kind} {}/{name} (kubectl rollout restart {} {name} -n {}): profile {} claims only pods created after it, so the new pods are claimed.",
+                p.namespace,
+                kind.to_lowercase(),
+                p.namespace,
+                pr.name
+            ),
+            None => format!(
+                "Recreate the pod: profile {} claims only pods created after it.",
+                pr.name
+            ),
+        },
         None => match &other_ns {
             Some((pr, ns)) => format!(
                 "Profile {} selects namespace {ns}: run the workload there, or create a profile selecting namespace {} (profiles cannot be edited).",
@@ -244,7 +261,15 @@ fn no_profile(c: &ClusterIndex, p: &PodRow, profiles: &[&FargateProfileRow]) -> 
             ),
         },
     };
-    f.fix(fix).remedy(Action::Describe, pod)
+    match restartable.filter(|_| matched_now) {
+        Some((kind, name)) => {
+            let w = ObjectRef::new(c.name(), kind, &p.namespace, name);
+            f.object(w.clone())
+                .fix(fix)
+                .remedy(Action::RolloutRestart, w)
+        }
+        None => f.fix(fix).remedy(Action::Describe, pod),
+    }
 }
 
 fn not_active(c: &ClusterIndex, pr: &FargateProfileRow) -> Finding {
@@ -344,6 +369,53 @@ mod tests {
                 .contains("no profile selects namespace tb-demos"),
             "{}",
             r.list[0].cause
+        );
+    }
+
+    /// A pod the profile matches now but did not claim (created before it):
+    /// with a Deployment the fix is its rollout restart, offered as the
+    /// action; a bare pod only gets the text.
+    #[test]
+    fn matched_now_restarts_the_rollout_of_its_deployment() {
+        let labels = json!({"app": "service"});
+        let rs = json!({"kind": "ReplicaSet", "metadata": {"namespace": "tb-demo", "name": "service-1",
+                  "ownerReferences": [{"kind": "Deployment", "name": "service", "apiVersion": "apps/v1", "uid": "u", "controller": true}]}});
+        let owned = set(
+            set(
+                pending("tb-demo", "service-1-a"),
+                "/metadata/labels",
+                labels.clone(),
+            ),
+            "/metadata/ownerReferences",
+            json!([{"kind": "ReplicaSet", "name": "service-1", "apiVersion": "apps/v1", "uid": "u", "controller": true}]),
+        );
+        let r = diagnose(&with_profiles(&[rs, owned], "ACTIVE"), now());
+        assert_eq!(codes(&r), vec!["FD-FARGATE-NO-PROFILE"]);
+        let f = &r.list[0];
+        assert!(f.cause.contains("was created before it"), "{}", f.cause);
+        assert!(
+            f.fix.starts_with("Restart the rollout of Deployment tb-demo/service (kubectl rollout restart deployment service -n tb-demo)"),
+            "{}",
+            f.fix
+        );
+        let rem = f.remediation.as_ref().expect("an action");
+        assert_eq!(rem.action, crate::diagnose::Action::RolloutRestart);
+        assert_eq!(
+            (
+                rem.object.kind.as_str(),
+                rem.object.namespace.as_str(),
+                rem.object.name.as_str()
+            ),
+            ("Deployment", "tb-demo", "service")
+        );
+
+        let bare = set(pending("tb-demo", "one-off"), "/metadata/labels", labels);
+        let r = diagnose(&with_profiles(&[bare], "ACTIVE"), now());
+        let f = &r.list[0];
+        assert!(f.fix.starts_with("Recreate the pod"), "{}", f.fix);
+        assert_eq!(
+            f.remediation.as_ref().map(|r| r.action),
+            Some(crate::diagnose::Action::Describe)
         );
     }
 

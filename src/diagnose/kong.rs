@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use super::index::ClusterIndex;
 use super::services::{parse_upstream, service_chain};
 use super::{Action, Code, Finding, ObjectRef, Severity, Snapshot};
 use crate::model::aws::{EcsServiceRow, EcsTaskRow};
@@ -245,6 +246,25 @@ fn live_set<'a>(s: &Snapshot<'a>, g: &Gateway, upstream: &str) -> Live<'a> {
     Live::Unknown
 }
 
+/// The service's ready endpoints but those of crash-looping pods: such a
+/// pod is ready only between crashes, so whether it is at the moment of an
+/// evaluation must not change what the finding says.
+fn steady_endpoints<'a>(s: &Snapshot, c: &ClusterIndex<'a>, ns: &str, svc: &str) -> Vec<&'a str> {
+    let looping: HashSet<&str> = c
+        .data
+        .stores
+        .pods
+        .iter()
+        .filter(|p| p.namespace == ns)
+        .filter(|p| super::pods::trouble(s, p) == Some(Code::PodCrashLoop))
+        .filter_map(|p| p.ip.as_deref())
+        .collect();
+    c.ready_addresses(ns, svc)
+        .into_iter()
+        .filter(|ip| !looping.contains(ip))
+        .collect()
+}
+
 fn ecs_parts(g: &Gateway) -> Option<(&str, &str, &str)> {
     let mut it = g.ecs_service.as_deref()?.splitn(3, '/');
     Some((it.next()?, it.next()?, it.next()?))
@@ -450,8 +470,10 @@ fn no_peer_finding(
         for (o, fact) in links {
             f = f.link(o, fact);
         }
-        if c.ready_addresses(ns, svc).is_empty() {
-            fix = "The service has no ready endpoints: fix the pods in the chain; the controller then adds targets.".into();
+        if steady_endpoints(s, c, ns, svc).is_empty() {
+            fix = format!(
+                "The service {ns}/{svc} has no ready endpoints (a crash-looping pod's, ready between crashes, do not count): fix the pods in the chain; the controller then adds targets."
+            );
         }
         if let Some(p) = pods.first() {
             f = f.remedy(Action::Describe, p.clone());
@@ -732,6 +754,103 @@ mod tests {
         let node = kong_node("prod/kong", Some("prod"), "kong-1", vec![up]);
         gateway(&mut f, "prod/kong", Some("prod"), None, vec![node]);
         f
+    }
+
+    /// payments' one pod `p` (IP 10.0.1.60, endpoint ready or not) behind
+    /// two Kong nodes that have no peer for it.
+    fn payments_fleet(p: serde_json::Value, ready: bool) -> crate::model::fleet::Fleet {
+        let p = set(
+            set(
+                p,
+                "/metadata/labels",
+                serde_json::json!({"app": "payments"}),
+            ),
+            "/status/podIP",
+            serde_json::json!("10.0.1.60"),
+        );
+        let items = [
+            serde_json::json!({"kind": "Service", "metadata": {"namespace": "shop", "name": "payments"},
+                   "spec": {"selector": {"app": "payments"}, "ports": [{"port": 80}]}}),
+            serde_json::json!({"kind": "EndpointSlice",
+                   "metadata": {"namespace": "shop", "name": "payments-abc",
+                                "labels": {"kubernetes.io/service-name": "payments"}},
+                   "addressType": "IPv4",
+                   "endpoints": [{"addresses": ["10.0.1.60"], "conditions": {"ready": ready},
+                                  "targetRef": {"kind": "Pod", "name": "payments-1"}}]}),
+            p,
+        ];
+        let mut f = fleet("prod", &items);
+        let nodes = ["kong-1", "kong-2"]
+            .iter()
+            .map(|n| {
+                let up = upstream(
+                    "payments.shop.80.svc",
+                    "UNHEALTHY",
+                    &[("10.0.1.60:8080", 100, "UNHEALTHY")],
+                );
+                kong_node("prod/kong", Some("prod"), n, vec![up])
+            })
+            .collect();
+        gateway(&mut f, "prod/kong", Some("prod"), None, nodes);
+        f
+    }
+
+    /// payments' pod crash-loops. `between_crashes`: the moment it runs and
+    /// its endpoint is ready; otherwise it waits in CrashLoopBackOff.
+    fn crash_looping_fleet(between_crashes: bool) -> crate::model::fleet::Fleet {
+        let state = if between_crashes {
+            serde_json::json!({"running": {"startedAt": "2024-01-01T11:59:50Z"}})
+        } else {
+            serde_json::json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off"}})
+        };
+        let p = set(
+            pod("shop", "payments-1"),
+            "/status/containerStatuses/0",
+            serde_json::json!({"name": "app", "image": "app:1", "imageID": "", "ready": between_crashes,
+                "restartCount": 7, "state": state,
+                "lastState": {"terminated": {"exitCode": 1, "reason": "Error",
+                    "startedAt": "2024-01-01T11:59:20Z", "finishedAt": "2024-01-01T11:59:40Z"}}}),
+        );
+        payments_fleet(p, between_crashes)
+    }
+
+    /// The no-peer fix says the service has no ready endpoints whichever
+    /// moment of the crash loop each evaluation catches, in either order,
+    /// through the hysteresis the TUI uses.
+    #[test]
+    fn no_peer_fix_is_the_same_between_and_during_crashes() {
+        let want = "The service shop/payments has no ready endpoints (a crash-looping pod's, ready between crashes, do not count): fix the pods in the chain; the controller then adds targets.";
+        let fixes = |r: &super::super::Findings| -> Vec<String> {
+            r.list
+                .iter()
+                .filter(|f| f.code == "FD-KONG-NO-PEER")
+                .map(|f| f.fix.clone())
+                .collect()
+        };
+        for first in [true, false] {
+            let mut st = super::super::stable::Stable::default();
+            let mut shown = 0;
+            for i in 0..6_i64 {
+                let f = crash_looping_fleet((i % 2 == 0) == first);
+                let at = now() + jiff::SignedDuration::from_secs(2 * i);
+                let r = super::super::diagnose_stable(&f, at, &mut st);
+                for fix in fixes(&r) {
+                    assert_eq!(fix, want, "evaluation {i}, first between crashes: {first}");
+                    shown += 1;
+                }
+            }
+            assert!(shown > 0, "the no-peer finding was never shown");
+        }
+        // Near miss: the same pod steadily ready (no recent crash).
+        let r = diagnose(&payments_fleet(pod("shop", "payments-1"), true), now());
+        let healthy = fixes(&r);
+        assert!(
+            !healthy.is_empty()
+                && healthy
+                    .iter()
+                    .all(|x| x.starts_with("Restore healthy targets")),
+            "{healthy:?}"
+        );
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub mod pvc;
 pub mod report;
 pub mod services;
 pub mod stable;
+pub mod watch;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -160,6 +161,10 @@ pub enum Action {
     /// Delete the Kong node's pod / stop its ECS task: its workload or
     /// service starts a fresh one.
     ReplaceKongNode,
+    /// Patch the workload's pod template annotation
+    /// `kubectl.kubernetes.io/restartedAt`, as `kubectl rollout restart`:
+    /// every pod is recreated.
+    RolloutRestart,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -18,7 +18,8 @@ pub const SLOW_GRACE: i64 = 300;
 /// caps at 5 minutes, so a loop fails at least this often.
 pub const CRASH_WINDOW: i64 = 600;
 
-fn trouble(s: &Snapshot, p: &PodRow) -> Option<Code> {
+/// The kind of trouble a pod is in, if any (also read by the Kong rules).
+pub(super) fn trouble(s: &Snapshot, p: &PodRow) -> Option<Code> {
     let st = p.status.as_str();
     if st.contains("CrashLoopBackOff") {
         return Some(Code::PodCrashLoop);

@@ -178,6 +178,12 @@ pub fn footer(f: &mut Frame, area: Rect, state: &State) {
                 Line::from(Span::styled(sanitize(w), t.style(Role::Flash)))
             } else if let Some((msg, _)) = &state.flash {
                 Line::from(Span::styled(sanitize(msg), t.style(Role::Flash)))
+            } else if let Some(w) = &state.act.watch {
+                // After a fix, until its verdict has been shown for a while.
+                Line::from(Span::styled(
+                    sanitize(&w.text(state.now)),
+                    t.style(Role::Flash),
+                ))
             } else if state.act.overlay.is_some() {
                 // The open pane or modal shows its own keys.
                 Line::from("")

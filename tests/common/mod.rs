@@ -164,3 +164,23 @@ pub fn wait_for<T>(what: &str, limit: Duration, mut check: impl FnMut() -> Optio
     }
 }
 pub mod tmux;
+
+/// One incident of `fleetdeck diagnose --output json` as `(root code, root
+/// object, symptom codes in report order)`; a root on a Kong node on ECS is
+/// named by its gateway (the node's address is random).
+pub fn incident_of(i: &serde_json::Value) -> (String, String, Vec<String>) {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let o = &i["root"]["object"];
+    let object = if o["kind"] == "KongNode" {
+        text(&o["namespace"])
+    } else {
+        text(&o["name"])
+    };
+    let symptoms = i["symptoms"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| text(&s["code"]))
+        .collect();
+    (text(&i["root"]["code"]), object, symptoms)
+}

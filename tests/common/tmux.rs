@@ -148,6 +148,27 @@ pub fn have_tmux() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// The dashboard on `sim`'s `fleetdeck.toml` (log in the sim's folder as
+/// `NAME.log`) with `extra` arguments, once its Fleet view is live.
+pub fn dashboard(name: &str, sim: &super::Sim, extra: &[&str]) -> Tmux {
+    assert!(
+        have_tmux(),
+        "tmux is missing: run ./scripts/test (it installs the test dependencies)"
+    );
+    let cfg = sim.config();
+    let log = sim.dir.path().join(format!("{name}.log"));
+    let mut args = vec![
+        "--config",
+        cfg.to_str().expect("utf-8"),
+        "--log-file",
+        log.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    let t = Tmux::start(name, &cmd(&args));
+    t.wait_for(&["Fleet (", "live"], Duration::from_secs(60));
+    t
+}
+
 /// A shell command line running the fleetdeck binary with `args`.
 pub fn cmd(args: &[&str]) -> String {
     let mut s = format!("'{BIN}'");

@@ -72,6 +72,7 @@ pub fn add_ecs_kong(
         EcsKong {
             region: REGION.into(),
             ecs_cluster: ECS_CLUSTER.into(),
+            service: "kong".into(),
             apps,
             nodes,
             unhealthy,

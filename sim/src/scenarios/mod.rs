@@ -13,6 +13,7 @@ mod healthy;
 mod kong_ecs;
 mod kong_fargate;
 pub mod kube_system;
+pub mod late_profile;
 pub mod objects;
 pub mod scale;
 mod terrax;
@@ -47,6 +48,11 @@ const SCENARIOS: &[(&str, &str, Builder)] = &[
         "kong-fargate",
         "seed 000: KIC DB-less Kong on EC2, hello-api on Fargate scaled by an HPA under a load ramp",
         kong_fargate::build,
+    ),
+    (
+        "late-profile",
+        "seed 000 on Fargate only: the kube-system profile created after CoreDNS's pods, which stay Pending until the rollout is restarted",
+        late_profile::build,
     ),
     (
         "kong-ecs",

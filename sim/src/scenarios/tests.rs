@@ -141,6 +141,56 @@ fn kong_fargate_hpa_follows_the_load_ramp() {
     );
 }
 
+/// CoreDNS's pods predate the kube-system profile: they stay Pending with
+/// the default scheduler and no node; the template change `kubectl rollout
+/// restart` makes rolls them, and the new pods are claimed and run.
+#[test]
+fn late_profile_leaves_coredns_pending_until_its_rollout_is_restarted() {
+    let after = u32::try_from(super::late_profile::PROFILE_AFTER_SECS).expect("secs");
+    let fleet = scenario("late-profile", after + 60);
+    let c = cluster(&fleet, "hello-fargate");
+    let dns = pods_named(c, "kube-system", "coredns-");
+    assert_eq!(dns.len(), 2);
+    for p in &dns {
+        assert_eq!(podspec::phase(p), "Pending", "{}", name(&p.metadata));
+        assert_eq!(podspec::node_name(p), None);
+        assert_eq!(
+            label(&p.metadata, "eks.amazonaws.com/fargate-profile"),
+            None
+        );
+    }
+    for p in &pods_named(c, "default", "hello-api-") {
+        assert!(running_and_ready(p), "{}", name(&p.metadata));
+    }
+    let old: Vec<String> = dns.iter().map(|p| name(&p.metadata).to_owned()).collect();
+    {
+        let mut s = c.store();
+        let mut d: Deployment = s.get("kube-system", "coredns").expect("coredns");
+        let meta = d
+            .spec
+            .template
+            .metadata
+            .get_or_insert_with(Default::default);
+        crate::controllers::meta::set_annotation(
+            meta,
+            "kubectl.kubernetes.io/restartedAt",
+            "2026-01-01T00:00:00Z",
+        );
+        s.replace(&d).expect("patched");
+    }
+    run(&fleet, after + 60, after + 180);
+    let dns = pods_named(c, "kube-system", "coredns-");
+    assert_eq!(dns.len(), 2, "{dns:?}");
+    for p in &dns {
+        assert!(!old.contains(&name(&p.metadata).to_owned()), "{old:?}");
+        assert!(running_and_ready(p), "{}", name(&p.metadata));
+        assert_eq!(
+            label(&p.metadata, "eks.amazonaws.com/fargate-profile"),
+            Some("fp-kube-system")
+        );
+    }
+}
+
 #[test]
 fn kong_ecs_one_node_has_no_healthy_peer_for_payments_while_two_serve() {
     let fleet = scenario("kong-ecs", 60);
@@ -160,6 +210,40 @@ fn kong_ecs_one_node_has_no_healthy_peer_for_payments_while_two_serve() {
     for (_, n) in &gw.nodes {
         let n = n.lock().expect("node");
         assert!(n.balancer("orders.upstream").expect("orders").healthy);
+    }
+}
+
+/// Stopping the task of the node without a peer (seed 002's fix, a
+/// redeploy): ECS starts a replacement and the node comes back as it, a
+/// fresh Kong serving payments; the other two nodes are untouched.
+#[test]
+fn kong_ecs_a_stopped_nodes_replacement_is_a_fresh_kong() {
+    let fleet = scenario("kong-ecs", 60);
+    let gw = &fleet.ecs_kong[0];
+    let hosts = |i: usize| gw.nodes[i].1.lock().expect("node").hostname.clone();
+    let before: Vec<String> = (0..3).map(hosts).collect();
+    {
+        let mut aws = fleet.aws.lock().expect("aws");
+        let now = fleet.started + jiff::SignedDuration::from_secs(60);
+        let c = aws
+            .ecs_cluster_mut(&gw.region, &gw.ecs_cluster)
+            .expect("cluster");
+        let t = c
+            .tasks
+            .values_mut()
+            .find(|t| t.private_dns_name(&gw.region) == before[1])
+            .expect("node 1's task");
+        t.request_stop(now, "UserInitiated", "test".into());
+    }
+    run(&fleet, 60, 180);
+    let after: Vec<String> = (0..3).map(hosts).collect();
+    assert_ne!(after[1], before[1], "node 1 is not its replacement");
+    assert!(!before.contains(&after[1]), "{before:?} → {after:?}");
+    assert_eq!((&after[0], &after[2]), (&before[0], &before[2]));
+    for (_, n) in &gw.nodes {
+        let n = n.lock().expect("node");
+        let b = n.balancer("payments.upstream").expect("payments upstream");
+        assert!(b.healthy, "{} has no peer for payments", n.hostname);
     }
 }
 

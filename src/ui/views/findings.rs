@@ -83,6 +83,14 @@ pub struct FindingFacts<'a> {
     order: String,
     /// What the detail lines say besides the finding's own.
     about: About<'a>,
+    /// The watch of a fix applied for this finding, before its cause.
+    watched: Option<String>,
+}
+
+/// The note of a fix applied for `f` and watched, if any.
+fn watched(state: &State, f: &Finding) -> Option<String> {
+    let w = state.act.watch.as_ref().filter(|w| w.is_for(f))?;
+    Some(w.row_note(state.now))
 }
 
 /// A row's part in its incident, for its detail lines.
@@ -217,17 +225,24 @@ impl Column for FindingColumn {
             },
             FindingColumn::Code => cell(format!("{}{}", r.prefix, f.code), role(f.severity)),
             FindingColumn::Object => cell(&r.object, Role::Text),
-            FindingColumn::Cause => match r.folded {
-                0 => cell(&f.cause, Role::Text),
-                n => cell(
-                    format!(
-                        "{} [+{n} symptom{}]",
-                        f.cause,
-                        if n == 1 { "" } else { "s" }
+            FindingColumn::Cause => {
+                let note = r
+                    .watched
+                    .as_ref()
+                    .map(|w| format!("{w} "))
+                    .unwrap_or_default();
+                match r.folded {
+                    0 => cell(format!("{note}{}", f.cause), Role::Text),
+                    n => cell(
+                        format!(
+                            "{note}{} [+{n} symptom{}]",
+                            f.cause,
+                            if n == 1 { "" } else { "s" }
+                        ),
+                        Role::Text,
                     ),
-                    Role::Text,
-                ),
-            },
+                }
+            }
         }
     }
 }
@@ -272,6 +287,7 @@ fn row_at<'a>(state: &'a State, place: Place) -> Option<(TableRow, FindingFacts<
         folded,
         order: sort_key(&state.findings, place, !state.findings_flat).unwrap_or_default(),
         about,
+        watched: watched(state, f),
     };
     let facts = if state.findings_flat {
         facts(f.severity, "", 0, About::Alone)

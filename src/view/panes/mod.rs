@@ -44,8 +44,14 @@ pub enum Effect {
 /// A result coming back from the executor.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionEvent {
-    /// A finished mutation or save: its answer for the status bar.
+    /// A finished save: its answer for the status bar.
     Done { ok: bool, message: String },
+    /// A finished mutation: which, and its answer for the status bar.
+    Applied {
+        request: ScaleRequest,
+        ok: bool,
+        message: String,
+    },
     Described {
         id: u64,
         result: Result<describe::Described, String>,
@@ -88,6 +94,12 @@ pub struct ActState {
     pub effects: Vec<Effect>,
     /// `[ui] log_buffer_lines`.
     pub log_buffer_lines: usize,
+    /// The finding (code, object label) whose fix the open overlay applies.
+    pub fix_for: Option<(String, String)>,
+    /// A confirmed fix in flight: its finding and request.
+    pub fix_pending: Option<((String, String), ScaleRequest)>,
+    /// The finding of the last applied fix, watched until it clears.
+    pub watch: Option<crate::diagnose::watch::FixWatch>,
     next_id: u64,
 }
 
@@ -97,12 +109,20 @@ impl Default for ActState {
             overlay: None,
             effects: Vec::new(),
             log_buffer_lines: buffer::DEFAULT_LINES,
+            fix_for: None,
+            fix_pending: None,
+            watch: None,
             next_id: 1,
         }
     }
 }
 
 impl ActState {
+    /// The overlay closed by a submit of `req`: a fix it was for is now in flight.
+    pub fn submitted(&mut self, req: &ScaleRequest) {
+        self.fix_pending = self.fix_for.take().map(|f| (f, req.clone()));
+    }
+
     pub fn next_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id

@@ -34,6 +34,9 @@ pub enum ScaleRequest {
         id: String,
         service: Option<String>,
     },
+    /// Strategic merge patch of the pod template's
+    /// `kubectl.kubernetes.io/restartedAt`, as `kubectl rollout restart`.
+    RolloutRestart { object: KubeRef },
 }
 
 impl ScaleRequest {
@@ -71,6 +74,11 @@ impl ScaleRequest {
                 id,
                 ..
             } => format!("stop ECS task {id} in cluster {cluster} ({region})"),
+            ScaleRequest::RolloutRestart { object } => format!(
+                "restart the rollout of {} in cluster {}",
+                object.label(),
+                object.cluster
+            ),
         }
     }
 }
