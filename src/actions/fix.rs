@@ -76,6 +76,8 @@ pub fn open(state: &mut State) {
                         root.primary().map(ObjectRef::label).unwrap_or_default()
                     ),
                     lines,
+                    need_name: None,
+                    typed: String::new(),
                 }));
                 state.mode = Mode::Scale;
             }
