@@ -157,7 +157,6 @@ impl Column for FleetColumn {
 
 use crate::model::freshness::Heard;
 use crate::model::node::NodeKind;
-use crate::model::pod::PodHealth;
 use crate::model::status::{SourceError, SourceState};
 
 pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
@@ -168,14 +167,14 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         let s = &c.stores;
         let count_nodes = |k: NodeKind| s.nodes.iter().filter(|n| n.kind == k).count();
         let ns_ok = |ns: &str| scope.namespace.as_ref().is_none_or(|n| n == ns);
-        let pods = || s.pods.iter().filter(|p| ns_ok(&p.namespace));
-        let running = pods().filter(|p| p.health == PodHealth::Ok).count();
-        let pending = pods().filter(|p| p.phase == "Pending").count();
-        // Running 0/1 (starting, failing probes, terminating): not pending.
-        let not_ready = pods()
-            .filter(|p| p.phase == "Running" && p.health == PodHealth::Pending)
-            .count();
-        let failed = pods().filter(|p| p.health == PodHealth::Failed).count();
+        let crate::view::counts::PodCounts {
+            running,
+            pending,
+            not_ready,
+            failed,
+        } = state
+            .counts
+            .pods(state.data_version, c, scope.namespace.as_deref());
         let hpa_max = s
             .hpas
             .iter()
