@@ -11,6 +11,7 @@ pub mod picker;
 pub mod svg;
 pub mod table;
 pub mod views;
+pub mod widths;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
