@@ -1100,6 +1100,73 @@ fn logs_wrap_by_default_and_w_turns_it_off_for_sideways_scrolling() {
     assert!(to_text(&frame(&state, (80, 24))).contains(" · wrap · "));
 }
 
+/// Five replicas of the sim's virtual-kubelet `report-renderer` Deployment
+/// (one ReplicaSet hash, five random suffixes), added to the fixture's pods.
+fn with_report_renderers(state: &mut State) -> Vec<String> {
+    use fleetdeck::model::pod;
+    use k8s_openapi::api::core::v1 as core;
+    let doc: Value = serde_json::from_str(include_str!("fixtures/terrax.json")).expect("fixture");
+    let items = doc["items"].as_array().expect("items");
+    let mut pods = rows::<core::Pod, pod::PodRow>(items, "Pod");
+    let template = items
+        .iter()
+        .find(|i| i["kind"] == "Pod" && i["metadata"]["name"] == "service-6b7c-a1")
+        .expect("a running fixture pod");
+    let names: Vec<String> = ["2xq9p", "7hd4m", "c8w2z", "kf5tn", "w9rjb"]
+        .iter()
+        .map(|s| format!("report-renderer-kbj768tkgk-{s}"))
+        .collect();
+    for name in &names {
+        let mut p = template.clone();
+        p["metadata"]["name"] = Value::String(name.clone());
+        p["metadata"]["uid"] = Value::String(format!("uid-{name}"));
+        let p: core::Pod = serde_json::from_value(p).expect("pod");
+        pods.push(pod::PodRow::from(&p));
+    }
+    update(
+        state,
+        Event::Source(SourceUpdate::Kube {
+            cluster: "terrax-fargate".into(),
+            update: KubeUpdate::Pods(Change::Reset(pods)),
+        }),
+    );
+    names
+}
+
+#[test]
+fn five_report_renderer_pods_stay_distinguishable_at_80x24() {
+    let mut state = fleet_state();
+    let names = with_report_renderers(&mut state);
+    press(&mut state, ":pods\n/report-renderer\n");
+    let (wide, narrow) = screens(&state);
+    for (screen, size) in [(&wide, "200x50"), (&narrow, "80x24")] {
+        let rows: Vec<&str> = screen
+            .lines()
+            .filter(|l| l.starts_with("│terrax"))
+            .collect();
+        assert_eq!(rows.len(), 5, "{size}:\n{screen}");
+        // Each row shows its own pod's suffix: the cut took the middle.
+        for name in &names {
+            let suffix = &name[name.len() - 5..];
+            assert_eq!(
+                rows.iter().filter(|r| r.contains(suffix)).count(),
+                1,
+                "{size}: {name} is not told apart:\n{screen}"
+            );
+        }
+    }
+    assert!(
+        narrow.contains('…'),
+        "at 80 columns the names are cut:\n{narrow}"
+    );
+    assert!(
+        wide.contains("report-renderer-kbj768tkgk-2xq9p"),
+        "whole at 200:\n{wide}"
+    );
+    insta::assert_snapshot!("report_renderers_200x50", wide);
+    insta::assert_snapshot!("report_renderers_80x24", narrow);
+}
+
 /// Names of the rows as the table shows them, top to bottom.
 fn row_ids(state: &State) -> Vec<String> {
     let entry = state.entry();

@@ -12,6 +12,7 @@ use crate::model::text::sanitize;
 use crate::ui::columns::{Cells, ColumnId, SortKey, Spec};
 use crate::view::arranged::{Order, RowRef};
 use crate::view::band::Band;
+use crate::view::band::Cut;
 use crate::view::filter::{Filter, Labels};
 use crate::view::nav::{NavEntry, Target};
 use crate::view::subject::Subject;
@@ -357,22 +358,25 @@ pub fn render(
         })
         .collect();
     let room = usize::from(area.width.saturating_sub(2));
-    let widths: Vec<Constraint> = column_widths(model.columns(), &titles, &shown, entry, room)
-        .into_iter()
-        .map(Constraint::Length)
-        .collect();
+    let fitted = column_widths(model.columns(), &titles, &shown, entry, room);
+    // A name too long for its column loses its middle; other text its end (the widget's cut).
+    let fit_cell = |col: usize, text: String| match (model.columns().get(col), fitted.get(col)) {
+        (Some(spec), Some(&w)) if spec.cut == Cut::Middle => {
+            crate::view::wrap::cut_middle(&text, usize::from(w))
+        }
+        _ => text,
+    };
     let body: Vec<TuiRow> = shown
         .into_iter()
         .map(|cells| match cells {
             // Painted across the full width afterwards.
             None => TuiRow::new(Vec::<TuiCell>::new()).style(theme.style(Role::Group)),
-            Some(cells) => TuiRow::new(
-                cells
-                    .into_iter()
-                    .map(|c| TuiCell::from(Span::styled(c.text, theme.style(c.role)))),
-            ),
+            Some(cells) => TuiRow::new(cells.into_iter().enumerate().map(|(col, c)| {
+                TuiCell::from(Span::styled(fit_cell(col, c.text), theme.style(c.role)))
+            })),
         })
         .collect();
+    let widths: Vec<Constraint> = fitted.into_iter().map(Constraint::Length).collect();
     let table = Table::new(body, widths)
         .header(header)
         .block(block)

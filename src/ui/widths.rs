@@ -4,9 +4,10 @@
 //! share while others still need room; spare width then raises the
 //! columns still cut, the narrowest first, so they come up level; what is
 //! left widens the last free-text column. Short of room, the widest
-//! columns are cut first, titles kept whole as long as they can be.
+//! columns are cut first, names (a `Cut::Middle` column) kept to a readable
+//! width and titles kept whole as long as they can be.
 
-use crate::view::band::{Spec, Width};
+use crate::view::band::{Cut, Spec, Width};
 
 /// Cells between two columns (the table's column spacing).
 pub const GAP: usize = 1;
@@ -14,6 +15,8 @@ pub const GAP: usize = 1;
 const FILL_SHARE: usize = 24;
 /// The narrowest a column is cut to when even the titles do not fit.
 const FLOOR: usize = 3;
+/// What a name column keeps while other columns can still give.
+const NAME_KEEP: usize = 16;
 
 /// Widths for columns `specs` in `room` cells (gaps included), `need[i]`
 /// being the widest of column `i`'s title and visible cells and
@@ -34,10 +37,17 @@ pub fn fit(specs: &[Spec], need: &[usize], title: &[usize], room: usize) -> Vec<
         .collect();
     let sum = |w: &[usize]| w.iter().sum::<usize>();
     if sum(&width) > room {
-        // Titles whole first, then down to the floor: the widest column gives first.
+        // Names and titles whole first, then titles, then down to the floor:
+        // at each step the widest column gives first.
         let keep_titles: Vec<usize> = (0..n).map(|i| need[i].min(title[i].max(FLOOR))).collect();
+        let keep_names: Vec<usize> = (0..n)
+            .map(|i| match specs[i].cut {
+                Cut::Middle => keep_titles[i].max(need[i].min(NAME_KEEP)),
+                Cut::End => keep_titles[i],
+            })
+            .collect();
         let floor: Vec<usize> = (0..n).map(|i| need[i].min(FLOOR)).collect();
-        for floor in [keep_titles, floor] {
+        for floor in [keep_names, keep_titles, floor] {
             shrink(&mut width, &floor, room);
         }
         return width.into_iter().map(cells).collect();
@@ -96,6 +106,7 @@ mod tests {
                 id: "c",
                 title: "T",
                 width,
+                cut: Cut::End,
             })
             .collect()
     }
@@ -132,6 +143,19 @@ mod tests {
         assert_eq!(total(&w), 40, "{w:?}");
         assert_eq!(w[2], 8, "RESTARTS keeps its title");
         assert!(w[0].abs_diff(w[1]) <= 1, "cut to one level: {w:?}");
+    }
+
+    #[test]
+    fn a_name_column_is_cut_after_the_others() {
+        let mut s = specs(&[Width::Fixed(26), Width::Fixed(22), Width::Fixed(28)]);
+        s[0] = s[0].middle();
+        // The name needs 26, the others 22 and 28: 40 cells (38 without gaps).
+        let w = fit(&s, &[26, 22, 28], &[4, 4, 6], 40);
+        assert_eq!(w[0], 16, "the name keeps {NAME_KEEP}: {w:?}");
+        assert_eq!(total(&w), 40);
+        // Without the name policy it would be cut to the others' level.
+        let plain = specs(&[Width::Fixed(26), Width::Fixed(22), Width::Fixed(28)]);
+        assert!(fit(&plain, &[26, 22, 28], &[4, 4, 6], 40)[0] < 16);
     }
 
     #[test]

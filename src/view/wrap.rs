@@ -1,6 +1,6 @@
 //! Laying text out in terminal cells: word wrap (a word longer than the
-//! line is broken, nothing is lost) and the horizontal cut of a scrolled
-//! line. Widths are display widths (a CJK character takes two cells), so
+//! line is broken, nothing is lost), the horizontal cut of a scrolled
+//! line, and the middle cut of a name too long for its column. Widths are display widths (a CJK character takes two cells), so
 //! a wrapped line never overflows the box it is drawn in.
 
 use unicode_width::UnicodeWidthChar;
@@ -100,6 +100,47 @@ pub fn skip_cells(text: &str, skip: usize) -> &str {
     ""
 }
 
+/// The last cells of `text`, at most `room` wide.
+fn tail_cells(text: &str, room: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in text.char_indices().rev() {
+        used += cells(c);
+        if used > room {
+            return &text[i + c.len_utf8()..];
+        }
+    }
+    text
+}
+
+/// `text` cut to `max` cells, its head and tail kept around `…` — the tail
+/// the larger, as a pod's random suffix or a node's IP is at the end.
+fn both_ends(text: &str, max: usize) -> String {
+    let room = max.saturating_sub(1);
+    let tail = tail_cells(text, room - room * 2 / 5);
+    let (head, _) = split_at_cells(text, room - width(tail), false);
+    format!("{head}…{tail}")
+}
+
+/// A name fitted in `max` cells, never losing the part that tells it from
+/// its neighbours: a DNS name (a node) keeps its host, the domain going
+/// first; other names (pods) keep both ends, cut in the middle.
+pub fn cut_middle(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_owned();
+    }
+    if max <= 1 {
+        return "…".repeat(max);
+    }
+    if let Some((host, _)) = text.split_once('.').filter(|(h, _)| !h.is_empty()) {
+        if width(host) < max {
+            let (head, _) = split_at_cells(text, max - 1, false);
+            return format!("{head}…");
+        }
+        return both_ends(host, max);
+    }
+    both_ends(text, max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +187,48 @@ mod tests {
         assert_eq!(skip_cells("abc", 10), "");
         assert_eq!(skip_cells("日本語", 2), "本語");
         assert_eq!(skip_cells("日本語", 1), "本語");
+    }
+
+    #[test]
+    fn a_pod_name_keeps_its_random_suffix() {
+        let names = [
+            "report-renderer-kbj768tkgk-2xq9p",
+            "report-renderer-kbj768tkgk-7hd4m",
+            "report-renderer-kbj768tkgk-c8w2z",
+        ];
+        let cut: Vec<String> = names.iter().map(|n| cut_middle(n, 14)).collect();
+        for (c, n) in cut.iter().zip(names) {
+            assert_eq!(width(c), 14, "{c}");
+            assert!(c.starts_with("repo") && c.contains('…'), "{c}");
+            assert!(
+                c.ends_with(&n[n.len() - 5..]),
+                "{c} keeps the suffix of {n}"
+            );
+        }
+        assert_eq!(cut_middle("service-6b7c-a1", 8), "se…7c-a1");
+        assert_eq!(cut_middle("short", 8), "short");
+    }
+
+    #[test]
+    fn a_node_name_keeps_its_host_and_the_domain_goes_first() {
+        let node = "fargate-ip-10-0-19-127.us-east-2.compute.internal";
+        assert_eq!(cut_middle(node, 30), "fargate-ip-10-0-19-127.us-eas…");
+        // Narrower than the host: the host keeps both ends, its IP's end included.
+        let c = cut_middle(node, 14);
+        assert_eq!(width(&c), 14);
+        assert!(c.starts_with("far") && c.ends_with("0-19-127"), "{c}");
+        assert_eq!(
+            cut_middle("ip-10-0-17-106.eu-west-1.compute.internal", 15),
+            "ip-10-0-17-106…"
+        );
+    }
+
+    #[test]
+    fn the_middle_cut_counts_display_width() {
+        let c = cut_middle("日本語の長い名前のポッド", 9);
+        assert!(width(&c) <= 9, "{c}");
+        assert!(c.starts_with('日') && c.ends_with('ド'), "{c}");
+        assert_eq!(cut_middle("abc", 1), "…");
+        assert_eq!(cut_middle("abc", 0), "");
     }
 }
