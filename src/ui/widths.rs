@@ -15,6 +15,9 @@ pub const GAP: usize = 1;
 const FILL_SHARE: usize = 24;
 /// The narrowest a column is cut to when even the titles do not fit.
 const FLOOR: usize = 3;
+/// What a bounded column keeps like its title, so a short cell (`Running`)
+/// is read whole while free text and longer cells can still give.
+const SHORT: usize = 7;
 /// What a name column keeps while other columns can still give.
 const NAME_KEEP: usize = 16;
 
@@ -39,7 +42,12 @@ pub fn fit(specs: &[Spec], need: &[usize], title: &[usize], room: usize) -> Vec<
     if sum(&width) > room {
         // Names and titles whole first, then titles, then down to the floor:
         // at each step the widest column gives first.
-        let keep_titles: Vec<usize> = (0..n).map(|i| need[i].min(title[i].max(FLOOR))).collect();
+        let keep_titles: Vec<usize> = (0..n)
+            .map(|i| match specs[i].width {
+                Width::Fixed(_) => need[i].min(title[i].max(SHORT)),
+                Width::Fill | Width::Min(_) => need[i].min(title[i].max(FLOOR)),
+            })
+            .collect();
         let keep_names: Vec<usize> = (0..n)
             .map(|i| match specs[i].cut {
                 Cut::Middle => keep_titles[i].max(need[i].min(NAME_KEEP)),
@@ -156,6 +164,18 @@ mod tests {
         // Without the name policy it would be cut to the others' level.
         let plain = specs(&[Width::Fixed(26), Width::Fixed(22), Width::Fixed(28)]);
         assert!(fit(&plain, &[26, 22, 28], &[4, 4, 6], 40)[0] < 16);
+    }
+
+    #[test]
+    fn a_short_cell_stays_whole_while_longer_ones_can_give() {
+        // STATUS titled 6, holding `Running` (7), beside a long free text.
+        let s = specs(&[Width::Fixed(28), Width::Fill]);
+        let w = fit(&s, &[7, 40], &[6, 3], 20);
+        assert_eq!(w[0], 7, "{w:?}");
+        assert_eq!(total(&w), 20);
+        // The long text is no short cell: it gives down to its title first.
+        let w = fit(&s, &[7, 40], &[6, 3], 12);
+        assert_eq!(w, [7, 4]);
     }
 
     #[test]
