@@ -1142,7 +1142,7 @@ fn five_report_renderer_pods_stay_distinguishable_at_80x24() {
     for (screen, size) in [(&wide, "200x50"), (&narrow, "80x24")] {
         let rows: Vec<&str> = screen
             .lines()
-            .filter(|l| l.starts_with("│terrax"))
+            .filter(|l| l.starts_with('│') && l.contains(" 1/1 "))
             .collect();
         assert_eq!(rows.len(), 5, "{size}:\n{screen}");
         // Each row shows its own pod's suffix: the cut took the middle.
