@@ -21,8 +21,9 @@ pub fn render(f: &mut Frame, area: Rect, state: &State, p: &DescribePane) {
     p.width
         .set(usize::from(area.width.saturating_sub(2)).max(1));
     let rows = p.rows();
-    // A resize since the last key can leave the scroll past the end: show the last page.
-    let top = p.scroll.min(rows.len().saturating_sub(height));
+    // A search puts its match on the top line, even near the end; a resize
+    // since the last key can leave the scroll past the last row: show that row.
+    let top = p.scroll.min(rows.len().saturating_sub(1));
     let body: Vec<Line> = if p.loading {
         vec![Line::from(Span::styled("loading…", t.style(Role::Muted)))]
     } else if let Some(e) = &p.error {
