@@ -866,6 +866,312 @@ fn findings_fold_under_their_incident_and_f_shows_the_flat_list() {
     assert_eq!(row_ids(&state), folded);
 }
 
+/// The text inside the details box under the table, rows joined, every
+/// blank left out (a row break may fall inside a word).
+fn details_text(screen: &str) -> String {
+    let mut inside = false;
+    let mut out = String::new();
+    for line in screen.lines() {
+        if line.starts_with("┌ details") {
+            inside = true;
+        } else if inside && line.starts_with('└') {
+            break;
+        } else if inside {
+            out.push_str(line.trim_matches('│'));
+        }
+    }
+    out.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn no_blanks(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect()
+}
+
+#[test]
+fn a_findings_fix_is_never_cut_at_200x50_or_80x24() {
+    let mut state = fleet_state();
+    press(&mut state, ":findings\n");
+    let rows = row_ids(&state).len();
+    let mut checked = 0;
+    for i in 0..rows {
+        for size in [(200, 50), (80, 24)] {
+            let screen = to_text(&frame(&state, size));
+            let shown = details_text(&screen);
+            // The finding the details are about: the one whose cause they start with.
+            let f = state
+                .findings
+                .list
+                .iter()
+                .find(|f| shown.starts_with(&no_blanks(&f.cause)))
+                .unwrap_or_else(|| panic!("row {i} at {size:?}: no finding's cause in {shown}"));
+            if f.fix.is_empty() {
+                continue;
+            }
+            assert!(
+                shown.contains(&no_blanks(&format!("fix: {}", f.fix))),
+                "row {i} at {size:?}: the fix of {} is cut:\n{screen}",
+                f.code
+            );
+            checked += 1;
+        }
+        press(&mut state, "j");
+    }
+    assert!(checked >= 4, "rows with a fix: {checked}");
+    // The PVC deadlock's fix is the longest: it wraps over rows at 80 columns.
+    press(&mut state, "g");
+    let at = state
+        .findings
+        .incidents
+        .iter()
+        .filter_map(|i| state.findings.list.get(i.root))
+        .position(|f| f.code == "FD-PVC-WFFC-DEADLOCK")
+        .expect("the fixture's PVC deadlock");
+    press(&mut state, &"j".repeat(at));
+    let (wide, narrow) = screens(&state);
+    insta::assert_snapshot!("findings_long_fix_200x50", wide);
+    insta::assert_snapshot!("findings_long_fix_80x24", narrow);
+}
+
+#[test]
+fn details_that_cannot_grow_enough_say_how_many_lines_are_left() {
+    let mut state = fleet_state();
+    press(&mut state, ":findings\n");
+    // 80x16: a third of the screen is not enough for any finding's chain.
+    let screen = to_text(&frame(&state, (80, 16)));
+    let more = screen
+        .lines()
+        .find(|l| l.contains("more lines, d to describe"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(more.contains("… "), "{more}");
+    assert!(
+        screen.contains("│SEVERITY"),
+        "the table keeps its rows:\n{screen}"
+    );
+}
+
+/// The describe pane of mysql-0 as the API would fill it, with the event
+/// the sim's kubelet writes when an image cannot be pulled.
+fn described_with_a_pull_error(state: &mut State) {
+    use fleetdeck::actions::{ActionEvent, Overlay, describe};
+    press(state, ":pods\n/^mysql-0$\nd");
+    let Some(Overlay::Describe(p)) = &state.act.overlay else {
+        panic!("d opens the describe pane");
+    };
+    let id = p.id;
+    let doc: Value = serde_json::from_str(include_str!("fixtures/terrax.json")).expect("fixture");
+    let pod = doc["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["kind"] == "Pod" && i["metadata"]["name"] == "mysql-0")
+        .expect("mysql-0")
+        .clone();
+    let image = "docker.io/shop/report-renderer:v9.14.2-build.20240101";
+    let event = serde_json::json!({
+        "type": "Warning",
+        "reason": "Failed",
+        "lastTimestamp": "2024-01-01T11:58:00Z",
+        "count": 4,
+        "source": { "component": "kubelet" },
+        "message": format!(
+            "Failed to pull image \"{image}\": rpc error: code = NotFound desc = failed to pull and unpack image \"{image}\": failed to resolve reference \"{image}\": docker.io/shop/report-renderer: not found"
+        ),
+    });
+    let now = NOW.parse().expect("now");
+    let text = describe::kube::describe(&pod, &[event], now);
+    update(
+        state,
+        Event::Action(ActionEvent::Described {
+            id,
+            result: Ok(describe::Described {
+                text,
+                yaml: vec!["kind: Pod".into()],
+            }),
+        }),
+    );
+}
+
+#[test]
+fn describe_wraps_a_long_event_line_and_without_wrap_scrolls_it_sideways() {
+    let mut state = fleet_state();
+    described_with_a_pull_error(&mut state);
+    let tail = "docker.io/shop/report-renderer: not found";
+    // At each size: drawn once (the pane learns its size), then G to the end.
+    let mut at = |size| {
+        let _ = frame(&state, size);
+        press(&mut state, "G");
+        to_text(&frame(&state, size))
+    };
+    let (wide, narrow) = (at((200, 50)), at((80, 24)));
+    for (screen, size) in [(&wide, "200x50"), (&narrow, "80x24")] {
+        assert!(screen.contains(" · wrap "), "{size}: {screen}");
+        // Wrapped, the whole message is on screen, its end included.
+        assert!(
+            no_blanks(screen).contains(&no_blanks(tail)),
+            "{size}: the event's end is cut:\n{screen}"
+        );
+    }
+    insta::assert_snapshot!("describe_long_event_wrapped_200x50", wide);
+    insta::assert_snapshot!("describe_long_event_wrapped_80x24", narrow);
+    // Wrap off: the line is cut at the edge, → brings its end into view.
+    press(&mut state, "w");
+    let cut = to_text(&frame(&state, (80, 24)));
+    assert!(cut.contains("no wrap ←/→ col 1"), "{cut}");
+    assert!(!cut.contains(tail), "{cut}");
+    press(&mut state, &"\u{2192}".repeat(12));
+    let scrolled = to_text(&frame(&state, (80, 24)));
+    assert!(!scrolled.contains("col 1 "), "{scrolled}");
+    assert!(scrolled.contains("not found"), "{scrolled}");
+    insta::assert_snapshot!("describe_long_event_scrolled_80x24", scrolled);
+    // ← goes back to the first column; w again wraps and → only says why it does nothing.
+    press(&mut state, &"\u{2190}".repeat(12));
+    assert!(to_text(&frame(&state, (80, 24))).contains("col 1 "));
+    press(&mut state, "w\u{2192}");
+    assert!(flash(&state).contains("wrap is on"), "{}", flash(&state));
+}
+
+#[test]
+fn describe_scrolls_with_j_k_pages_and_g_g() {
+    use fleetdeck::actions::Overlay;
+    let mut state = fleet_state();
+    described_with_a_pull_error(&mut state);
+    let top = |s: &State| match &s.act.overlay {
+        Some(Overlay::Describe(p)) => p.scroll,
+        _ => usize::MAX,
+    };
+    let _ = frame(&state, (80, 24));
+    assert_eq!(top(&state), 0);
+    press(&mut state, "jj");
+    assert_eq!(top(&state), 2);
+    press(&mut state, "k");
+    assert_eq!(top(&state), 1);
+    update(&mut state, key(KeyCode::PageDown));
+    let paged = top(&state);
+    assert!(paged > 2, "pgdn moves a page: {paged}");
+    update(&mut state, key(KeyCode::PageUp));
+    assert!(top(&state) < paged, "pgup moves back");
+    press(&mut state, "G");
+    let bottom = top(&state);
+    let screen = to_text(&frame(&state, (80, 24)));
+    assert!(
+        screen.contains("not found"),
+        "G shows the last row:\n{screen}"
+    );
+    press(&mut state, "j");
+    assert_eq!(top(&state), bottom, "no scrolling past the end");
+    press(&mut state, "g");
+    assert_eq!(top(&state), 0);
+}
+
+#[test]
+fn logs_wrap_by_default_and_w_turns_it_off_for_sideways_scrolling() {
+    use fleetdeck::actions::{ActionEvent, Effect};
+    let mut state = fleet_state();
+    press(&mut state, ":pods\n/^mysql-0$\nl");
+    let session = state
+        .act
+        .take_effects()
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::LogStart { session, .. } => Some(session),
+            _ => None,
+        })
+        .expect("l starts a stream");
+    let long = format!(
+        "ERROR {} the end of a long line",
+        "payload=0123456789 ".repeat(8)
+    );
+    update(
+        &mut state,
+        Event::Action(ActionEvent::LogLines {
+            session,
+            source: "mysql-0/mysql".into(),
+            lines: vec![(None, "short line".into()), (None, long.clone())],
+        }),
+    );
+    let wrapped = to_text(&frame(&state, (80, 24)));
+    assert!(wrapped.contains("the end of a long line"), "{wrapped}");
+    assert!(no_blanks(&wrapped).contains(&no_blanks(&long)), "{wrapped}");
+    press(&mut state, "w");
+    let cut = to_text(&frame(&state, (80, 24)));
+    assert!(cut.contains("no wrap ←/→ col 1"), "{cut}");
+    assert!(!cut.contains("the end of a long line"), "{cut}");
+    press(&mut state, &"\u{2192}".repeat(6));
+    let scrolled = to_text(&frame(&state, (80, 24)));
+    assert!(scrolled.contains("the end of a long line"), "{scrolled}");
+    press(&mut state, "w");
+    assert!(to_text(&frame(&state, (80, 24))).contains(" · wrap · "));
+}
+
+/// Five replicas of the sim's virtual-kubelet `report-renderer` Deployment
+/// (one ReplicaSet hash, five random suffixes), added to the fixture's pods.
+fn with_report_renderers(state: &mut State) -> Vec<String> {
+    use fleetdeck::model::pod;
+    use k8s_openapi::api::core::v1 as core;
+    let doc: Value = serde_json::from_str(include_str!("fixtures/terrax.json")).expect("fixture");
+    let items = doc["items"].as_array().expect("items");
+    let mut pods = rows::<core::Pod, pod::PodRow>(items, "Pod");
+    let template = items
+        .iter()
+        .find(|i| i["kind"] == "Pod" && i["metadata"]["name"] == "service-6b7c-a1")
+        .expect("a running fixture pod");
+    let names: Vec<String> = ["2xq9p", "7hd4m", "c8w2z", "kf5tn", "w9rjb"]
+        .iter()
+        .map(|s| format!("report-renderer-kbj768tkgk-{s}"))
+        .collect();
+    for name in &names {
+        let mut p = template.clone();
+        p["metadata"]["name"] = Value::String(name.clone());
+        p["metadata"]["uid"] = Value::String(format!("uid-{name}"));
+        let p: core::Pod = serde_json::from_value(p).expect("pod");
+        pods.push(pod::PodRow::from(&p));
+    }
+    update(
+        state,
+        Event::Source(SourceUpdate::Kube {
+            cluster: "terrax-fargate".into(),
+            update: KubeUpdate::Pods(Change::Reset(pods)),
+        }),
+    );
+    names
+}
+
+#[test]
+fn five_report_renderer_pods_stay_distinguishable_at_80x24() {
+    let mut state = fleet_state();
+    let names = with_report_renderers(&mut state);
+    press(&mut state, ":pods\n/report-renderer\n");
+    let (wide, narrow) = screens(&state);
+    for (screen, size) in [(&wide, "200x50"), (&narrow, "80x24")] {
+        let rows: Vec<&str> = screen
+            .lines()
+            .filter(|l| l.starts_with('│') && l.contains(" 1/1 "))
+            .collect();
+        assert_eq!(rows.len(), 5, "{size}:\n{screen}");
+        // Each row shows its own pod's suffix: the cut took the middle.
+        for name in &names {
+            let suffix = &name[name.len() - 5..];
+            assert_eq!(
+                rows.iter().filter(|r| r.contains(suffix)).count(),
+                1,
+                "{size}: {name} is not told apart:\n{screen}"
+            );
+        }
+    }
+    assert!(
+        narrow.contains('…'),
+        "at 80 columns the names are cut:\n{narrow}"
+    );
+    assert!(
+        wide.contains("report-renderer-kbj768tkgk-2xq9p"),
+        "whole at 200:\n{wide}"
+    );
+    insta::assert_snapshot!("report_renderers_200x50", wide);
+    insta::assert_snapshot!("report_renderers_80x24", narrow);
+}
+
 /// Names of the rows as the table shows them, top to bottom.
 fn row_ids(state: &State) -> Vec<String> {
     let entry = state.entry();

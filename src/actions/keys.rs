@@ -132,6 +132,12 @@ fn describe_key(state: &mut State, key: &Key, action: Option<Action>) {
         Some(Action::PageUp) => p.scroll_by(-p.page()),
         Some(Action::Top) => p.scroll = 0,
         Some(Action::Bottom | Action::Follow) => p.bottom(),
+        Some(Action::Wrap) => p.toggle_wrap(),
+        Some(Action::ScrollLeft | Action::ScrollRight) => {
+            if !p.scroll_x(action == Some(Action::ScrollRight)) {
+                state.flash("wrap is on: nothing is cut (w turns wrap off to scroll sideways)");
+            }
+        }
         Some(Action::Yaml) => {
             if !p.toggle_yaml() {
                 state.flash("no YAML for this object (it is not a Kubernetes object)");
@@ -183,7 +189,17 @@ fn logs_key(state: &mut State, key: &Key, action: Option<Action>) {
                 "paused: lines keep arriving below (space resumes)".to_owned()
             });
         }
-        Some(Action::Wrap) => p.wrap = !p.wrap,
+        Some(Action::Wrap) => {
+            p.wrap = !p.wrap;
+            p.hscroll = 0;
+        }
+        Some(Action::ScrollLeft | Action::ScrollRight) => {
+            if !p.scroll_x(action == Some(Action::ScrollRight)) {
+                flash = Some(
+                    "wrap is on: nothing is cut (w turns wrap off to scroll sideways)".to_owned(),
+                );
+            }
+        }
         Some(Action::Timestamps) => p.timestamps = !p.timestamps,
         Some(Action::Search) => {
             state.input.clear();

@@ -73,6 +73,8 @@ actions! {
     Pause => "pause", "pause / resume";
     Follow => "follow", "follow the end";
     Wrap => "wrap", "toggle wrap";
+    ScrollLeft => "scroll_left", "scroll left (wrap off)";
+    ScrollRight => "scroll_right", "scroll right (wrap off)";
     Timestamps => "timestamps", "toggle timestamps";
     Previous => "previous", "previous container";
     Container => "container", "pick the container";

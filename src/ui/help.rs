@@ -11,6 +11,7 @@ use crate::config::keymap::Mode;
 use crate::config::theme::Role;
 use crate::view::commands::commands;
 use crate::view::state::State;
+use crate::view::wrap::wrap;
 
 /// Width of the key column (keys, or `:command`), two spaces in.
 const KEY_COLUMN: usize = 16;
@@ -108,35 +109,6 @@ pub fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
     out
 }
 
-/// `text` in lines of at most `width` characters, broken at spaces (a
-/// word longer than a line is broken where the line ends).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let mut word: Vec<char> = word.chars().collect();
-        while word.len() > width {
-            if !line.is_empty() {
-                out.push(std::mem::take(&mut line));
-            }
-            out.push(word.drain(..width).collect());
-        }
-        let word: String = word.into_iter().collect();
-        let len = line.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
-}
-
 pub fn render(f: &mut Frame, state: &State) {
     let t = &state.theme;
     let outer = f.area();
@@ -166,18 +138,4 @@ pub fn render(f: &mut Frame, state: &State) {
         .title(Span::styled(title, t.style(Role::Header)));
     let visible: Vec<Line> = all.into_iter().skip(top).take(shown).collect();
     f.render_widget(Paragraph::new(visible).block(block), area);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wrap_breaks_at_spaces_and_cuts_nothing() {
-        assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
-        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
-        assert_eq!(wrap("", 5), [""]);
-        let text = "filter name/ns: regex; -f fuzzy; -l k=v; ! not";
-        assert_eq!(wrap(text, 12).join(" "), text);
-    }
 }

@@ -13,6 +13,7 @@ pub mod picker;
 pub mod svg;
 pub mod table;
 pub mod views;
+pub mod widths;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -45,13 +46,49 @@ pub fn centered(outer: ratatui::layout::Rect, width: u16, height: u16) -> ratatu
     area
 }
 
-/// Findings show their evidence chain; other views a few lines of detail.
+/// Lines the details area always may take: findings show their evidence
+/// chain, other views a few lines of detail.
 fn detail_lines(view: crate::view::nav::ViewKind) -> usize {
     if view == crate::view::nav::ViewKind::Findings {
         12
     } else {
         4
     }
+}
+
+/// Screen rows a table keeps under the details area: its frame, header
+/// and a few rows, with the bars above and below.
+const TABLE_KEEPS: usize = 12;
+
+/// The details of the selected row as screen rows `width` wide: each line
+/// wrapped, never cut. When they need more rows than a third of the screen
+/// (or the view's usual share, if larger) while leaving the table a few
+/// rows, the last row says how many more there are and where to read them.
+fn detail_rows(
+    view: crate::view::nav::ViewKind,
+    detail: &[(String, Role)],
+    width: usize,
+    screen_height: usize,
+) -> Vec<(String, Role)> {
+    let mut rows: Vec<(String, Role)> = detail
+        .iter()
+        .flat_map(|(t, r)| {
+            let text = crate::model::text::sanitize(t);
+            crate::view::wrap::wrap(&text, width)
+                .into_iter()
+                .map(move |l| (l, *r))
+        })
+        .collect();
+    let cap = detail_lines(view)
+        .max(screen_height / 3)
+        .min(screen_height.saturating_sub(TABLE_KEEPS))
+        .max(1);
+    if rows.len() > cap {
+        let more = rows.len() - (cap - 1);
+        rows.truncate(cap - 1);
+        rows.push((format!("… {more} more lines, d to describe"), Role::Muted));
+    }
+    rows
 }
 
 /// Brings the view-model of the top view up to date with the data: the
@@ -144,11 +181,11 @@ pub struct Full<'a> {
 }
 
 /// The screen's areas for a detail pane of `detail` lines.
-fn areas(f: &Frame, state: &State, detail: usize) -> [Rect; 5] {
+fn areas(f: &Frame, detail: usize) -> [Rect; 5] {
     let detail_height = if detail == 0 {
         0
     } else {
-        detail.min(detail_lines(state.entry().kind())) as u16 + 2
+        u16::try_from(detail + 2).unwrap_or(u16::MAX)
     };
     Layout::vertical([
         Constraint::Length(1),
@@ -181,7 +218,7 @@ pub fn draw(f: &mut Frame, state: &State) {
     let selected = arranged.locate(entry.selected.as_ref(), entry.cursor);
     // The tallest the body can be (no detail pane): the band covers a
     // screen of it above and below the window.
-    let h = body_lines(areas(f, state, 0)[2]);
+    let h = body_lines(areas(f, 0)[2]);
     let window = table::scrolled(arranged.lines.len(), entry.offset.get(), selected, h);
     if !state
         .band
@@ -196,9 +233,13 @@ pub fn draw(f: &mut Frame, state: &State) {
     let band = state.band.borrow();
     let detail = selected
         .and_then(|l| band.line(l))
-        .map(|(_, d)| d.clone())
+        .map(|(_, d)| {
+            let screen = f.area();
+            let width = usize::from(screen.width.saturating_sub(2)).max(1);
+            detail_rows(entry.kind(), d, width, usize::from(screen.height))
+        })
         .unwrap_or_default();
-    let all = areas(f, state, detail.len());
+    let all = areas(f, detail.len());
     screen(f, state, all, &*band, &arranged, selected, &detail);
 }
 
@@ -328,24 +369,16 @@ fn screen(
     );
     markers::paint(f, body, state, arranged, entry);
     if !detail.is_empty() {
+        // Already wrapped to the area's width and sanitized (detail_rows).
         let text: Vec<Line> = detail
             .iter()
-            .take(detail_lines(entry.kind()))
-            .map(|(t, r)| {
-                let text = crate::model::text::sanitize(t);
-                Line::from(Span::styled(text, state.theme.style(*r)))
-            })
+            .map(|(t, r)| Line::from(Span::styled(t.clone(), state.theme.style(*r))))
             .collect();
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(state.theme.style(Role::Border))
             .title(Span::styled(" details ", state.theme.style(Role::Muted)));
-        let mut p = Paragraph::new(text).block(block);
-        if entry.kind() == crate::view::nav::ViewKind::Findings {
-            // A fix is read in full: long lines wrap instead of being cut.
-            p = p.wrap(ratatui::widgets::Wrap { trim: false });
-        }
-        f.render_widget(p, detail_area);
+        f.render_widget(Paragraph::new(text).block(block), detail_area);
     }
     if state.act.overlay.is_some() {
         views::overlay::render(f, body.union(detail_area), state);

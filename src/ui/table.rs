@@ -12,6 +12,7 @@ use crate::model::text::sanitize;
 use crate::ui::columns::{Cells, ColumnId, SortKey, Spec};
 use crate::view::arranged::{Order, RowRef};
 use crate::view::band::Band;
+use crate::view::band::Cut;
 use crate::view::filter::{Filter, Labels};
 use crate::view::nav::{NavEntry, Target};
 use crate::view::subject::Subject;
@@ -312,24 +313,24 @@ pub fn render(
     entry: &NavEntry,
     title: TextLine<'_>,
 ) {
-    let header = TuiRow::new(model.columns().iter().map(|c| {
-        let mark = match entry.sort {
-            Some((id, false)) if id == c.id => "↑",
-            Some((id, true)) if id == c.id => "↓",
-            _ => "",
-        };
-        TuiCell::from(format!("{}{mark}", c.title))
-    }))
-    .style(theme.style(Role::Header));
+    let titles: Vec<String> = model
+        .columns()
+        .iter()
+        .map(|c| {
+            let mark = match entry.sort {
+                Some((id, false)) if id == c.id => "↑",
+                Some((id, true)) if id == c.id => "↓",
+                _ => "",
+            };
+            format!("{}{mark}", c.title)
+        })
+        .collect();
+    let header = TuiRow::new(titles.iter().map(|t| TuiCell::from(t.clone())))
+        .style(theme.style(Role::Header));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Role::Border))
         .title(title);
-    let widths: Vec<Constraint> = model
-        .columns()
-        .iter()
-        .map(|c| c.width.constraint())
-        .collect();
     if lines.is_empty() {
         let msg = if entry.filter.is_empty() {
             model.empty().to_owned()
@@ -351,22 +352,45 @@ pub fn render(
     // Borders and the header take three lines.
     let height = usize::from(area.height.saturating_sub(3));
     let window = scrolled(lines.len(), entry.offset.get(), selected, height);
-    let body: Vec<TuiRow> = lines[window.clone()]
+    // Names are data, drawn text is display: sanitized here and only here,
+    // so widths are measured on what is drawn.
+    let shown: Vec<Option<Vec<Cell>>> = lines[window.clone()]
         .iter()
         .zip(window.clone())
         .map(|(l, line)| match l {
-            // Painted across the full width afterwards.
-            Line::Group(..) => TuiRow::new(Vec::<TuiCell>::new()).style(theme.style(Role::Group)),
-            Line::Row(i) => TuiRow::new(
+            Line::Group(..) => None,
+            Line::Row(i) => Some(
                 model
                     .row_cells(*i, line)
                     .into_iter()
-                    // Names are data, drawn text is display: sanitized here and
-                    // only here, so widths are measured on what is drawn.
-                    .map(|c| TuiCell::from(Span::styled(sanitize(&c.text), theme.style(c.role)))),
+                    .map(|c| Cell {
+                        text: sanitize(&c.text),
+                        ..c
+                    })
+                    .collect(),
             ),
         })
         .collect();
+    let room = usize::from(area.width.saturating_sub(2));
+    let fitted = column_widths(model.columns(), &titles, &shown, entry, room);
+    // A name too long for its column loses its middle; other text its end (the widget's cut).
+    let fit_cell = |col: usize, text: String| match (model.columns().get(col), fitted.get(col)) {
+        (Some(spec), Some(&w)) if spec.cut == Cut::Middle => {
+            crate::view::wrap::cut_middle(&text, usize::from(w))
+        }
+        _ => text,
+    };
+    let body: Vec<TuiRow> = shown
+        .into_iter()
+        .map(|cells| match cells {
+            // Painted across the full width afterwards.
+            None => TuiRow::new(Vec::<TuiCell>::new()).style(theme.style(Role::Group)),
+            Some(cells) => TuiRow::new(cells.into_iter().enumerate().map(|(col, c)| {
+                TuiCell::from(Span::styled(fit_cell(col, c.text), theme.style(c.role)))
+            })),
+        })
+        .collect();
+    let widths: Vec<Constraint> = fitted.into_iter().map(Constraint::Length).collect();
     let table = Table::new(body, widths)
         .header(header)
         .block(block)
@@ -378,6 +402,44 @@ pub fn render(
     f.render_stateful_widget(table, area, &mut state);
     entry.offset.set(window.start);
     paint_group_titles(f, area, theme, model, lines, window.start);
+}
+
+/// Each column's width from its title and the cells of the rows shown
+/// (grown to the widest the view has needed since it opened), fitted in
+/// `room` cells.
+fn column_widths(
+    columns: &[Spec],
+    titles: &[String],
+    shown: &[Option<Vec<Cell>>],
+    entry: &NavEntry,
+    room: usize,
+) -> Vec<u16> {
+    use crate::view::wrap::width;
+    let mut needs = entry.needs.borrow_mut();
+    let title: Vec<usize> = titles.iter().map(|t| width(t)).collect();
+    let need: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(c, spec)| {
+            let cells = shown
+                .iter()
+                .flatten()
+                .filter_map(|row| row.get(c))
+                .map(|cell| width(&cell.text))
+                .max()
+                .unwrap_or(0);
+            let mut need = cells.max(title[c]);
+            match needs.iter_mut().find(|(id, _)| *id == spec.id) {
+                Some((_, seen)) => {
+                    need = need.max(*seen);
+                    *seen = need;
+                }
+                None => needs.push((spec.id, need)),
+            }
+            need
+        })
+        .collect();
+    crate::ui::widths::fit(columns, &need, &title, room)
 }
 
 /// The lines shown this frame, scrolled as little as keeps the selection
@@ -672,6 +734,59 @@ mod tests {
         assert!(m.cells_made() > 0);
         // The selection is on screen: the window scrolled to it.
         assert_eq!(entry.offset.get(), 50_000 - 26);
+    }
+
+    /// The header line of the table drawn 80x10 with line `selected` selected.
+    fn header_at(m: &TableModel, lines: &[Line], selected: usize, entry: &NavEntry) -> String {
+        let backend = ratatui::backend::TestBackend::new(80, 10);
+        let mut terminal = ratatui::Terminal::new(backend).expect("test terminal");
+        terminal
+            .draw(|f| {
+                render(
+                    f,
+                    f.area(),
+                    &Theme::builtin("default").expect("theme"),
+                    m,
+                    lines,
+                    Some(selected),
+                    entry,
+                    TextLine::from("t"),
+                )
+            })
+            .expect("draw");
+        let buf = terminal.backend().buffer();
+        (0..80).map(|x| buf[(x, 1)].symbol()).collect()
+    }
+
+    /// Width of the CLUSTER column: up to where NAME starts, less the gap.
+    fn cluster_width(header: &str) -> usize {
+        let (c, n) = (header.find("CLUSTER"), header.find("NAME"));
+        let (c, n) = (c.expect("CLUSTER"), n.expect("NAME"));
+        n - c - crate::ui::widths::GAP
+    }
+
+    #[test]
+    fn widths_come_from_the_rows_on_screen_and_only_grow_while_the_view_is_open() {
+        // 60 rows in one cluster `a`, row 50 in one with a long name.
+        let items = (0..60)
+            .map(|i| item(0, if i == 50 { "eu-west-1-prod" } else { "a" }, "pod", 60))
+            .collect();
+        let m = model(true, items);
+        let lines = m.arrange("", None);
+        let entry = NavEntry::default();
+        // Seven rows on screen, none of them the long one: CLUSTER is as wide as its title.
+        assert_eq!(cluster_width(&header_at(&m, &lines, 0, &entry)), 7);
+        let shown = m.cells_made();
+        assert!(shown <= 7, "cells made for {shown} rows");
+        // The long one scrolled into view: wider than the 8 it is capped at while short of room.
+        assert_eq!(cluster_width(&header_at(&m, &lines, 52, &entry)), 14);
+        // Scrolled away again: the width stays (no jitter as rows scroll).
+        assert_eq!(cluster_width(&header_at(&m, &lines, 0, &entry)), 14);
+        // A new view (a fresh entry) starts from what it shows.
+        assert_eq!(
+            cluster_width(&header_at(&m, &lines, 0, &NavEntry::default())),
+            7
+        );
     }
 
     #[test]

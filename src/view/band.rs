@@ -25,12 +25,23 @@ pub enum Width {
     Min(u16),
 }
 
+/// Where a cell too long for its column is cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// The end goes (free text, statuses).
+    End,
+    /// The middle goes, the unique part stays: a pod's random suffix, a
+    /// node's IP (names of objects, which differ at the end or in the host).
+    Middle,
+}
+
 /// What a column says about itself: one line per column in a view's table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spec {
     pub id: ColumnId,
     pub title: &'static str,
     pub width: Width,
+    pub cut: Cut,
 }
 
 impl Spec {
@@ -39,6 +50,7 @@ impl Spec {
             id,
             title,
             width: Width::Fixed(width),
+            cut: Cut::End,
         }
     }
 
@@ -47,6 +59,15 @@ impl Spec {
             id,
             title,
             width: Width::Fill,
+            cut: Cut::End,
+        }
+    }
+
+    /// A column of names: cut in the middle, and cut last when short of room.
+    pub const fn middle(self) -> Spec {
+        Spec {
+            cut: Cut::Middle,
+            ..self
         }
     }
 }

@@ -16,3 +16,4 @@ pub mod picker;
 pub mod sort;
 pub mod state;
 pub mod subject;
+pub mod wrap;

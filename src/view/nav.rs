@@ -299,6 +299,9 @@ pub struct NavEntry {
     /// `(column id, descending)`: by id, so it stays on its column when
     /// the CLUSTER column comes and goes.
     pub sort: Option<(ColumnId, bool)>,
+    /// The widest each column has needed on screen since the view opened,
+    /// written by the UI: widths only grow, so they do not jitter as rows scroll.
+    pub needs: std::cell::RefCell<Vec<(ColumnId, usize)>>,
 }
 
 impl NavEntry {

@@ -249,6 +249,12 @@ fn sync_pod(
         {
             transitions.push((c.name.clone(), "BackOff", image.clone()));
         }
+        // Each retry after a back-off pulls again and fails again, as the kubelet reports it.
+        if matches!(snap.state, State::ErrImagePull)
+            && reason_of(&was).as_deref() == Some("ImagePullBackOff")
+        {
+            transitions.push((c.name.clone(), "PullFailed", image.clone()));
+        }
         if matches!(snap.state, State::ImagePullBackOff)
             && reason_of(&was).as_deref() != Some("ImagePullBackOff")
         {
@@ -589,5 +595,23 @@ mod tests {
             matches!(reason.as_deref(), Some("ImagePullBackOff" | "ErrImagePull")),
             "{reason:?}"
         );
+    }
+
+    #[test]
+    fn every_pull_retry_reports_the_long_pull_error_again() {
+        let mut t = testkit::Harness::terrax();
+        let mut pod = testkit::pod("default", "typo", &[("app", "typo")]);
+        pod.metadata.annotations = Some([(BEHAVIOR.to_owned(), "imagepull".to_owned())].into());
+        t.create_pod(pod);
+        t.run_secs(90);
+        let failed = events::about(t.store(), "default", "typo")
+            .into_iter()
+            .find(|e| {
+                e.message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("failed to pull and unpack image"))
+            })
+            .unwrap_or_default();
+        assert!(failed.count.unwrap_or(0) >= 2, "{failed:?}");
     }
 }

@@ -70,7 +70,7 @@ impl Column for AwsColumn {
         match self {
             AwsColumn::Region => Spec::fixed("region", "REGION", 11),
             AwsColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 18),
-            AwsColumn::Name => Spec::fixed("name", "NAME", 34),
+            AwsColumn::Name => Spec::fixed("name", "NAME", 34).middle(),
             AwsColumn::Status => Spec::fixed("status", "STATUS", 12),
             AwsColumn::Size => Spec::fixed("size", "SIZE", 20),
             AwsColumn::Detail => Spec::fill("detail", "DETAIL"),

@@ -44,7 +44,7 @@ impl Column for SliceColumn {
         match self {
             SliceColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
             SliceColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 12),
-            SliceColumn::Name => Spec::fixed("name", "NAME", 24),
+            SliceColumn::Name => Spec::fixed("name", "NAME", 24).middle(),
             SliceColumn::Service => Spec::fixed("service", "SERVICE", 18),
             SliceColumn::Ready => Spec::fixed("ready", "READY", 6),
             SliceColumn::Ports => Spec::fixed("ports", "PORTS", 12),

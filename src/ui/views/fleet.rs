@@ -93,7 +93,7 @@ impl Column for FleetColumn {
 
     fn spec(self) -> Spec {
         match self {
-            FleetColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 24),
+            FleetColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 24).middle(),
             FleetColumn::Region => Spec::fixed("region", "REGION", 12),
             FleetColumn::Version => Spec::fixed("version", "VERSION", 12),
             FleetColumn::State => Spec::fixed("state", "STATE", 18),

@@ -54,7 +54,7 @@ impl Column for HpaColumn {
         match self {
             HpaColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
             HpaColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 12),
-            HpaColumn::Name => Spec::fixed("name", "NAME", 18),
+            HpaColumn::Name => Spec::fixed("name", "NAME", 18).middle(),
             HpaColumn::Target => Spec::fixed("target", "TARGET", 22),
             HpaColumn::Min => Spec::fixed("min", "MIN", 3),
             HpaColumn::Max => Spec::fixed("max", "MAX", 3),

@@ -60,7 +60,7 @@ impl Column for IngressColumn {
         match self {
             IngressColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
             IngressColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 12),
-            IngressColumn::Name => Spec::fixed("name", "NAME", 18),
+            IngressColumn::Name => Spec::fixed("name", "NAME", 18).middle(),
             IngressColumn::Class => Spec::fixed("class", "CLASS", 8),
             IngressColumn::Hosts => Spec::fixed("hosts", "HOSTS", 24),
             IngressColumn::Address => Spec::fixed("address", "ADDRESS", 20),

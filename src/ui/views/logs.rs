@@ -1,49 +1,54 @@
 //! The log pane: the buffer's last page when following, the anchored page
 //! when paused; markers in the warning colour, search matches highlighted,
-//! wrap and timestamps as toggled. Only the visible lines are formatted, so
+//! long lines wrapped at the pane's width (or, wrap off, scrolled sideways)
+//! and timestamps as toggled. Only the visible lines are formatted, so
 //! a frame costs the same with 100 or 100,000 lines buffered.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::overlay::{highlight, hints};
 use crate::config::keymap::{Action, Mode};
 use crate::config::theme::Role;
 use crate::view::panes::logs::{LogPane, SINCE_CHOICES};
 use crate::view::state::State;
-
-/// Screen rows a line takes when wrapped at `width`.
-fn rows(text: &str, width: usize) -> usize {
-    text.chars().count().div_ceil(width.max(1)).max(1)
-}
+use crate::view::wrap::{skip_cells, wrap};
 
 pub fn render(f: &mut Frame, area: Rect, state: &State, p: &LogPane) {
     let t = &state.theme;
     let height = area.height.saturating_sub(2) as usize;
     let width = area.width.saturating_sub(2) as usize;
     p.height.set(height.max(1));
+    p.width.set(width.max(1));
     let top = p.view_top();
-    // The lines to draw, as text, with whether each is a marker.
+    // The screen rows to draw, as text, with whether each is a marker's.
     let mut shown: Vec<(String, bool)> = Vec::with_capacity(height);
-    let mut scroll = 0u16;
     if p.wrap && p.follow {
         // Bottom-anchored: walk back from the newest line until the page is full.
-        let mut used = 0;
         for l in p.buffer.iter().rev() {
-            let text = p.display(l);
-            used += rows(&text, width);
-            shown.push((text, l.marker));
-            if used >= height {
+            let rows = wrap(&p.display(l), width);
+            shown.extend(rows.into_iter().rev().map(|r| (r, l.marker)));
+            if shown.len() >= height {
                 break;
             }
         }
+        shown.truncate(height);
         shown.reverse();
-        scroll = used.saturating_sub(height) as u16;
+    } else if p.wrap {
+        for l in p.buffer.from_seq(top) {
+            let rows = wrap(&p.display(l), width);
+            shown.extend(rows.into_iter().map(|r| (r, l.marker)));
+            if shown.len() >= height {
+                break;
+            }
+        }
+        shown.truncate(height);
     } else {
         for l in p.buffer.from_seq(top).take(height) {
-            shown.push((p.display(l), l.marker));
+            let text = p.display(l);
+            shown.push((skip_cells(&text, p.hscroll).to_owned(), l.marker));
         }
     }
     let body: Vec<Line> = if shown.is_empty() {
@@ -77,9 +82,11 @@ pub fn render(f: &mut Frame, area: Rect, state: &State, p: &LogPane) {
     if p.previous {
         flags.push("PREVIOUS".into());
     }
-    if p.wrap {
-        flags.push("wrap".into());
-    }
+    flags.push(if p.wrap {
+        "wrap".into()
+    } else {
+        format!("no wrap ←/→ col {}", p.hscroll + 1)
+    });
     if p.timestamps {
         flags.push("timestamps".into());
     }
@@ -115,10 +122,6 @@ pub fn render(f: &mut Frame, area: Rect, state: &State, p: &LogPane) {
                 (Action::Save, "save"),
             ],
         ));
-    let mut para = Paragraph::new(body).block(block);
-    if p.wrap {
-        para = para.wrap(Wrap { trim: false }).scroll((scroll, 0));
-    }
     f.render_widget(Clear, area);
-    f.render_widget(para, area);
+    f.render_widget(Paragraph::new(body).block(block), area);
 }

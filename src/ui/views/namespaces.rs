@@ -43,7 +43,7 @@ impl Column for NamespaceColumn {
     fn spec(self) -> Spec {
         match self {
             NamespaceColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
-            NamespaceColumn::Name => Spec::fixed("name", "NAME", 24),
+            NamespaceColumn::Name => Spec::fixed("name", "NAME", 24).middle(),
             NamespaceColumn::Status => Spec::fixed("status", "STATUS", 12),
             NamespaceColumn::Pods => Spec::fixed("pods", "PODS", 5),
             NamespaceColumn::Age => Spec::fill("age", "AGE"),

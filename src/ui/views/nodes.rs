@@ -57,7 +57,7 @@ impl Column for NodeColumn {
     fn spec(self) -> Spec {
         match self {
             NodeColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
-            NodeColumn::Name => Spec::fixed("name", "NAME", 47),
+            NodeColumn::Name => Spec::fixed("name", "NAME", 47).middle(),
             NodeColumn::Status => Spec::fixed("status", "STATUS", 12),
             NodeColumn::Size => Spec::fixed("size", "SIZE/TYPE", 15),
             NodeColumn::Pool => Spec::fixed("pool", "PROFILE/GROUP", 18),

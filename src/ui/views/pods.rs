@@ -57,11 +57,11 @@ impl Column for PodColumn {
         match self {
             PodColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
             PodColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 12),
-            PodColumn::Name => Spec::fixed("name", "NAME", 26),
+            PodColumn::Name => Spec::fixed("name", "NAME", 26).middle(),
             PodColumn::Ready => Spec::fixed("ready", "READY", 5),
             PodColumn::Status => Spec::fixed("status", "STATUS", 28),
             PodColumn::Restarts => Spec::fixed("restarts", "RESTARTS", 8),
-            PodColumn::Node => Spec::fixed("node", "NODE", 22),
+            PodColumn::Node => Spec::fixed("node", "NODE", 22).middle(),
             PodColumn::RunsOn => Spec::fixed("runs-on", "RUNS ON", 22),
             PodColumn::Age => Spec::fixed("age", "AGE", 4),
             PodColumn::Why => Spec::fill("why", "WHY"),

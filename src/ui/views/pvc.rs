@@ -59,7 +59,7 @@ impl Column for PvcColumn {
         match self {
             PvcColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
             PvcColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 10),
-            PvcColumn::Name => Spec::fixed("name", "NAME", 12),
+            PvcColumn::Name => Spec::fixed("name", "NAME", 12).middle(),
             PvcColumn::Phase => Spec::fixed("phase", "PHASE", 7),
             PvcColumn::Class => Spec::fixed("class", "CLASS", 8),
             PvcColumn::Provisioner => Spec::fixed("provisioner", "PROVISIONER", 21),

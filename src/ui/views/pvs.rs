@@ -51,7 +51,7 @@ impl Column for PvColumn {
     fn spec(self) -> Spec {
         match self {
             PvColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
-            PvColumn::Name => Spec::fixed("name", "NAME", 40),
+            PvColumn::Name => Spec::fixed("name", "NAME", 40).middle(),
             PvColumn::Capacity => Spec::fixed("capacity", "CAPACITY", 8),
             PvColumn::Access => Spec::fixed("access", "ACCESS", 6),
             PvColumn::Reclaim => Spec::fixed("reclaim", "RECLAIM", 7),

@@ -45,7 +45,7 @@ impl Column for SecretColumn {
         match self {
             SecretColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
             SecretColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 12),
-            SecretColumn::Name => Spec::fixed("name", "NAME", 32),
+            SecretColumn::Name => Spec::fixed("name", "NAME", 32).middle(),
             SecretColumn::Type => Spec::fixed("type", "TYPE", 24),
             SecretColumn::Data => Spec::fixed("data", "DATA", 4),
             SecretColumn::Age => Spec::fill("age", "AGE"),

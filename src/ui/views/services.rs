@@ -78,7 +78,7 @@ impl Column for ServiceColumn {
         match self {
             ServiceColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
             ServiceColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 10),
-            ServiceColumn::Name => Spec::fixed("name", "NAME", 14),
+            ServiceColumn::Name => Spec::fixed("name", "NAME", 14).middle(),
             ServiceColumn::Type => Spec::fixed("type", "TYPE", 12),
             ServiceColumn::ClusterIp => Spec::fixed("cluster-ip", "CLUSTER-IP", 13),
             ServiceColumn::ExternalIp => Spec::fixed("external-ip", "EXTERNAL-IP", 24),

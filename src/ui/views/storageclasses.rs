@@ -50,7 +50,7 @@ impl Column for ClassColumn {
     fn spec(self) -> Spec {
         match self {
             ClassColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
-            ClassColumn::Name => Spec::fixed("name", "NAME", 16),
+            ClassColumn::Name => Spec::fixed("name", "NAME", 16).middle(),
             ClassColumn::Provisioner => Spec::fixed("provisioner", "PROVISIONER", 24),
             ClassColumn::Reclaim => Spec::fixed("reclaim", "RECLAIM", 7),
             ClassColumn::Binding => Spec::fixed("binding", "BINDING", 20),

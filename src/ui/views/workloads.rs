@@ -53,7 +53,7 @@ impl Column for WorkloadColumn {
             WorkloadColumn::Cluster => Spec::fixed("cluster", "CLUSTER", 14),
             WorkloadColumn::Namespace => Spec::fixed("namespace", "NAMESPACE", 14),
             WorkloadColumn::Kind => Spec::fixed("kind", "KIND", 11),
-            WorkloadColumn::Name => Spec::fixed("name", "NAME", 30),
+            WorkloadColumn::Name => Spec::fixed("name", "NAME", 30).middle(),
             WorkloadColumn::Ready => Spec::fixed("ready", "READY", 7),
             WorkloadColumn::UpToDate => Spec::fixed("up-to-date", "UP-TO-DATE", 10),
             WorkloadColumn::Available => Spec::fixed("available", "AVAILABLE", 9),

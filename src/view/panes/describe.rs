@@ -1,7 +1,12 @@
 //! The describe pane: kubectl-like text (or YAML with `y`) of one object,
 //! fetched on demand (never kept in the model), scrolled and searched.
+//! Long lines wrap at the pane's width (`w` toggles); the scroll counts
+//! screen rows, so the last row of a wrapped line can be reached. With wrap
+//! off, `←/→` scroll the lines sideways instead.
 
 use std::cell::Cell;
+
+use crate::view::wrap::{width, wrap};
 
 /// What the executor sends back for a Kubernetes object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,11 +26,17 @@ pub struct DescribePane {
     /// `None` for objects without a YAML form (Kong, AWS rows).
     pub yaml: Option<Vec<String>>,
     pub show_yaml: bool,
-    /// First visible line.
+    /// First visible screen row (of the wrapped lines when wrapping).
     pub scroll: usize,
     pub search: Option<String>,
     /// Visible lines, written by the UI when it draws (for paging).
     pub height: Cell<usize>,
+    /// Text columns inside the frame, written by the UI when it draws.
+    pub width: Cell<usize>,
+    /// Long lines wrap (`w`); off: they are cut at the edge and `←/→` scroll.
+    pub wrap: bool,
+    /// Cells scrolled off to the left (wrap off).
+    pub hscroll: usize,
 }
 
 impl DescribePane {
@@ -41,6 +52,9 @@ impl DescribePane {
             scroll: 0,
             search: None,
             height: Cell::new(20),
+            width: Cell::new(78),
+            wrap: true,
+            hscroll: 0,
         }
     }
 
@@ -59,8 +73,57 @@ impl DescribePane {
         }
     }
 
+    /// The screen rows: each line wrapped at the pane's width (or whole,
+    /// with wrap off), with the index of the line it comes from.
+    pub fn rows(&self) -> Vec<(usize, String)> {
+        let lines = self.lines();
+        if !self.wrap {
+            return lines.iter().cloned().enumerate().collect();
+        }
+        let width = self.width.get().max(1);
+        lines
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| wrap(l, width).into_iter().map(move |r| (i, r)))
+            .collect()
+    }
+
+    /// The first screen row of line `line`.
+    fn row_of(&self, line: usize, rows: &[(usize, String)]) -> usize {
+        rows.iter()
+            .position(|(i, _)| *i >= line)
+            .unwrap_or(rows.len())
+    }
+
     fn max_scroll(&self) -> usize {
-        self.lines().len().saturating_sub(self.height.get().max(1))
+        self.rows().len().saturating_sub(self.height.get().max(1))
+    }
+
+    /// `w`: wrap on ⇄ off, keeping the line at the top in view.
+    pub fn toggle_wrap(&mut self) {
+        let rows = self.rows();
+        let line = rows.get(self.scroll).map_or(0, |(i, _)| *i);
+        self.wrap = !self.wrap;
+        self.hscroll = 0;
+        let rows = self.rows();
+        self.scroll = self.row_of(line, &rows).min(self.max_scroll());
+    }
+
+    /// `←/→` with wrap off: half a pane sideways, never past the longest
+    /// line's end; false with wrap on (nothing is cut to scroll to).
+    pub fn scroll_x(&mut self, right: bool) -> bool {
+        if self.wrap {
+            return false;
+        }
+        let step = (self.width.get() / 2).max(1);
+        let longest = self.lines().iter().map(|l| width(l)).max().unwrap_or(0);
+        let max = longest.saturating_sub(self.width.get());
+        self.hscroll = if right {
+            (self.hscroll + step).min(max)
+        } else {
+            self.hscroll.saturating_sub(step)
+        };
+        true
     }
 
     pub fn scroll_by(&mut self, delta: i64) {
@@ -83,6 +146,7 @@ impl DescribePane {
         }
         self.show_yaml = !self.show_yaml;
         self.scroll = 0;
+        self.hscroll = 0;
         true
     }
 
@@ -104,19 +168,21 @@ impl DescribePane {
             return false;
         }
         let hit = |i: usize| lines[i].to_lowercase().contains(&q);
+        let rows = self.rows();
+        let at = rows.get(self.scroll).map_or(0, |(i, _)| *i);
         let found = (1..=n)
             .map(|k| {
                 if forward {
-                    (self.scroll + k) % n
+                    (at + k) % n
                 } else {
-                    (self.scroll + n * 2 - k) % n
+                    (at + n * 2 - k) % n
                 }
             })
             .find(|&i| hit(i));
         match found {
             Some(i) => {
                 // The match goes on the top line (the rest of the page below it).
-                self.scroll = i;
+                self.scroll = self.row_of(i, &rows);
                 true
             }
             None => false,
@@ -148,5 +214,38 @@ mod tests {
         p.yaml = Some(vec!["kind: Pod".into()]);
         assert!(p.toggle_yaml());
         assert_eq!(p.lines(), ["kind: Pod"]);
+    }
+
+    #[test]
+    fn wrap_scrolls_by_screen_rows_and_toggling_keeps_the_top_line() {
+        let long = "x".repeat(25);
+        let text = vec!["a".to_owned(), long.clone(), "b".to_owned(), "c".to_owned()];
+        let mut p = DescribePane::ready(1, "t".into(), text);
+        p.height.set(2);
+        p.width.set(10);
+        // The long line is three rows: six rows in all, the last reachable.
+        assert_eq!(p.rows().len(), 6);
+        p.bottom();
+        assert_eq!(p.scroll, 4);
+        let top: Vec<String> = p.rows().into_iter().skip(p.scroll).map(|r| r.1).collect();
+        assert_eq!(top, ["b", "c"]);
+        // Search lands on the first row of the matching line.
+        p.scroll = 0;
+        assert!(p.set_search("b"));
+        assert_eq!(p.scroll, 4);
+        // Wrap off keeps line `b` on top; sideways scroll needs it off.
+        p.scroll = 1;
+        p.toggle_wrap();
+        assert!(!p.wrap);
+        assert_eq!(p.scroll, 1, "the long line stays on top");
+        assert!(p.scroll_x(true));
+        assert_eq!(p.hscroll, 5);
+        for _ in 0..10 {
+            p.scroll_x(true);
+        }
+        assert_eq!(p.hscroll, 15, "stops where the longest line ends");
+        p.toggle_wrap();
+        assert_eq!(p.hscroll, 0);
+        assert!(!p.scroll_x(true), "nothing to scroll to with wrap on");
     }
 }

@@ -73,13 +73,18 @@ pub struct LogPane {
     pub follow: bool,
     /// First visible line (sequence number) when not following.
     pub top: u64,
+    /// Long lines wrap (`w`, on at first); off: cut at the edge, `←/→` scroll.
     pub wrap: bool,
+    /// Cells scrolled off to the left (wrap off).
+    pub hscroll: usize,
     pub timestamps: bool,
     pub search: Option<String>,
     /// The last thing each stream reported (`streaming`, `ended: …`).
     pub streams: BTreeMap<Arc<str>, String>,
     /// Visible lines, written by the UI when it draws.
     pub height: Cell<usize>,
+    /// Text columns inside the frame, written by the UI when it draws.
+    pub width: Cell<usize>,
 }
 
 impl LogPane {
@@ -104,11 +109,13 @@ impl LogPane {
             buffer: LogBuffer::new(capacity),
             follow: true,
             top: 0,
-            wrap: false,
+            wrap: true,
+            hscroll: 0,
             timestamps: false,
             search: None,
             streams: BTreeMap::new(),
             height: Cell::new(20),
+            width: Cell::new(78),
         }
     }
 
@@ -223,6 +230,29 @@ impl LogPane {
 
     pub fn page(&self) -> i64 {
         self.view_height().max(2) as i64 - 1
+    }
+
+    /// `←/→` with wrap off: half a pane sideways, never past the end of the
+    /// longest line on the page; false with wrap on (nothing is cut).
+    pub fn scroll_x(&mut self, right: bool) -> bool {
+        if self.wrap {
+            return false;
+        }
+        let width = self.width.get().max(1);
+        let longest = self
+            .buffer
+            .from_seq(self.view_top())
+            .take(self.height.get().max(1))
+            .map(|l| crate::view::wrap::width(&self.display(l)))
+            .max()
+            .unwrap_or(0);
+        let step = (width / 2).max(1);
+        self.hscroll = if right {
+            (self.hscroll + step).min(longest.saturating_sub(width))
+        } else {
+            self.hscroll.saturating_sub(step)
+        };
+        true
     }
 
     pub fn toggle_pause(&mut self) {
