@@ -980,7 +980,7 @@ fn described_with_a_pull_error(state: &mut State) {
         ),
     });
     let now = NOW.parse().expect("now");
-    let text = describe::kube::describe(&pod, &[event], now);
+    let text = describe::kube::describe(&pod, &[event], None, now);
     update(
         state,
         Event::Action(ActionEvent::Described {
