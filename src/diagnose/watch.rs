@@ -5,7 +5,7 @@
 
 use jiff::Timestamp;
 
-use super::{Finding, ObjectRef};
+use super::{Code, Finding, ObjectRef};
 
 /// Seconds a fix has to clear its finding before it is reported as not
 /// having cleared it (a replaced Kong node or rolled pods take well under
@@ -32,6 +32,10 @@ pub struct FixWatch {
     /// When the action reported success.
     pub applied: Timestamp,
     verdict: Option<(Verdict, Timestamp)>,
+    /// The finding's object as last seen: what a source failure may hide.
+    seen: Option<ObjectRef>,
+    /// The finding is gone but a source failure hides its object: why.
+    blind: Option<String>,
 }
 
 impl FixWatch {
@@ -41,6 +45,8 @@ impl FixWatch {
             object: object.to_owned(),
             applied,
             verdict: None,
+            seen: None,
+            blind: None,
         }
     }
 
@@ -55,9 +61,24 @@ impl FixWatch {
             return;
         }
         let secs = self.since(now);
-        if !list.iter().any(|f| self.is_for(f)) {
-            self.verdict = Some((Verdict::Cleared(secs), now));
-        } else if secs >= WATCH_LIMIT {
+        if let Some(f) = list.iter().find(|f| self.is_for(f)) {
+            self.seen = f.primary().cloned();
+            self.blind = None;
+        } else {
+            // Gone because we cannot see its object is not cleared.
+            self.blind = list
+                .iter()
+                .find(|f| self.seen.as_ref().is_some_and(|o| hides(f, o)))
+                .map(|f| {
+                    let on = f.primary().map(ObjectRef::label).unwrap_or_default();
+                    format!("{} on {on}", f.code)
+                });
+            if self.blind.is_none() {
+                self.verdict = Some((Verdict::Cleared(secs), now));
+                return;
+            }
+        }
+        if secs >= WATCH_LIMIT {
             self.verdict = Some((Verdict::Held(secs), now));
         }
     }
@@ -76,7 +97,10 @@ impl FixWatch {
     pub fn text(&self, now: Timestamp) -> String {
         let head = format!("fix applied; watching {} on {}", self.code, self.object);
         match self.verdict() {
-            None => format!("{head}: still holding ({}s)", self.since(now)),
+            None => match &self.blind {
+                Some(why) => format!("{head}: cannot tell ({}s): {why}", self.since(now)),
+                None => format!("{head}: still holding ({}s)", self.since(now)),
+            },
             Some(Verdict::Cleared(s)) => format!("{head}: cleared after {s}s"),
             Some(Verdict::Held(s)) => {
                 format!("{head}: still holding after {s}s: the fix did not clear it")
@@ -92,15 +116,41 @@ impl FixWatch {
         }
     }
 
+    /// Whether the watch's verdict is still open because a source failure
+    /// hides the finding's object.
+    pub fn blind(&self) -> Option<&str> {
+        self.blind.as_deref()
+    }
+
     fn since(&self, now: Timestamp) -> i64 {
         (now.as_second() - self.applied.as_second()).max(0)
+    }
+}
+
+/// Whether finding `f` says a source that shows `o` cannot be seen (its
+/// cluster, its gateway or Kong node, its AWS region): while it holds,
+/// `o`'s findings are not made, so their absence proves nothing.
+fn hides(f: &Finding, o: &ObjectRef) -> bool {
+    let Some(p) = f.primary() else {
+        return false;
+    };
+    match Code::from_id(f.code) {
+        Some(
+            Code::ClusterUnreachable
+            | Code::ClusterUnauthorized
+            | Code::ClusterForbidden
+            | Code::ClusterStale,
+        ) => !o.cluster.is_empty() && p.cluster == o.cluster,
+        Some(Code::GatewaySource) => o.kind == "KongNode" && p.name == o.namespace,
+        Some(Code::KongUnreachable) => o.kind == "KongNode" && p == o,
+        Some(Code::AwsUnreachable) => !o.cluster.is_empty() && p.cluster == o.cluster,
+        _ => false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnose::Code;
 
     fn at(s: i64) -> Timestamp {
         Timestamp::from_second(1_800_000_000 + s).expect("valid")
@@ -164,5 +214,58 @@ mod tests {
         // Clearing after the verdict does not turn it into a success.
         w.observe(at(WATCH_LIMIT + 9), &[]);
         assert_eq!(w.verdict(), Some(Verdict::Held(WATCH_LIMIT + 2)));
+    }
+
+    #[test]
+    fn gone_while_its_source_cannot_be_seen_is_not_cleared() {
+        let mut w = watch();
+        let node = finding("10.0.1.7:8001");
+        w.observe(at(5), std::slice::from_ref(&node));
+        let o = node.primary().cloned().expect("object");
+        let down = Finding::new(
+            Code::KongUnreachable,
+            o.clone(),
+            "the admin API does not answer",
+        );
+        w.observe(at(20), &[down]);
+        assert_eq!(w.verdict(), None, "hidden, not cleared");
+        assert!(
+            w.text(at(20))
+                .contains(": cannot tell (20s): FD-KONG-UNREACHABLE on"),
+            "{}",
+            w.text(at(20))
+        );
+        // Another node unreachable hides nothing of this one.
+        let other = Finding::new(
+            Code::KongUnreachable,
+            ObjectRef::new("", "KongNode", "kong-ecs/kong", "10.0.1.8:8001"),
+            "the admin API does not answer",
+        );
+        w.observe(at(30), &[other]);
+        assert_eq!(w.verdict(), Some(Verdict::Cleared(30)));
+    }
+
+    #[test]
+    fn a_cluster_that_cannot_be_seen_hides_its_objects_findings() {
+        let pod = Finding::new(
+            Code::PodCrashLoop,
+            ObjectRef::new("prod-eu", "Deployment", "shop", "payments"),
+            "crash-looping",
+        );
+        let label = pod.primary().map(ObjectRef::label).unwrap_or_default();
+        let mut w = FixWatch::new("FD-POD-CRASHLOOP", &label, at(0));
+        w.observe(at(3), std::slice::from_ref(&pod));
+        let unreachable = |c: &str| {
+            Finding::new(
+                Code::ClusterUnreachable,
+                ObjectRef::new(c, "Cluster", "", c),
+                "unreachable",
+            )
+        };
+        w.observe(at(10), &[unreachable("prod-eu")]);
+        assert_eq!(w.verdict(), None);
+        assert!(w.blind().is_some());
+        w.observe(at(12), &[unreachable("prod-us")]);
+        assert_eq!(w.verdict(), Some(Verdict::Cleared(12)));
     }
 }
