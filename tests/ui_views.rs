@@ -331,6 +331,7 @@ fn aws_rows() -> AwsRegionRows {
         ],
         placements: Vec::new(),
         kong_services: Vec::new(),
+        ecs_scaling: Default::default(),
     }
 }
 

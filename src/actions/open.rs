@@ -11,6 +11,7 @@ use super::{Effect, Overlay};
 use crate::config::keymap::Mode;
 use crate::model::aws::MANAGED_BY_TAG;
 use crate::model::cluster::ClusterData;
+use crate::model::ecs_scaling::ServiceScaling;
 use crate::model::joins::workload_of;
 use crate::model::kong::KongVia;
 use crate::model::pod_resources::NodePods;
@@ -199,7 +200,7 @@ pub fn scale_modal_of(state: &State, subject: Subject) -> Result<ScaleModal, Str
                 s.desired,
                 None,
             );
-            Ok(match &s.managed_by {
+            let modal = match &s.managed_by {
                 Some(by) if by == "virtual-kubelet" => modal.owned_by(
                     "virtual-kubelet sizes it to its pods: a manual count is undone",
                 ),
@@ -207,6 +208,24 @@ pub fn scale_modal_of(state: &State, subject: Subject) -> Result<ScaleModal, Str
                     "{by} manages it (tag {MANAGED_BY_TAG}): it may undo this"
                 )),
                 None => modal,
+            };
+            let scaling = state
+                .fleet
+                .aws
+                .get(&region)
+                .map(|r| r.rows.ecs_scaling.of(&cluster, &name))
+                .unwrap_or(ServiceScaling::None);
+            Ok(match scaling {
+                ServiceScaling::None => modal,
+                ServiceScaling::Target(b) => modal
+                    .owned_by(format!(
+                        "ECS service auto scaling (min {}, max {}) also sets this",
+                        b.min, b.max
+                    ))
+                    .within(b.min, b.max, "ECS service auto scaling"),
+                ServiceScaling::Unknown(e) => {
+                    modal.owned_by(format!("could not check ECS service auto scaling: {e}"))
+                }
             })
         }
         _ => Err("nothing to scale here: select a Deployment, StatefulSet, HPA, node group or ECS service".into()),

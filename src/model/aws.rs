@@ -110,6 +110,8 @@ pub struct AwsRegionRows {
     pub placements: Vec<EcsTaskPlacement>,
     /// ECS services whose tasks run a Kong image.
     pub kong_services: Vec<EcsKongService>,
+    /// Application Auto Scaling's bounds on the services' desired counts.
+    pub ecs_scaling: super::ecs_scaling::EcsScaling,
 }
 
 /// An ECS service seen running Kong: a task of it has a Kong container.

@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod cluster;
+pub mod ecs_scaling;
 pub mod event;
 pub mod fleet;
 pub mod format;

@@ -1,5 +1,6 @@
-//! EKS and ECS, polled per region with the AWS SDK (endpoint and static
-//! credentials from `fleetdeck.toml` when given, the SDK's chain otherwise).
+//! EKS, ECS and the ECS services' Application Auto Scaling targets, polled
+//! per region with the AWS SDK (endpoint and static credentials from
+//! `fleetdeck.toml` when given, the SDK's chain otherwise).
 
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use aws_config::BehaviorVersion;
 use super::{SourceUpdate, Tx};
 use crate::config::fleet::AwsConfig;
 use crate::model::aws::{self as rows, AwsRegionRows};
+use crate::model::ecs_scaling::{self, EcsScaling};
 use crate::model::status::SourceError;
 
 const POLL_EVERY: Duration = Duration::from_secs(15);
@@ -51,6 +53,7 @@ pub async fn run(region: String, cfg: AwsConfig, tx: Tx) {
         .unwrap_or_else(|| "default".into());
     let eks = aws_sdk_eks::Client::new(&conf);
     let ecs = aws_sdk_ecs::Client::new(&conf);
+    let scaling = aws_sdk_applicationautoscaling::Client::new(&conf);
     let mut tick = tokio::time::interval(POLL_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -58,6 +61,9 @@ pub async fn run(region: String, cfg: AwsConfig, tx: Tx) {
         let mut out = AwsRegionRows::default();
         let eks_err = poll_eks(&eks, &region, &mut out).await.err();
         let ecs_err = poll_ecs(&ecs, &region, &mut out).await.err();
+        if !out.services.is_empty() {
+            out.ecs_scaling = poll_scaling(&scaling).await;
+        }
         let any_rows = !(out.eks.is_empty() && out.ecs.is_empty());
         if any_rows || (eks_err.is_none() && ecs_err.is_none()) {
             let update = SourceUpdate::AwsRegion {
@@ -206,6 +212,28 @@ async fn poll_eks(
         }
     }
     Ok(())
+}
+
+/// Application Auto Scaling's ECS targets; a failure is kept as the reason
+/// they are unknown (the dialog says so), not as a source error.
+async fn poll_scaling(c: &aws_sdk_applicationautoscaling::Client) -> EcsScaling {
+    use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
+    let targets = c
+        .describe_scalable_targets()
+        .service_namespace(ServiceNamespace::Ecs)
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await;
+    match targets {
+        Ok(t) => ecs_scaling::from_targets(&t),
+        Err(e) => EcsScaling {
+            error: Some(classify(&e).message().to_owned()),
+            ..EcsScaling::default()
+        },
+    }
 }
 
 async fn poll_ecs(

@@ -43,6 +43,11 @@ impl AwsError {
         Self::new("ResourceInUseException", 409, message)
     }
 
+    /// Application Auto Scaling: a missing or malformed member (400).
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new("ValidationException", 400, message)
+    }
+
     /// ECS: the named cluster does not exist (400).
     pub fn cluster_not_found() -> Self {
         Self::new("ClusterNotFoundException", 400, "Cluster not found.")

@@ -1,4 +1,5 @@
-//! Simulated AWS: EKS (rest-json) and ECS (awsJson1.1) on one HTTP endpoint,
+//! Simulated AWS: EKS (rest-json), ECS and Application Auto Scaling
+//! (awsJson1.1) on one HTTP endpoint,
 //! faithful enough that `aws-sdk-eks`/`aws-sdk-ecs` (and moto, which the
 //! `aws_moto` test compares against) agree on every field fleetdeck reads.
 //!
@@ -7,6 +8,7 @@
 //! | [`world`] | [`AwsWorld`]: account → regions → EKS/ECS clusters; builders, lookups, `tick` |
 //! | [`eks`] | EKS clusters, Fargate profiles (selectors, matching), node groups |
 //! | [`eks_update`] | UpdateNodegroupConfig validation and the updates DescribeUpdate reports |
+//! | [`autoscaling`] | Application Auto Scaling's scalable targets (an ECS service's min/max desired count) |
 //! | [`ecs`] | ECS clusters, services, deployments, events, injected start failures |
 //! | [`ecs_task`] | ECS tasks and their Fargate lifecycle |
 //! | `ecs_tick` | the service scheduler: tasks start and stop over ticks, ECS's event messages |
@@ -33,6 +35,7 @@
 //! # drop(app);
 //! ```
 
+pub mod autoscaling;
 pub mod ecs;
 pub mod ecs_task;
 mod ecs_tick;
@@ -43,6 +46,7 @@ mod http;
 pub mod ids;
 pub mod world;
 
+pub use autoscaling::{ECS_DESIRED_COUNT, ScalableTarget};
 pub use ecs::{Deployment, EcsCluster, EcsService, MAX_EVENTS, ServiceEvent, StartFailure};
 pub use ecs_task::{EcsContainer, EcsTask, HealthStatus, TaskStatus};
 pub use eks::{

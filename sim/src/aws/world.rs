@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::autoscaling::ScalableTarget;
 use super::ecs::{EcsCluster, EcsService, StartFailure};
 use super::ecs_tick::tick_cluster;
 use super::eks::{EksCluster, FargateProfile, Nodegroup};
@@ -27,6 +28,8 @@ pub struct AwsWorld {
 pub struct RegionState {
     pub eks: BTreeMap<String, EksCluster>,
     pub ecs: BTreeMap<String, EcsCluster>,
+    /// Application Auto Scaling's targets, by resource id.
+    pub scalable_targets: BTreeMap<String, ScalableTarget>,
 }
 
 impl AwsWorld {
@@ -46,6 +49,15 @@ impl AwsWorld {
     /// The region, created empty if needed.
     pub fn region_mut(&mut self, region: &str) -> &mut RegionState {
         self.regions.entry(region.to_owned()).or_default()
+    }
+
+    /// Registers an Application Auto Scaling target in `region` (replacing
+    /// one with the same resource id, as `RegisterScalableTarget` does).
+    pub fn add_scalable_target(&mut self, region: &str, target: ScalableTarget) -> &mut Self {
+        self.region_mut(region)
+            .scalable_targets
+            .insert(target.resource_id.clone(), target);
+        self
     }
 
     /// Adds an EKS cluster, filling what was left empty the way EKS would:

@@ -1,11 +1,12 @@
 //! Seed 002: Kong on ECS Fargate — three Kong nodes sharing one Postgres,
 //! backend services registering their task IPs as upstream targets. One
 //! node's ring-balancer has no healthy peer for `payments` while the other
-//! two serve it. A small EKS cluster runs beside it.
+//! two serve it. Kong's ECS service is an Application Auto Scaling target
+//! (min 2, max 6). A small EKS cluster runs beside it.
 
 use super::build::{Workload, kube_system, namespace, service};
 use super::{FleetBuilder, Params, ScenarioError};
-use crate::aws::{EcsCluster, EcsService, Nodegroup};
+use crate::aws::{EcsCluster, EcsService, Nodegroup, ScalableTarget};
 use crate::kong::{DbMode, KongNode, admin_router};
 use crate::world::{EcsKong, Fleet, GatewaySpec, uuid_like};
 
@@ -114,6 +115,11 @@ pub fn build(seed: u64, _params: &Params) -> Result<Fleet, ScenarioError> {
         );
     }
     let (kong, gw) = add_ecs_kong(&mut b, vec![(1, "payments".into())]);
+    // Kong's desired count is also Application Auto Scaling's to set.
+    b.aws.add_scalable_target(
+        REGION,
+        ScalableTarget::ecs_service(ECS_CLUSTER, "kong", 2, 6, t0),
+    );
     let mut fleet = b.finish();
     fleet.ecs_kong.push(kong);
     fleet.gateways.push(gw);

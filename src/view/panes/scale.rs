@@ -219,6 +219,18 @@ impl ScaleModal {
         }
     }
 
+    /// Narrows the count's range to what another owner keeps it within
+    /// (ECS service auto scaling's min/max): every way of changing it stops there.
+    pub fn within(mut self, min: i32, max: i32, owner: &str) -> Self {
+        self.bounds = Bounds {
+            min: self.bounds.min.max(min),
+            max: self.bounds.max.min(max),
+            min_why: format!("{owner}'s min"),
+            max_why: format!("{owner}'s max"),
+        };
+        self
+    }
+
     /// Adds who else sets this count, for the dialog to say.
     pub fn owned_by(mut self, owner: impl Into<String>) -> Self {
         self.owners.push(owner.into());
@@ -336,6 +348,10 @@ impl ScaleModal {
             ScaleTarget::Nodegroup { .. } if self.edited == Field::Replicas => format!(
                 "desired size must be within the node group's min {} and max {}",
                 b.min, b.max
+            ),
+            ScaleTarget::EcsService { .. } if b.min_why.ends_with("'s min") => format!(
+                "desired count must be within {} {} and max {}",
+                b.min_why, b.min, b.max
             ),
             _ => format!("must be within {} and {} ({})", b.min, b.max, b.max_why),
         }
@@ -679,5 +695,46 @@ mod tests {
         let mut m = workload(4);
         typed(&mut m, "40");
         assert!(m.needs_name().is_none() && m.submit().is_some());
+    }
+
+    #[test]
+    fn ecs_auto_scaling_bounds_hold_for_steps_typing_and_enter() {
+        let t = ScaleTarget::EcsService {
+            region: "eu-west-1".into(),
+            cluster: "kong-gateway".into(),
+            name: "kong".into(),
+        };
+        let mut m =
+            ScaleModal::new(t, header("kong"), 3, None).within(2, 6, "ECS service auto scaling");
+        m.step(10);
+        assert_eq!(m.value, "6", "+ stops at auto scaling's max");
+        assert_eq!(
+            m.error.as_deref(),
+            Some("stopped at 6: ECS service auto scaling's max")
+        );
+        m.digit('1');
+        assert_eq!(m.value, "6", "61 is refused as typed");
+        assert!(
+            m.error
+                .as_deref()
+                .is_some_and(|e| e.contains("61 refused") && e.contains("min 2 and max 6")),
+            "{:?}",
+            m.error
+        );
+        m.step(-10);
+        assert_eq!(m.value, "2", "- stops at auto scaling's min");
+        m.erase();
+        m.digit('1');
+        assert!(
+            m.request()
+                .is_err_and(|e| e.contains("1 refused") && e.contains("min 2 and max 6")),
+            "below the min is refused on enter"
+        );
+        m.erase();
+        m.digit('5');
+        assert!(matches!(
+            m.request(),
+            Ok(ScaleRequest::EcsService { desired: 5, .. })
+        ));
     }
 }

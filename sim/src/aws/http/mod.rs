@@ -1,8 +1,9 @@
 //! The HTTP face of the simulated AWS: EKS (rest-json, paths under
-//! `/clusters`) and ECS (awsJson1.1, `POST /` with `X-Amz-Target`) on one
-//! router. The region comes from each request's SigV4 credential scope.
+//! `/clusters`), ECS and Application Auto Scaling (awsJson1.1, `POST /`
+//! with `X-Amz-Target`, told apart by its prefix) on one router. The region comes from each request's SigV4 credential scope.
 
 mod auth;
+mod autoscaling_api;
 mod ecs_api;
 mod ecs_json;
 mod eks_api;
@@ -13,6 +14,8 @@ mod reply;
 use std::sync::MutexGuard;
 
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
@@ -24,10 +27,24 @@ use reply::Protocol;
 /// The simulated AWS endpoint, serving EKS and ECS as the SDKs call them.
 pub fn router(world: SharedAws) -> Router {
     eks_api::routes()
-        .route("/", post(ecs_api::dispatch))
+        .route("/", post(json11))
         .fallback(unknown)
         .method_not_allowed_fallback(unknown)
         .with_state(world)
+}
+
+/// `POST /`: Application Auto Scaling by its target prefix, ECS otherwise
+/// (ECS answers an unknown target itself).
+async fn json11(state: State<SharedAws>, headers: HeaderMap, body: Bytes) -> Response {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix(autoscaling_api::TARGET_PREFIX))
+        .map(str::to_owned);
+    match target {
+        Some(op) => autoscaling_api::dispatch(&state.0, &op, &headers, &body),
+        None => ecs_api::dispatch(state, headers, body).await,
+    }
 }
 
 /// Paths that name no operation get rest-json's answer (ECS only ever
