@@ -13,15 +13,6 @@ use common::tmux::dashboard;
 
 const LONG: Duration = Duration::from_secs(60);
 
-/// The sim's AWS endpoint, from the `fleetdeck.toml` it wrote.
-fn endpoint(sim: &Sim) -> String {
-    let text = std::fs::read_to_string(sim.config()).expect("fleetdeck.toml");
-    text.lines()
-        .find_map(|l| l.strip_prefix("endpoint_url = "))
-        .map(|v| v.trim_matches('"').to_owned())
-        .expect("endpoint_url in fleetdeck.toml")
-}
-
 fn credentials() -> aws_sdk_ecs::config::Credentials {
     aws_sdk_ecs::config::Credentials::new(
         "AKIAFLEETDECKSIM",
@@ -38,7 +29,7 @@ fn scaling(sim: &Sim) -> aws_sdk_applicationautoscaling::Client {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("eu-west-1"))
         .credentials_provider(credentials())
-        .endpoint_url(endpoint(sim))
+        .endpoint_url(sim.aws_endpoint())
         .build();
     aws_sdk_applicationautoscaling::Client::from_conf(config)
 }
@@ -49,7 +40,7 @@ fn ecs(sim: &Sim) -> aws_sdk_ecs::Client {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("eu-west-1"))
         .credentials_provider(credentials())
-        .endpoint_url(endpoint(sim))
+        .endpoint_url(sim.aws_endpoint())
         .build();
     aws_sdk_ecs::Client::from_conf(config)
 }

@@ -42,15 +42,6 @@ fn get(sim: &Sim, context: &str, object: (&str, &str, &str), path: &str) -> Opti
     ok.then_some(out)
 }
 
-/// The sim's AWS endpoint, from the `fleetdeck.toml` it wrote.
-fn endpoint(sim: &Sim) -> String {
-    let text = std::fs::read_to_string(sim.config()).expect("fleetdeck.toml");
-    text.lines()
-        .find_map(|l| l.strip_prefix("endpoint_url = "))
-        .map(|v| v.trim_matches('"').to_owned())
-        .expect("endpoint_url in fleetdeck.toml")
-}
-
 fn ecs(sim: &Sim) -> aws_sdk_ecs::Client {
     use aws_sdk_ecs::config::{BehaviorVersion, Credentials, Region};
     let config = aws_sdk_ecs::Config::builder()
@@ -63,7 +54,7 @@ fn ecs(sim: &Sim) -> aws_sdk_ecs::Client {
             None,
             "sim",
         ))
-        .endpoint_url(endpoint(sim))
+        .endpoint_url(sim.aws_endpoint())
         .build();
     aws_sdk_ecs::Client::from_conf(config)
 }

@@ -55,6 +55,15 @@ impl Sim {
         self.dir.path().join("fleetdeck.toml")
     }
 
+    /// The sim's AWS endpoint, from the `fleetdeck.toml` it wrote.
+    pub fn aws_endpoint(&self) -> String {
+        let text = std::fs::read_to_string(self.config()).expect("fleetdeck.toml");
+        text.lines()
+            .find_map(|l| l.strip_prefix("endpoint_url = "))
+            .map(|v| v.trim_matches('"').to_owned())
+            .expect("endpoint_url in fleetdeck.toml")
+    }
+
     /// Runs kubectl (or `bin`) with this sim's kubeconfig; returns (ok, stdout, stderr).
     pub fn kubectl_with(&self, bin: &str, args: &[&str]) -> (bool, String, String) {
         let out = Command::new(bin)
