@@ -713,22 +713,7 @@ mod tests {
             "arranging without a filter makes no cell"
         );
         let entry = NavEntry::default();
-        let backend = ratatui::backend::TestBackend::new(80, 30);
-        let mut terminal = ratatui::Terminal::new(backend).expect("test terminal");
-        terminal
-            .draw(|f| {
-                render(
-                    f,
-                    f.area(),
-                    &Theme::builtin("default").expect("theme"),
-                    &m,
-                    &lines,
-                    Some(50_000),
-                    &entry,
-                    TextLine::from("t"),
-                )
-            })
-            .expect("draw");
+        drawn(&m, &lines, 50_000, &entry, 30);
         // 30 lines minus borders and header: 27 rows at most, whatever the row count.
         assert!(m.cells_made() <= 27, "{} rows' cells made", m.cells_made());
         assert!(m.cells_made() > 0);
@@ -736,9 +721,15 @@ mod tests {
         assert_eq!(entry.offset.get(), 50_000 - 26);
     }
 
-    /// The header line of the table drawn 80x10 with line `selected` selected.
-    fn header_at(m: &TableModel, lines: &[Line], selected: usize, entry: &NavEntry) -> String {
-        let backend = ratatui::backend::TestBackend::new(80, 10);
+    /// The table drawn 80 wide and `height` high with line `selected` selected.
+    fn drawn(
+        m: &TableModel,
+        lines: &[Line],
+        selected: usize,
+        entry: &NavEntry,
+        height: u16,
+    ) -> ratatui::Terminal<ratatui::backend::TestBackend> {
+        let backend = ratatui::backend::TestBackend::new(80, height);
         let mut terminal = ratatui::Terminal::new(backend).expect("test terminal");
         terminal
             .draw(|f| {
@@ -754,6 +745,12 @@ mod tests {
                 )
             })
             .expect("draw");
+        terminal
+    }
+
+    /// The header line of the table drawn 80x10 with line `selected` selected.
+    fn header_at(m: &TableModel, lines: &[Line], selected: usize, entry: &NavEntry) -> String {
+        let terminal = drawn(m, lines, selected, entry, 10);
         let buf = terminal.backend().buffer();
         (0..80).map(|x| buf[(x, 1)].symbol()).collect()
     }
