@@ -156,11 +156,11 @@ fn fleet() -> Fleet {
         })
         .collect();
     for u in [
-        KubeUpdate::Nodes(Change::Reset(nodes)),
-        KubeUpdate::Pods(Change::Reset(pods)),
-        KubeUpdate::Services(Change::Reset(services)),
-        KubeUpdate::EndpointSlices(Change::Reset(slices)),
-        KubeUpdate::Events(Change::Reset(events)),
+        KubeUpdate::Nodes(Change::reset(nodes)),
+        KubeUpdate::Pods(Change::reset(pods)),
+        KubeUpdate::Services(Change::reset(services)),
+        KubeUpdate::EndpointSlices(Change::reset(slices)),
+        KubeUpdate::Events(Change::reset(events)),
     ] {
         f.apply(
             SourceUpdate::Kube {

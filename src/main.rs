@@ -17,6 +17,11 @@ use fleetdeck::config::layered;
 use fleetdeck::config::theme::Theme;
 use fleetdeck::sources::Plan;
 
+/// mimalloc gives freed memory back to the system: with glibc's allocator
+/// the peak RSS of a 100,000-pod fleet was a third above the live heap.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {

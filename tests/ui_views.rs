@@ -99,42 +99,42 @@ fn fleet_state() -> State {
         storage::v1 as st,
     };
     let updates = vec![
-        KubeUpdate::Nodes(Change::Reset(rows::<core::Node, node::NodeRow>(
+        KubeUpdate::Nodes(Change::reset(rows::<core::Node, node::NodeRow>(
             &items, "Node",
         ))),
-        KubeUpdate::Pods(Change::Reset(rows::<core::Pod, pod::PodRow>(&items, "Pod"))),
-        KubeUpdate::Deployments(Change::Reset(
+        KubeUpdate::Pods(Change::reset(rows::<core::Pod, pod::PodRow>(&items, "Pod"))),
+        KubeUpdate::Deployments(Change::reset(
             rows::<apps::Deployment, workload::WorkloadRow>(&items, "Deployment"),
         )),
-        KubeUpdate::ReplicaSets(Change::Reset(rows::<
+        KubeUpdate::ReplicaSets(Change::reset(rows::<
             apps::ReplicaSet,
             workload::ReplicaSetRow,
         >(&items, "ReplicaSet"))),
-        KubeUpdate::StatefulSets(Change::Reset(rows::<
+        KubeUpdate::StatefulSets(Change::reset(rows::<
             apps::StatefulSet,
             workload::WorkloadRow,
         >(&items, "StatefulSet"))),
-        KubeUpdate::DaemonSets(Change::Reset(vec![])),
-        KubeUpdate::Services(Change::Reset(vec![])),
-        KubeUpdate::Ingresses(Change::Reset(vec![])),
-        KubeUpdate::Namespaces(Change::Reset(vec![])),
-        KubeUpdate::EndpointSlices(Change::Reset(rows::<
+        KubeUpdate::DaemonSets(Change::reset(vec![])),
+        KubeUpdate::Services(Change::reset(vec![])),
+        KubeUpdate::Ingresses(Change::reset(vec![])),
+        KubeUpdate::Namespaces(Change::reset(vec![])),
+        KubeUpdate::EndpointSlices(Change::reset(rows::<
             disc::EndpointSlice,
             service::EndpointSliceRow,
         >(&items, "EndpointSlice"))),
-        KubeUpdate::Events(Change::Reset(rows::<core::Event, event::EventRow>(
+        KubeUpdate::Events(Change::reset(rows::<core::Event, event::EventRow>(
             &items, "Event",
         ))),
-        KubeUpdate::Hpas(Change::Reset(rows::<
+        KubeUpdate::Hpas(Change::reset(rows::<
             asv2::HorizontalPodAutoscaler,
             hpa::HpaRow,
         >(&items, "HorizontalPodAutoscaler"))),
-        KubeUpdate::Pvcs(Change::Reset(rows::<
+        KubeUpdate::Pvcs(Change::reset(rows::<
             core::PersistentVolumeClaim,
             pvc::PvcRow,
         >(&items, "PersistentVolumeClaim"))),
-        KubeUpdate::Pvs(Change::Reset(vec![])),
-        KubeUpdate::StorageClasses(Change::Reset(
+        KubeUpdate::Pvs(Change::reset(vec![])),
+        KubeUpdate::StorageClasses(Change::reset(
             rows::<st::StorageClass, pvc::StorageClassRow>(&items, "StorageClass"),
         )),
     ];
@@ -381,18 +381,18 @@ fn network_state() -> State {
             .cloned(),
     );
     let updates = vec![
-        KubeUpdate::Services(Change::Reset(rows::<core::Service, service::ServiceRow>(
+        KubeUpdate::Services(Change::reset(rows::<core::Service, service::ServiceRow>(
             &items, "Service",
         ))),
-        KubeUpdate::Ingresses(Change::Reset(rows::<net::Ingress, ingress::IngressRow>(
+        KubeUpdate::Ingresses(Change::reset(rows::<net::Ingress, ingress::IngressRow>(
             &items, "Ingress",
         ))),
-        KubeUpdate::Namespaces(Change::Reset(rows::<
+        KubeUpdate::Namespaces(Change::reset(rows::<
             core::Namespace,
             namespace::NamespaceRow,
         >(&items, "Namespace"))),
-        KubeUpdate::Events(Change::Reset(events)),
-        KubeUpdate::Pvs(Change::Reset(rows::<core::PersistentVolume, pvc::PvRow>(
+        KubeUpdate::Events(Change::reset(events)),
+        KubeUpdate::Pvs(Change::reset(rows::<core::PersistentVolume, pvc::PvRow>(
             &items,
             "PersistentVolume",
         ))),
@@ -1133,7 +1133,7 @@ fn with_report_renderers(state: &mut State) -> Vec<String> {
         state,
         Event::Source(SourceUpdate::Kube {
             cluster: "terrax-fargate".into(),
-            update: KubeUpdate::Pods(Change::Reset(pods)),
+            update: KubeUpdate::Pods(Change::reset(pods)),
         }),
     );
     names
@@ -1348,7 +1348,11 @@ fn keys_move_in_the_view_model_and_act_on_the_row_that_was_shown() {
         panic!("the first row is a pod");
     };
     press(&mut state, "j");
-    let (cluster, ns, name) = (top.cluster, top.namespace.as_str(), top.name.as_str());
+    let (cluster, ns, name) = (
+        top.cluster.clone(),
+        top.namespace.as_str(),
+        top.name.as_str(),
+    );
     update(
         &mut state,
         Event::Source(SourceUpdate::Kube {
@@ -1495,7 +1499,7 @@ fn a_forbidden_kind_says_forbidden_and_its_counts_are_unknown() {
         &mut state,
         Event::Source(SourceUpdate::Kube {
             cluster: "terrax-fargate".into(),
-            update: KubeUpdate::Pods(Change::Reset(vec![])),
+            update: KubeUpdate::Pods(Change::reset(vec![])),
         }),
     );
     update(

@@ -116,8 +116,8 @@ pub struct Fleet {
     /// HPA load curves per cluster, by (namespace, hpa).
     pub loads: Vec<BTreeMap<(String, String), LoadCurve>>,
     /// Clusters built in their final state (the scale scenario): no
-    /// controllers, only churn at this many pod events per second.
-    pub churn: Vec<Option<u32>>,
+    /// controllers, only churn of pod events.
+    pub churn: Vec<Option<super::scenarios::scale::Churn>>,
     pub started: jiff::Timestamp,
     pub settled: AtomicBool,
     /// When [`tick`] last ran: churn is a rate over the time between ticks.
@@ -342,9 +342,9 @@ pub fn tick(fleet: &Fleet, rng: &mut Rng, now: jiff::Timestamp) {
         if !c.reachable {
             continue;
         }
-        if let Some(rate) = fleet.churn[i] {
-            let count = (f64::from(rate) * since_last).round() as u32;
-            super::scenarios::scale::churn(&mut c.store(), rng, count, now);
+        if let Some(churn) = fleet.churn[i] {
+            let count = (f64::from(churn.rate) * since_last).round() as u32;
+            churn.apply(&mut c.store(), rng, count, now);
             continue;
         }
         let eks = c.eks();

@@ -28,15 +28,15 @@ fn state(with_hpa: bool) -> State {
         },
         kube(
             &c,
-            KubeUpdate::Deployments(Change::Reset(vec![(&fixtures::deployment()).into()])),
+            KubeUpdate::Deployments(Change::reset(vec![(&fixtures::deployment()).into()])),
         ),
         kube(
             &c,
-            KubeUpdate::ReplicaSets(Change::Reset(vec![(&fixtures::replicaset()).into()])),
+            KubeUpdate::ReplicaSets(Change::reset(vec![(&fixtures::replicaset()).into()])),
         ),
         kube(
             &c,
-            KubeUpdate::Pods(Change::Reset(vec![
+            KubeUpdate::Pods(Change::reset(vec![
                 (&fixtures::running_fargate_pod()).into(),
             ])),
         ),
@@ -44,7 +44,7 @@ fn state(with_hpa: bool) -> State {
     if with_hpa {
         updates.push(kube(
             &c,
-            KubeUpdate::Hpas(Change::Reset(vec![(&fixtures::hpa()).into()])),
+            KubeUpdate::Hpas(Change::reset(vec![(&fixtures::hpa()).into()])),
         ));
     }
     for u in updates {
@@ -251,7 +251,7 @@ fn an_hpa_listed_after_the_modal_opened_still_shows() {
         &mut s,
         Event::Source(kube(
             "terrax",
-            KubeUpdate::Hpas(Change::Reset(vec![(&fixtures::hpa()).into()])),
+            KubeUpdate::Hpas(Change::reset(vec![(&fixtures::hpa()).into()])),
         )),
     );
     update(&mut s, Event::Tick(jiff::Timestamp::UNIX_EPOCH));

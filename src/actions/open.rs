@@ -83,7 +83,7 @@ fn scale_modal(state: &State) -> Result<ScaleModal, String> {
 pub fn scale_modal_of(state: &State, subject: Subject) -> Result<ScaleModal, String> {
     match subject {
         Subject::Kube(k) => match k.kind.as_str() {
-            "Deployment" | "StatefulSet" => workload_modal(state, k),
+            "Deployment" | "StatefulSet" => workload_modal(state, (*k).clone()),
             "Pod" => {
                 let c = cluster(state, &k.cluster)?;
                 let pod = c
@@ -110,7 +110,7 @@ pub fn scale_modal_of(state: &State, subject: Subject) -> Result<ScaleModal, Str
                     .get(&k.namespace, &k.name)
                     .ok_or("the HPA is gone")?;
                 let bounds = HpaBounds {
-                    object: k.clone(),
+                    object: (*k).clone(),
                     min: h.min,
                     max: h.max,
                     current: h.current,
@@ -118,7 +118,7 @@ pub fn scale_modal_of(state: &State, subject: Subject) -> Result<ScaleModal, Str
                     new_max: h.max.to_string(),
                 };
                 Ok(ScaleModal::new(
-                    ScaleTarget::Hpa(k.clone()),
+                    ScaleTarget::Hpa((*k).clone()),
                     Header {
                         place: format!("context {}", k.cluster),
                         kind: "HPA".into(),
@@ -293,7 +293,7 @@ pub fn describe(state: &mut State) {
             let node_pods = node_pods(state, &k);
             state.act.effects.push(Effect::Describe {
                 id,
-                object: k,
+                object: std::sync::Arc::unwrap_or_clone(k),
                 node_pods,
             });
             pane
@@ -322,7 +322,7 @@ pub fn yaml(state: &mut State) {
             let node_pods = node_pods(state, &k);
             state.act.effects.push(Effect::Describe {
                 id,
-                object: k,
+                object: std::sync::Arc::unwrap_or_clone(k),
                 node_pods,
             });
             pane
@@ -363,6 +363,7 @@ pub fn logs(state: &mut State) {
     };
     let (cluster_name, namespace, workload, pods) = match subject {
         Subject::Kube(k) if k.kind == "Pod" => {
+            let k = std::sync::Arc::unwrap_or_clone(k);
             (k.cluster, k.namespace, None, BTreeSet::from([k.name]))
         }
         Subject::Kube(k)
@@ -375,6 +376,7 @@ pub fn logs(state: &mut State) {
             if pods.is_empty() {
                 return state.flash(format!("{} has no pods to tail yet", k.label()));
             }
+            let k = std::sync::Arc::unwrap_or_clone(k);
             (k.cluster, k.namespace, Some((k.kind, k.name)), pods)
         }
         Subject::KongNode { gateway, node } => {

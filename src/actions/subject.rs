@@ -36,6 +36,6 @@ pub fn of_object(o: &crate::diagnose::ObjectRef) -> Option<Subject> {
             id: owned(&o.name),
         },
         "Gateway" | "KongUpstream" => return None,
-        kind => Subject::Kube(KubeRef::new(&o.cluster, kind, &o.namespace, &o.name)),
+        kind => Subject::kube(&o.cluster, kind, &o.namespace, &o.name),
     })
 }

@@ -464,12 +464,13 @@ fn move_by(state: &mut State, delta: i64) {
 fn drill(state: &mut State) {
     ensure_arranged(state);
     let entry = state.nav.top();
-    let target = {
+    let subject = {
         let mut a = state.arranged.borrow_mut();
         a.locate(entry.selected.as_ref(), entry.cursor)
             .and_then(|l| a.row_at(l))
-            .and_then(|r| r.target.clone())
+            .map(|r| r.subject.clone())
     };
+    let target = subject.and_then(|s| crate::ui::target_of(state, &s));
     match target {
         Some(t) => {
             if let Target::Namespace { name, .. } = &t {

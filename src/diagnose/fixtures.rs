@@ -52,7 +52,7 @@ pub fn cluster(fleet: &mut Fleet, name: &str, items: &[Value]) {
             fleet.apply(
                 SourceUpdate::Kube {
                     cluster: name.into(),
-                    update: KubeUpdate::$variant(Change::Reset(rows)),
+                    update: KubeUpdate::$variant(Change::reset(rows)),
                 },
                 t,
             );

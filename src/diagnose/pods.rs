@@ -42,7 +42,14 @@ pub(super) fn trouble(s: &Snapshot, p: &PodRow) -> Option<Code> {
     if p.phase == "Pending" && p.node.is_none() && old {
         return Some(Code::PodPending);
     }
-    if p.phase == "Running" && p.health == PodHealth::Pending && p.ready < p.containers && old {
+    // Unready since the Ready condition last changed, not since the pod
+    // was made: a probe that flaps on an old pod is not "5 minutes unready".
+    let unready_long = s.age(p.ready_changed.or(p.created)) >= SLOW_GRACE;
+    if p.phase == "Running"
+        && p.health == PodHealth::Pending
+        && p.ready < p.containers
+        && unready_long
+    {
         return Some(Code::PodNotReady);
     }
     None
@@ -202,6 +209,33 @@ mod tests {
         // Up for an hour since its last crash: it recovered.
         assert!(
             diagnose(&fleet("c", &[failed_at(3600)]), now())
+                .list
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn unready_counts_from_the_ready_condition_not_the_pods_age() {
+        // A pod made ten minutes ago whose readiness probe failed `secs_ago`.
+        let unready_for = |secs_ago: i64| {
+            let at = now() - jiff::SignedDuration::from_secs(secs_ago);
+            let p = set(
+                pod("shop", "payments-1"),
+                "/status/containerStatuses/0/ready",
+                json!(false),
+            );
+            set(
+                p,
+                "/status/conditions",
+                json!([{"type": "Ready", "status": "False",
+                        "lastTransitionTime": at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()}]),
+            )
+        };
+        let r = diagnose(&fleet("c", &[unready_for(360)]), now());
+        assert_eq!(codes(&r), vec!["FD-POD-NOT-READY"]);
+        // Near miss: the probe failed 30 s ago on the same old pod.
+        assert!(
+            diagnose(&fleet("c", &[unready_for(30)]), now())
                 .list
                 .is_empty()
         );

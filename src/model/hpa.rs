@@ -6,7 +6,7 @@ use k8s_openapi::api::autoscaling::v2::{
     HorizontalPodAutoscaler, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus,
 };
 
-use super::store::{Key, Row, key_of};
+use super::store::{Row, key_of};
 use super::text::sanitize;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +53,8 @@ pub struct HpaRow {
 }
 
 impl Row for HpaRow {
-    fn key(&self) -> Key {
-        (self.namespace.clone(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
     }
 }
 

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use k8s_openapi::api::networking::v1::{Ingress, IngressBackend};
 
-use super::store::{Key, Row, key_of};
+use super::store::{Row, key_of};
 use super::text::sanitize;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,8 +24,8 @@ pub struct IngressRow {
 }
 
 impl Row for IngressRow {
-    fn key(&self) -> Key {
-        (self.namespace.clone(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
     }
 }
 

@@ -19,6 +19,8 @@ pub struct Joins {
     pods_on_node: HashMap<String, BTreeSet<Key>>,
     /// Object → the keys of the events about it, in the event store's order.
     events_about: HashMap<About, BTreeSet<Key>>,
+    /// Pods by health, per namespace.
+    pub pod_counts: super::pod_counts::NamespaceCounts,
 }
 
 fn about(e: &EventRow) -> About {
@@ -55,6 +57,7 @@ impl Joins {
     pub fn note(&mut self, stores: &Stores, update: &KubeUpdate) {
         match update {
             KubeUpdate::Pods(c) => {
+                self.pod_counts.note(&stores.pods, c);
                 let node = |p: &PodRow| p.node.clone();
                 self.pods_on_node = Self::change(
                     std::mem::take(&mut self.pods_on_node),
@@ -88,13 +91,13 @@ impl Joins {
                 // A key listed twice is counted once, where the store keeps
                 // it (the last).
                 let last: HashMap<Key, Option<B>> =
-                    rows.iter().map(|r| (r.key(), bucket(r))).collect();
+                    rows.iter().map(|r| (r.owned_key(), bucket(r))).collect();
                 for (key, b) in last {
                     rekey(&mut map, &key, None, b);
                 }
             }
             Change::Apply(r) => {
-                let key = r.key();
+                let key = r.owned_key();
                 let old = store.get(&key.0, &key.1).and_then(&bucket);
                 rekey(&mut map, &key, old, bucket(r));
             }

@@ -17,6 +17,7 @@ pub mod kong_host;
 pub mod namespace;
 pub mod node;
 pub mod pod;
+pub mod pod_counts;
 pub mod pod_resources;
 pub mod pvc;
 pub mod secret;

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Namespace;
 
-use super::store::{Key, Row, key_of};
+use super::store::{Row, key_of};
 use super::text::sanitize;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -14,8 +14,8 @@ pub struct NamespaceRow {
 }
 
 impl Row for NamespaceRow {
-    fn key(&self) -> Key {
-        (String::new(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        ("", &self.name)
     }
 }
 
@@ -46,7 +46,7 @@ mod tests {
         let row = NamespaceRow::from(&fixtures::terminating_namespace());
         assert_eq!(row.name, "old-team");
         assert_eq!(row.phase, "Terminating");
-        assert_eq!(row.key(), (String::new(), "old-team".to_owned()));
+        assert_eq!(row.key(), ("", "old-team"));
         assert!(row.created.is_some());
     }
 }

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Node;
 
 use super::format::{bytes, parse_quantity};
-use super::store::{Key, Row};
+use super::store::Row;
 use super::text::sanitize;
 
 pub const LABEL_COMPUTE_TYPE: &str = "eks.amazonaws.com/compute-type";
@@ -57,8 +57,8 @@ pub struct NodeRow {
 }
 
 impl Row for NodeRow {
-    fn key(&self) -> Key {
-        (String::new(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        ("", &self.name)
     }
 }
 

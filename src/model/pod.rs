@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 
 use super::event::EventRow;
-use super::store::{Key, Row, key_of};
+use super::store::{Row, key_of};
 use super::text::sanitize;
 
 pub const LABEL_FARGATE_PROFILE: &str = "eks.amazonaws.com/fargate-profile";
@@ -79,8 +79,8 @@ pub struct PodRow {
 }
 
 impl Row for PodRow {
-    fn key(&self) -> Key {
-        (self.namespace.clone(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
     }
 }
 

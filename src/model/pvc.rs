@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim};
 use k8s_openapi::api::storage::v1::StorageClass;
 
-use super::store::{Key, Row, key_of};
+use super::store::{Row, key_of};
 use super::text::sanitize;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,8 +22,8 @@ pub struct PvcRow {
 }
 
 impl Row for PvcRow {
-    fn key(&self) -> Key {
-        (self.namespace.clone(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
     }
 }
 
@@ -86,8 +86,8 @@ pub struct PvRow {
 }
 
 impl Row for PvRow {
-    fn key(&self) -> Key {
-        (String::new(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        ("", &self.name)
     }
 }
 
@@ -141,8 +141,8 @@ pub struct StorageClassRow {
 }
 
 impl Row for StorageClassRow {
-    fn key(&self) -> Key {
-        (String::new(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        ("", &self.name)
     }
 }
 

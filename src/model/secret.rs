@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Secret;
 
-use super::store::{Key, Row, key_of};
+use super::store::{Row, key_of};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SecretRow {
@@ -18,8 +18,8 @@ pub struct SecretRow {
 }
 
 impl Row for SecretRow {
-    fn key(&self) -> Key {
-        (self.namespace.clone(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
     }
 }
 

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 
-use super::store::{Key, Row, key_of};
+use super::store::{Row, key_of};
 use super::text::sanitize;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,8 +23,8 @@ pub struct ServiceRow {
 }
 
 impl Row for ServiceRow {
-    fn key(&self) -> Key {
-        (self.namespace.clone(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
     }
 }
 
@@ -99,8 +99,8 @@ pub struct EndpointSliceRow {
 }
 
 impl Row for EndpointSliceRow {
-    fn key(&self) -> Key {
-        (self.namespace.clone(), self.name.clone())
+    fn key(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
     }
 }
 

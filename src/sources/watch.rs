@@ -49,7 +49,7 @@ pub async fn watch<K, R>(
         // proves this kind current again, whatever else happens to change.
         let stream = watcher(api.clone(), config.clone());
         futures::pin_mut!(stream);
-        let mut buffer: Vec<R> = Vec::new();
+        let mut buffer: Vec<Box<R>> = Vec::new();
         while let Some(event) = stream.next().await {
             let update = match event {
                 Ok(watcher::Event::Init) => {
@@ -57,7 +57,7 @@ pub async fn watch<K, R>(
                     continue;
                 }
                 Ok(watcher::Event::InitApply(obj)) => {
-                    buffer.push(R::from(&obj));
+                    buffer.push(Box::new(R::from(&obj)));
                     continue;
                 }
                 Ok(watcher::Event::InitDone) => {

@@ -133,7 +133,7 @@ proptest! {
         let mut s = state();
         for c in ["east", "west"] {
             let rows = start.iter().map(|&(n, p, r)| pod(n, p, r)).collect();
-            send(&mut s, c, KubeUpdate::Pods(Change::Reset(rows)));
+            send(&mut s, c, KubeUpdate::Pods(Change::reset(rows)));
         }
         open_view(&mut s, ViewKind::Pods);
         s.entry_mut().sort = sort;
@@ -232,9 +232,9 @@ proptest! {
         let mut s = state();
         for c in ["east", "west"] {
             let nodes = start.iter().map(|&(n, f, r)| node(n, f, r)).collect();
-            send(&mut s, c, KubeUpdate::Nodes(Change::Reset(nodes)));
+            send(&mut s, c, KubeUpdate::Nodes(Change::reset(nodes)));
             let rows = pods.iter().map(|&(p, n)| placed(p, n)).collect();
-            send(&mut s, c, KubeUpdate::Pods(Change::Reset(rows)));
+            send(&mut s, c, KubeUpdate::Pods(Change::reset(rows)));
         }
         open_view(&mut s, ViewKind::Nodes);
         s.entry_mut().sort = sort;
@@ -277,8 +277,8 @@ fn keys_and_changes_on_100k_pods_make_rows_for_the_window_only() {
     let more = (0..50_000)
         .map(|n| pod(n, n.is_multiple_of(5), 1))
         .collect();
-    send(&mut s, "east", KubeUpdate::Pods(Change::Reset(rows)));
-    send(&mut s, "west", KubeUpdate::Pods(Change::Reset(more)));
+    send(&mut s, "east", KubeUpdate::Pods(Change::reset(rows)));
+    send(&mut s, "west", KubeUpdate::Pods(Change::reset(more)));
     open_view(&mut s, ViewKind::Pods);
     s.entry_mut().sort = Some(("restarts", true));
     // 40 lines: at most 37 rows shown; the band holds a screen either side.

@@ -92,6 +92,24 @@ fn detail_rows(
 }
 
 /// Brings the view-model of the top view up to date with the data: the
+/// Where `enter` on `subject`'s row leads. A view kept row by row makes
+/// that one row again (its arranged rows do not hold targets); the others
+/// read the arranged row.
+pub fn target_of(state: &State, subject: &Subject) -> Option<crate::view::nav::Target> {
+    let entry = state.entry();
+    if views::keeps_rows(entry.kind()) {
+        let model = views::build_some(state, entry, std::slice::from_ref(subject))?;
+        return model
+            .rows
+            .into_iter()
+            .find(|r| r.subject == *subject)?
+            .target;
+    }
+    let a = state.arranged.borrow();
+    let row = a.position(subject).and_then(|i| a.rows.get(i))?;
+    row.target.as_deref().cloned()
+}
+
 /// rows the sources changed move, appear or go (a view that keeps its rows);
 /// else, or when the view, scope, filter or sort changed, all rows are
 /// arranged again. Returns the model when the whole view was built.
@@ -159,7 +177,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
             .filter_map(|&i| model.rows.get(i))
             .map(|r| RowRef {
                 subject: r.subject.clone(),
-                target: r.target.clone(),
+                target: r.target.clone().map(Box::new),
                 group: r.group,
                 key: None,
             })

@@ -181,6 +181,8 @@ impl<'a> TableModel<'a> {
 
     /// The rows the filter lets through, each with its group and the key of
     /// the sort column, for an arrangement in [`Order`] (view-model rows).
+    /// Their targets are left out: a view kept row by row makes the one
+    /// entered when it is entered.
     pub fn row_refs(
         &self,
         filter: &Filter,
@@ -198,7 +200,8 @@ impl<'a> TableModel<'a> {
             .map(|i| {
                 Box::new(RowRef {
                     subject: self.rows[i].subject.clone(),
-                    target: self.rows[i].target.clone(),
+                    // Made when the row is entered ([`crate::ui::target_of`]).
+                    target: None,
                     group: if order.grouped { self.rows[i].group } else { 0 },
                     key: col.and_then(|c| self.cells.sort_key(i, c)),
                 })

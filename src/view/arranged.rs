@@ -29,7 +29,9 @@ pub enum Line {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowRef<T> {
     pub subject: Subject,
-    pub target: Option<T>,
+    /// Boxed: most views' rows lead nowhere or find their target when
+    /// entered (views kept row by row leave it `None` and make it then).
+    pub target: Option<Box<T>>,
     /// The row's group (0 when the view has none).
     pub group: usize,
     /// The sorted column's key; `None` when the view is not sorted.

@@ -7,7 +7,6 @@ pub mod arranged;
 pub mod band;
 pub mod changes;
 pub mod commands;
-pub mod counts;
 pub mod filter;
 pub mod findings_index;
 pub mod nav;

@@ -69,8 +69,6 @@ pub struct State {
     pub changes: RefCell<crate::view::changes::Changes>,
     /// The cells around the window, kept from the last build of the view.
     pub band: RefCell<Band>,
-    /// Pod counts per cluster, kept while the data stays the same.
-    pub counts: crate::view::counts::CountCache,
     /// The frame being drawn answers a key: it may show the data the
     /// screen already shows rather than wait for the view to be rebuilt.
     pub key_frame: Cell<bool>,
@@ -125,7 +123,6 @@ impl State {
             help_max: Cell::new(0),
             help_page: Cell::new(1),
             view_builds: Cell::new(0),
-            counts: Default::default(),
             rows_built: Cell::new(0),
         }
     }

@@ -40,7 +40,8 @@ impl KubeRef {
 /// Ordered by variant, then fields: the last tie-break of an arrangement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Subject {
-    Kube(KubeRef),
+    /// Shared: a row, its arrangement and the selection hold one copy.
+    Kube(std::sync::Arc<KubeRef>),
     /// A kubeconfig context as a whole (the Fleet view's rows).
     Cluster(String),
     /// A Kong gateway as a whole (its row above its nodes).
@@ -99,6 +100,8 @@ pub enum Subject {
 impl Subject {
     /// A Kubernetes object; `namespace` empty for cluster-scoped kinds.
     pub fn kube(cluster: &str, kind: &str, namespace: &str, name: &str) -> Self {
-        Subject::Kube(KubeRef::new(cluster, kind, namespace, name))
+        Subject::Kube(std::sync::Arc::new(KubeRef::new(
+            cluster, kind, namespace, name,
+        )))
     }
 }

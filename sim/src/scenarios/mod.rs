@@ -71,7 +71,7 @@ const SCENARIOS: &[(&str, &str, Builder)] = &[
     ),
     (
         "scale",
-        "nodes=5000 pods=100000 events_per_sec=1000 (override with --param) for benchmarks",
+        "nodes=5000 pods=100000 events_per_sec=1000 busy=1000 (override with --param) for benchmarks",
         scale::build,
     ),
 ];

@@ -1,6 +1,13 @@
 //! The benchmark fleet: `nodes` EC2 nodes, `pods` pods spread over 50
 //! namespaces, built directly in their final Running state (no controller
 //! walks 100k pods through scheduling), then a steady churn of pod events.
+//!
+//! The churn is a large fleet's ordinary day: the events come from a few
+//! busy pods (`busy`, 1 in 100 by default), as they do where most pods sit
+//! still. Four in five busy pods flap their readiness probe; one in five
+//! crash-loops. `busy=PODS` spreads the events over every pod, as earlier
+//! versions did: then the fleet falls ill pod by pod, and the findings
+//! (and fleetdeck's memory) grow for as long as it runs.
 
 use serde_json::{Value, json};
 
@@ -36,18 +43,19 @@ fn pod_key(i: usize) -> (String, String) {
 pub fn build(seed: u64, params: &Params) -> Result<Fleet, ScenarioError> {
     if let Some((k, v)) = params
         .iter()
-        .find(|(k, _)| !["nodes", "pods", "events_per_sec"].contains(&k.as_str()))
+        .find(|(k, _)| !["nodes", "pods", "events_per_sec", "busy"].contains(&k.as_str()))
     {
         return Err(ScenarioError::BadParam {
             scenario: "scale",
             key: k.clone(),
             value: v.clone(),
-            expected: "one of nodes, pods, events_per_sec",
+            expected: "one of nodes, pods, events_per_sec, busy",
         });
     }
     let nodes = param(params, "nodes", 5000)? as usize;
     let pods = param(params, "pods", 100_000)? as usize;
     let rate = param(params, "events_per_sec", 1000)?;
+    let busy = param(params, "busy", (pods / 100).max(1) as u32)?;
     let mut b = super::FleetBuilder::new(seed);
     let t0 = b.now;
     let started = t0.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
@@ -75,7 +83,7 @@ pub fn build(seed: u64, params: &Params) -> Result<Fleet, ScenarioError> {
     }
     drop(s);
     let mut fleet = b.finish();
-    fleet.churn[c] = Some(rate);
+    fleet.churn[c] = Some(Churn { rate, busy });
     Ok(fleet)
 }
 
@@ -107,31 +115,47 @@ fn pod(i: usize, nodes: usize, started: &str) -> Value {
     })
 }
 
-/// `count` pod events: a random pod restarts or flips readiness.
-pub fn churn(store: &mut Store, rng: &mut Rng, count: u32, now: jiff::Timestamp) {
-    let Some(rid) = find("", "v1", "pods") else {
-        return;
-    };
-    let total = store.count(rid);
-    if total == 0 {
-        return;
-    }
-    let stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
-    for _ in 0..count {
-        let (ns, name) = pod_key(rng.below(total as u64) as usize);
-        let Some(obj) = store.get_raw(rid, &ns, &name) else {
-            continue;
+/// Pod events at `rate` a second, all on `busy` pods spread evenly over
+/// the fleet.
+#[derive(Debug, Clone, Copy)]
+pub struct Churn {
+    pub rate: u32,
+    pub busy: u32,
+}
+
+impl Churn {
+    /// `count` events, each on a random busy pod: one in five busy pods
+    /// crash-loops (its container restarts, exit code 1); the others flip
+    /// their readiness, with the Ready condition's transition time, as the
+    /// kubelet writes it.
+    pub fn apply(&self, store: &mut Store, rng: &mut Rng, count: u32, now: jiff::Timestamp) {
+        let Some(rid) = find("", "v1", "pods") else {
+            return;
         };
-        let mut v = obj.value();
-        let cs = &mut v["status"]["containerStatuses"][0];
-        if rng.chance(0.5) {
-            let ready = cs["ready"].as_bool().unwrap_or(true);
-            cs["ready"] = json!(!ready);
-            v["status"]["conditions"][0]["status"] = json!(if ready { "False" } else { "True" });
-        } else {
-            cs["restartCount"] = json!(cs["restartCount"].as_i64().unwrap_or(0) + 1);
-            cs["lastState"] = json!({"terminated": {"exitCode": 1, "reason": "Error", "startedAt": stamp, "finishedAt": stamp}});
+        let total = store.count(rid);
+        if total == 0 {
+            return;
         }
-        let _ = store.replace_value(rid, v);
+        let busy = (self.busy as usize).clamp(1, total);
+        let stride = total / busy;
+        let stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        for _ in 0..count {
+            let nth = rng.below(busy as u64) as usize;
+            let (ns, name) = pod_key(nth * stride);
+            let Some(obj) = store.get_raw(rid, &ns, &name) else {
+                continue;
+            };
+            let mut v = obj.value();
+            let cs = &mut v["status"]["containerStatuses"][0];
+            if nth.is_multiple_of(5) {
+                cs["restartCount"] = json!(cs["restartCount"].as_i64().unwrap_or(0) + 1);
+                cs["lastState"] = json!({"terminated": {"exitCode": 1, "reason": "Error", "startedAt": stamp, "finishedAt": stamp}});
+            } else {
+                let ready = cs["ready"].as_bool().unwrap_or(true);
+                cs["ready"] = json!(!ready);
+                v["status"]["conditions"][0] = json!({"type": "Ready", "status": if ready { "False" } else { "True" }, "lastTransitionTime": stamp});
+            }
+            let _ = store.replace_value(rid, v);
+        }
     }
 }

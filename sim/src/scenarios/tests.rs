@@ -360,6 +360,30 @@ fn scale_builds_exactly_its_parameters_and_churn_keeps_the_count() {
     assert!(after.abs_diff(pods) <= 50, "{pods} -> {after}");
     let events = c.store().resource_version() - rv;
     assert!(events >= 500, "{events} changes in 5 s at 200/s");
+    // The events land on the busy pods only (12 of 1,200); one in five of
+    // them crash-loops, the rest flap readiness. `busy=1200` spreads them.
+    let restarted = |c: &Cluster| {
+        c.store()
+            .list::<Pod>(None)
+            .iter()
+            .filter(|p| {
+                p.status
+                    .as_ref()
+                    .and_then(|s| s.container_statuses.as_ref())
+                    .is_some_and(|cs| cs.iter().any(|c| c.restart_count > 0))
+            })
+            .count()
+    };
+    assert_eq!(restarted(c), 3);
+    let mut spread = params.to_vec();
+    spread.push(("busy".to_owned(), "1200".to_owned()));
+    let fleet = build_scenario("scale", 1, &spread).expect("builds");
+    run(&fleet, 0, 5);
+    let n = restarted(cluster(&fleet, "scale"));
+    assert!(
+        n > 50,
+        "{n} pods restarted with the events spread over every pod"
+    );
 }
 
 /// Every timestamp in `v` replaced by a marker: timestamps follow the wall

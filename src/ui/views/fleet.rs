@@ -167,14 +167,12 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         let s = &c.stores;
         let count_nodes = |k: NodeKind| s.nodes.iter().filter(|n| n.kind == k).count();
         let ns_ok = |ns: &str| scope.namespace.as_ref().is_none_or(|n| n == ns);
-        let crate::view::counts::PodCounts {
+        let crate::model::pod_counts::PodCounts {
             running,
             pending,
             not_ready,
             failed,
-        } = state
-            .counts
-            .pods(state.data_version, c, scope.namespace.as_deref());
+        } = c.joins.pod_counts.of(scope.namespace.as_deref());
         let hpa_max = s
             .hpas
             .iter()
