@@ -6,6 +6,7 @@ use super::common::{
 };
 use crate::config::theme::Role;
 use crate::model::cluster::ClusterData;
+use crate::model::event::EventRow;
 use crate::model::pod::PodRow;
 use crate::ui::columns::{Builder, Column, Spec, visible};
 use crate::ui::table::{Cell, TableModel, TableRow, cell, num};
@@ -13,15 +14,34 @@ use crate::view::nav::{NavEntry, Scope, Target};
 use crate::view::state::State;
 use crate::view::subject::Subject;
 
-/// A pod with what its columns need joined to it once.
+/// A pod and its cluster: what its columns need is joined to it when a
+/// cell is made (for the rows drawn, and each row once to sort on it), so
+/// a whole view of 100,000 pods makes no text per row.
 pub struct PodFacts<'a> {
     pub cluster: &'a ClusterData,
     pub pod: &'a PodRow,
-    /// The phase, or `Pending:<reason>` from the latest warning.
-    pub status: String,
-    /// The scheduler's or container's message, else the latest warning.
-    pub why: String,
     now: jiff::Timestamp,
+}
+
+impl PodFacts<'_> {
+    fn warning(&self) -> Option<&EventRow> {
+        latest_warning(self.cluster, "Pod", &self.pod.namespace, &self.pod.name)
+    }
+
+    /// The phase, or `Pending:<reason>` from the latest warning while it
+    /// still explains the pod.
+    pub fn status(&self) -> String {
+        let p = self.pod;
+        match self.warning().filter(|e| p.explained_by(e)) {
+            Some(e) if p.status == "Pending" => format!("Pending:{}", e.reason),
+            _ => p.status.clone(),
+        }
+    }
+
+    /// The pod's current state first; an event only while it still explains it.
+    pub fn why(&self) -> String {
+        self.pod.why(self.warning())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +103,7 @@ impl Column for PodColumn {
                 },
                 sort: Some(i64::from(p.ready)),
             },
-            PodColumn::Status => cell(&r.status, pod_role(p.health)),
+            PodColumn::Status => cell(r.status(), pod_role(p.health)),
             PodColumn::Restarts => num(
                 i64::from(p.restarts),
                 if p.restarts > 0 {
@@ -98,8 +118,36 @@ impl Column for PodColumn {
                 cell(text, role)
             }
             PodColumn::Age => age_cell(p.created, r.now),
-            PodColumn::Why => cell(&r.why, pod_role(p.health)),
+            PodColumn::Why => cell(r.why(), pod_role(p.health)),
         }
+    }
+
+    /// Why the pod is in its state, then what it is and what it holds.
+    fn detail(r: &PodFacts<'_>) -> Vec<(String, Role)> {
+        let p = r.pod;
+        let why = r.why();
+        let mut detail = Vec::new();
+        if !why.is_empty() {
+            detail.push((why, pod_role(p.health)));
+        }
+        let mut facts = vec![format!("ip {}", p.ip.as_deref().unwrap_or("-"))];
+        if let Some((k, n)) = workload_of(r.cluster, p) {
+            facts.push(format!("{} {n}", k.to_lowercase()));
+        }
+        if let Some(cp) = &p.capacity_provisioned {
+            facts.push(format!("CapacityProvisioned {cp}"));
+        }
+        if let Some(s) = &p.scheduler {
+            facts.push(format!("scheduler {s}"));
+        }
+        if !p.claims.is_empty() {
+            facts.push(format!("pvc {}", p.claims.join(",")));
+        }
+        if let Some(t) = &p.last_termination {
+            facts.push(format!("last exit {t}"));
+        }
+        detail.push((facts.join(" · "), Role::Muted));
+        detail
     }
 }
 
@@ -163,40 +211,11 @@ fn push<'a>(
     {
         return;
     }
-    let owner = workload_of(c, p);
     if let Some((kind, name)) = &scope.owner
-        && owner.as_ref() != Some(&(kind.clone(), name.clone()))
+        && workload_of(c, p).as_ref() != Some(&(kind.clone(), name.clone()))
     {
         return;
     }
-    let event = latest_warning(c, "Pod", &p.namespace, &p.name);
-    // The pod's current state first; an event only while it still explains it.
-    let why = p.why(event);
-    let status = match event.filter(|e| p.explained_by(e)) {
-        Some(e) if p.status == "Pending" => format!("Pending:{}", e.reason),
-        _ => p.status.clone(),
-    };
-    let mut detail = Vec::new();
-    if !why.is_empty() {
-        detail.push((why.clone(), pod_role(p.health)));
-    }
-    let mut facts = vec![format!("ip {}", p.ip.as_deref().unwrap_or("-"))];
-    if let Some((k, n)) = &owner {
-        facts.push(format!("{} {n}", k.to_lowercase()));
-    }
-    if let Some(cp) = &p.capacity_provisioned {
-        facts.push(format!("CapacityProvisioned {cp}"));
-    }
-    if let Some(s) = &p.scheduler {
-        facts.push(format!("scheduler {s}"));
-    }
-    if !p.claims.is_empty() {
-        facts.push(format!("pvc {}", p.claims.join(",")));
-    }
-    if let Some(t) = &p.last_termination {
-        facts.push(format!("last exit {t}"));
-    }
-    detail.push((facts.join(" · "), Role::Muted));
     let meta = TableRow {
         subject: Subject::kube(&c.name, "Pod", &p.namespace, &p.name),
         group: 0,
@@ -204,15 +223,13 @@ fn push<'a>(
             cluster: c.name.clone(),
             node: n.clone(),
         }),
-        detail,
+        detail: Vec::new(),
     };
     table.push(
         meta,
         PodFacts {
             cluster: c,
             pod: p,
-            status,
-            why,
             now: state.now,
         },
     );
