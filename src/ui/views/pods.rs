@@ -162,7 +162,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
     );
     for c in clusters(state, &scope) {
         for p in c.stores.pods.iter() {
-            push(&mut table, state, &scope, c, p);
+            push(&mut table, state, &scope, c, p, false);
         }
     }
     table.finish(
@@ -185,7 +185,7 @@ pub fn build_some<'a>(state: &'a State, entry: &NavEntry, subjects: &[Subject]) 
             continue;
         };
         if let Some(p) = c.stores.pods.get(&k.namespace, &k.name) {
-            push(&mut table, state, &scope, c, p);
+            push(&mut table, state, &scope, c, p, true);
         }
     }
     table.finish(
@@ -201,6 +201,9 @@ fn push<'a>(
     scope: &Scope,
     c: &'a ClusterData,
     p: &'a PodRow,
+    // A whole view's rows are arranged without their targets (the one
+    // entered is made again, with it): a node name per pod is left out.
+    with_target: bool,
 ) {
     if !ns_ok(scope, &p.namespace)
         || scope
@@ -219,10 +222,14 @@ fn push<'a>(
     let meta = TableRow {
         subject: Subject::kube(&c.name, "Pod", &p.namespace, &p.name),
         group: 0,
-        target: p.node.as_ref().map(|n| Target::Node {
-            cluster: c.name.clone(),
-            node: n.clone(),
-        }),
+        target: p
+            .node
+            .as_ref()
+            .filter(|_| with_target)
+            .map(|n| Target::Node {
+                cluster: c.name.clone(),
+                node: n.clone(),
+            }),
         detail: Vec::new(),
     };
     table.push(
