@@ -91,7 +91,6 @@ fn detail_rows(
     rows
 }
 
-/// Brings the view-model of the top view up to date with the data: the
 /// Where `enter` on `subject`'s row leads. A view kept row by row makes
 /// that one row again (its arranged rows do not hold targets); the others
 /// read the arranged row.
@@ -110,6 +109,7 @@ pub fn target_of(state: &State, subject: &Subject) -> Option<crate::view::nav::T
     row.target.as_deref().cloned()
 }
 
+/// Brings the view-model of the top view up to date with the data: the
 /// rows the sources changed move, appear or go (a view that keeps its rows);
 /// else, or when the view, scope, filter or sort changed, all rows are
 /// arranged again. Returns the model when the whole view was built.
