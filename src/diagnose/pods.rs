@@ -186,10 +186,16 @@ mod tests {
         assert!(r.list[0].cause.contains("code 3"), "{}", r.list[0].cause);
     }
 
+    /// The API's timestamp for `secs` seconds before [`now`].
+    fn ago(secs: i64) -> String {
+        (now() - jiff::SignedDuration::from_secs(secs))
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    }
+
     #[test]
     fn crashloop_holds_between_crashes() {
         let failed_at = |secs_ago: i64| {
-            let at = now() - jiff::SignedDuration::from_secs(secs_ago);
             let p = set(
                 pod("shop", "payments-1"),
                 "/status/containerStatuses/0/restartCount",
@@ -199,7 +205,7 @@ mod tests {
                 p,
                 "/status/containerStatuses/0/lastState",
                 json!({"terminated": {"reason": "Error", "exitCode": 1,
-                       "finishedAt": at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()}}),
+                       "finishedAt": ago(secs_ago)}}),
             )
         };
         // Running again 20 s after a crash: the loop goes on.
@@ -218,7 +224,6 @@ mod tests {
     fn unready_counts_from_the_ready_condition_not_the_pods_age() {
         // A pod made ten minutes ago whose readiness probe failed `secs_ago`.
         let unready_for = |secs_ago: i64| {
-            let at = now() - jiff::SignedDuration::from_secs(secs_ago);
             let p = set(
                 pod("shop", "payments-1"),
                 "/status/containerStatuses/0/ready",
@@ -228,7 +233,7 @@ mod tests {
                 p,
                 "/status/conditions",
                 json!([{"type": "Ready", "status": "False",
-                        "lastTransitionTime": at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()}]),
+                        "lastTransitionTime": ago(secs_ago)}]),
             )
         };
         let r = diagnose(&fleet("c", &[unready_for(360)]), now());
