@@ -8,6 +8,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
+
 use super::cluster::Cluster;
 use super::link::LinkAcceptor;
 use super::tls::{TlsError, server_tls};
@@ -109,6 +111,12 @@ async fn blackhole() -> Result<String, ServeError> {
 pub async fn serve_http(router: axum::Router) -> Result<String, ServeError> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+    // TCP_NODELAY, as nginx (Kong) and AWS's endpoints answer.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!("cannot set TCP_NODELAY: {e}");
+        }
+    });
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
             tracing::error!("http server stopped: {e}");
@@ -126,7 +134,9 @@ pub async fn serve_https(
     listener.set_nonblocking(true)?;
     let url = format!("https://127.0.0.1:{}", listener.local_addr()?.port());
     let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
-    let server = axum_server::tls_rustls::from_tcp_rustls(listener, config)?;
+    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(config)
+        .acceptor(axum_server::accept::NoDelayAcceptor::new());
+    let server = axum_server::from_tcp(listener)?.acceptor(acceptor);
     tokio::spawn(async move {
         if let Err(e) = server.serve(router.into_make_service()).await {
             tracing::error!("https server stopped: {e}");
