@@ -2,13 +2,14 @@
 //! [`kinds!`]'s single invocation below. From one line come the `Kind`
 //! variant, its store in `Stores`, its `KubeUpdate` variant, its watcher, its
 //! label and API resource (from the k8s-openapi type, so group, version,
-//! plural and scope are never retyped), the view that shows it and its `:`
+//! plural and scope are never retyped; Pods are decoded as
+//! `model::pod_wire::Pod`, which takes them from k8s-openapi's `Pod`), the view that shows it and its `:`
 //! aliases. Adding a kind is its model file, its view file and one line here.
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{
-    Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Service,
+    Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Secret, Service,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::Ingress;
@@ -24,6 +25,7 @@ use crate::model::ingress::IngressRow;
 use crate::model::namespace::NamespaceRow;
 use crate::model::node::NodeRow;
 use crate::model::pod::PodRow;
+use crate::model::pod_wire::Pod;
 use crate::model::pvc::{PvRow, PvcRow, StorageClassRow};
 use crate::model::secret::SecretRow;
 use crate::model::service::{EndpointSliceRow, ServiceRow};

@@ -19,6 +19,7 @@ pub mod node;
 pub mod pod;
 pub mod pod_counts;
 pub mod pod_resources;
+pub mod pod_wire;
 pub mod pvc;
 pub mod secret;
 pub mod service;

@@ -1,7 +1,7 @@
 //! Pods: the real reason behind the phase, and where each pod runs.
 
+use super::pod_wire::{ContainerStatus, Pod};
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 
 use super::event::EventRow;
 use super::store::{Row, key_of};
@@ -81,6 +81,19 @@ pub struct PodRow {
 impl Row for PodRow {
     fn key(&self) -> (&str, &str) {
         (&self.namespace, &self.name)
+    }
+}
+
+/// A row from a whole k8s-openapi `Pod` (tests and fixtures build those).
+impl From<&k8s_openapi::api::core::v1::Pod> for PodRow {
+    fn from(pod: &k8s_openapi::api::core::v1::Pod) -> Self {
+        // Only a pod holding what JSON cannot (never the API's) fails; its
+        // identity is still kept.
+        let slim = Pod::of_full(pod).unwrap_or_else(|_| Pod {
+            metadata: pod.metadata.clone(),
+            ..Pod::default()
+        });
+        PodRow::from(&slim)
     }
 }
 

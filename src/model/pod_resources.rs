@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use super::pod_wire::{Container, Pod};
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Container, Pod};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::format::parse_quantity;
