@@ -10,7 +10,7 @@ use fleetdeck::model::event::EventRow;
 use fleetdeck::model::fleet::{Fleet, SourceUpdate};
 use fleetdeck::model::kong::{KongDb, KongNode, KongTarget, KongUpstream, KongVia};
 use fleetdeck::model::node::{NodeKind, NodeRow};
-use fleetdeck::model::pod::{Owner, PodHealth, PodRow};
+use fleetdeck::model::pod::{Owner, PodHealth, PodNotes, PodRow};
 use fleetdeck::model::service::{EndpointRow, EndpointSliceRow, ServiceRow};
 use fleetdeck::model::store::Change;
 
@@ -81,11 +81,9 @@ fn fleet() -> Fleet {
                 } else {
                     PodHealth::Ok
                 },
-                message: None,
                 ready: u32::from(!crash),
                 containers: 1,
                 restarts: u32::from(crash) * 9,
-                last_termination: crash.then(|| "Error".into()),
                 node: Some(format!("ip-{}", i % NODES)),
                 ip: Some(ip(i)),
                 fargate_profile: None,
@@ -97,16 +95,19 @@ fn fleet() -> Fleet {
                 }),
                 claims: vec![],
                 created: Some(jiff::Timestamp::UNIX_EPOCH),
-                exit_code: crash.then_some(1),
                 labels: vec![("app".into(), format!("app-{svc}"))],
-                fargate_unsupported: vec![],
-                compute_type: None,
                 missing_cpu_request: false,
-                last_failure: crash.then_some(jiff::Timestamp::UNIX_EPOCH),
                 ready_changed: Some(jiff::Timestamp::UNIX_EPOCH),
                 resources: Default::default(),
                 last_transition: None,
-                unmet_condition: None,
+                notes: crash.then(|| {
+                    Box::new(PodNotes {
+                        last_termination: Some("Error".into()),
+                        exit_code: Some(1),
+                        last_failure: Some(jiff::Timestamp::UNIX_EPOCH),
+                        ..PodNotes::default()
+                    })
+                }),
             }
         })
         .collect();

@@ -20,12 +20,12 @@ pub fn rule(s: &Snapshot) -> Vec<Finding> {
                 continue;
             }
             if on_fargate(p) {
-                if !p.fargate_unsupported.is_empty() {
+                if !p.notes().fargate_unsupported.is_empty() {
                     out.push(unsupported(c, p));
                 }
                 continue;
             }
-            if p.compute_type.as_deref() == Some("ec2") {
+            if p.notes().compute_type.as_deref() == Some("ec2") {
                 if c.ec2_nodes == 0 && c.complete() {
                     out.push(coredns(c, p));
                 }
@@ -34,7 +34,7 @@ pub fn rule(s: &Snapshot) -> Vec<Finding> {
             if !profiles.is_empty()
                 && c.ec2_nodes == 0
                 && c.complete()
-                && p.fargate_unsupported.is_empty()
+                && p.notes().fargate_unsupported.is_empty()
                 && s.age(p.created) >= PENDING_GRACE
             {
                 out.push(no_profile(c, p, &profiles));
@@ -105,7 +105,7 @@ fn profile_ref(pr: &FargateProfileRow) -> ObjectRef {
 
 fn unsupported(c: &ClusterIndex, p: &PodRow) -> Finding {
     let pod = c.pod_ref(p);
-    let what = p.fargate_unsupported.join(", ");
+    let what = p.notes().fargate_unsupported.join(", ");
     let mut f = Finding::new(
         Code::FargateUnsupported,
         pod.clone(),

@@ -31,11 +31,11 @@ pub(super) fn trouble(s: &Snapshot, p: &PodRow) -> Option<Code> {
         return Some(Code::PodImagePull);
     }
     if st == "OOMKilled"
-        || (p.last_termination.as_deref() == Some("OOMKilled") && p.health != PodHealth::Ok)
+        || (p.notes().last_termination.as_deref() == Some("OOMKilled") && p.health != PodHealth::Ok)
     {
         return Some(Code::PodOomKilled);
     }
-    if p.restarts > 0 && p.last_failure.is_some() && s.age(p.last_failure) < CRASH_WINDOW {
+    if p.restarts > 0 && p.notes().last_failure.is_some() && s.age(p.notes().last_failure) < CRASH_WINDOW {
         return Some(Code::PodCrashLoop);
     }
     let old = s.age(p.created) >= SLOW_GRACE;
@@ -90,7 +90,7 @@ fn finding(
     let what = match code {
         Code::PodCrashLoop => format!(
             "crash-looping{}",
-            match (&first.last_termination, first.exit_code) {
+            match (&first.notes().last_termination, first.notes().exit_code) {
                 (Some(r), Some(e)) => format!(": last exit {r}, code {e}"),
                 (Some(r), None) => format!(": last exit {r}"),
                 (None, Some(e)) => format!(": last exit code {e}"),

@@ -65,7 +65,7 @@ fn class_ref(c: &ClusterIndex, sc: &StorageClassRow) -> ObjectRef {
 pub fn scheduler_message(c: &ClusterIndex, p: &PodRow) -> Option<String> {
     c.warning("Pod", &p.namespace, &p.name)
         .map(|e| e.message.clone())
-        .or_else(|| p.message.clone())
+        .or_else(|| p.notes().message.clone())
         .filter(|m| !m.is_empty())
 }
 

@@ -46,10 +46,10 @@ pub fn pod_why(c: &ClusterIndex, p: &PodRow) -> String {
         s.push_str(" — ");
         s.push_str(&why);
     }
-    if let Some(t) = &p.last_termination {
+    if let Some(t) = &p.notes().last_termination {
         s.push_str(&format!(
             " (last exit {t}{})",
-            p.exit_code
+            p.notes().exit_code
                 .map(|c| format!(", code {c}"))
                 .unwrap_or_default()
         ));

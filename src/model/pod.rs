@@ -36,13 +36,9 @@ pub struct PodRow {
     /// What a person needs to read: `CrashLoopBackOff`, `Init:ImagePullBackOff`, `Pending`…
     pub status: String,
     pub health: PodHealth,
-    /// Scheduler's or container's message explaining `status`, when there is one.
-    pub message: Option<String>,
     pub ready: u32,
     pub containers: u32,
     pub restarts: u32,
-    /// Why the last container restart ended (OOMKilled, Error…).
-    pub last_termination: Option<String>,
     pub node: Option<String>,
     pub ip: Option<String>,
     pub fargate_profile: Option<String>,
@@ -53,19 +49,10 @@ pub struct PodRow {
     /// PVCs this pod mounts.
     pub claims: Vec<String>,
     pub created: Option<Timestamp>,
-    /// Exit code of the last (or current) container termination, with `last_termination`.
-    pub exit_code: Option<i32>,
     /// Labels, for matching Fargate profile selectors.
     pub labels: Vec<(String, String)>,
-    /// What Fargate refuses: `DaemonSet`, `privileged`, `hostNetwork`, `hostPort`.
-    pub fargate_unsupported: Vec<&'static str>,
-    /// The `eks.amazonaws.com/compute-type` annotation (CoreDNS's `ec2` opt-out).
-    pub compute_type: Option<String>,
     /// Some container has no CPU request (an HPA on CPU utilization cannot work).
     pub missing_cpu_request: bool,
-    /// When a container last ended with a non-zero exit: a crash loop between
-    /// its crashes reads Running, and this keeps it visible.
-    pub last_failure: Option<Timestamp>,
     /// When the Ready condition last changed (endpoints follow it).
     pub ready_changed: Option<Timestamp>,
     /// CPU and memory requests and limits, summed as kubectl does.
@@ -73,9 +60,49 @@ pub struct PodRow {
     /// When any condition last changed: events older than this describe a
     /// state the pod has left.
     pub last_transition: Option<Timestamp>,
+    /// What few pods have; `None` for a pod with none of it.
+    pub notes: Option<Box<PodNotes>>,
+}
+
+/// What few pods have: a problem's message, a last exit, an unmet
+/// condition, what Fargate refuses, a compute-type opt-out. Boxed apart,
+/// so 100,000 plain pods do not each carry room for it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PodNotes {
+    /// Scheduler's or container's message explaining `status`, when there is one.
+    pub message: Option<String>,
+    /// Why the last container restart ended (OOMKilled, Error…).
+    pub last_termination: Option<String>,
+    /// Exit code of the last (or current) container termination, with `last_termination`.
+    pub exit_code: Option<i32>,
+    /// When a container last ended with a non-zero exit: a crash loop between
+    /// its crashes reads Running, and this keeps it visible.
+    pub last_failure: Option<Timestamp>,
     /// The first unmet condition (scheduled, initialized, containers ready,
     /// ready) as `Reason: message`: why the pod is not serving, now.
     pub unmet_condition: Option<String>,
+    /// What Fargate refuses: `DaemonSet`, `privileged`, `hostNetwork`, `hostPort`.
+    pub fargate_unsupported: Vec<&'static str>,
+    /// The `eks.amazonaws.com/compute-type` annotation (CoreDNS's `ec2` opt-out).
+    pub compute_type: Option<String>,
+}
+
+/// The notes of a pod that has none.
+static NO_NOTES: PodNotes = PodNotes {
+    message: None,
+    last_termination: None,
+    exit_code: None,
+    last_failure: None,
+    unmet_condition: None,
+    fargate_unsupported: Vec::new(),
+    compute_type: None,
+};
+
+impl PodNotes {
+    /// `None` when there is nothing to note, so a plain pod holds no box.
+    fn boxed(self) -> Option<Box<PodNotes>> {
+        (self != NO_NOTES).then(|| Box::new(self))
+    }
 }
 
 impl Row for PodRow {
@@ -148,11 +175,9 @@ impl From<&Pod> for PodRow {
             phase: sanitize(&phase),
             status: status_text,
             health,
-            message,
             ready,
             containers,
             restarts,
-            last_termination,
             node: spec.and_then(|s| s.node_name.clone()),
             ip: status.and_then(|s| s.pod_ip.as_deref()).map(sanitize),
             fargate_profile: labels
@@ -181,14 +206,9 @@ impl From<&Pod> for PodRow {
                 })
                 .unwrap_or_default(),
             created: pod.metadata.creation_timestamp.as_ref().map(|t| t.0),
-            exit_code,
             labels: labels
                 .map(|l| l.iter().map(|(k, v)| (sanitize(k), sanitize(v))).collect())
                 .unwrap_or_default(),
-            fargate_unsupported: fargate_unsupported(pod),
-            compute_type: annotations
-                .and_then(|a| a.get(crate::model::node::LABEL_COMPUTE_TYPE))
-                .map(|v| sanitize(v)),
             missing_cpu_request: spec.is_some_and(|s| {
                 s.containers.iter().any(|c| {
                     c.resources
@@ -198,7 +218,6 @@ impl From<&Pod> for PodRow {
                         .is_none()
                 })
             }),
-            last_failure,
             ready_changed,
             resources: super::pod_resources::PodResources::of_pod(pod),
             last_transition: status.and_then(|s| s.conditions.as_ref()).and_then(|cs| {
@@ -206,7 +225,18 @@ impl From<&Pod> for PodRow {
                     .filter_map(|c| c.last_transition_time.as_ref().map(|t| t.0))
                     .max()
             }),
-            unmet_condition: unmet_condition(pod),
+            notes: PodNotes {
+                message,
+                last_termination,
+                exit_code,
+                last_failure,
+                unmet_condition: unmet_condition(pod),
+                fargate_unsupported: fargate_unsupported(pod),
+                compute_type: annotations
+                    .and_then(|a| a.get(crate::model::node::LABEL_COMPUTE_TYPE))
+                    .map(|v| sanitize(v)),
+            }
+            .boxed(),
         }
     }
 }
@@ -215,6 +245,16 @@ impl From<&Pod> for PodRow {
 const SCHEDULING_REASONS: [&str; 3] = ["FailedScheduling", "Preempted", "NotTriggerScaleUp"];
 
 impl PodRow {
+    /// What is noted of this pod (nothing for most).
+    pub fn notes(&self) -> &PodNotes {
+        self.notes.as_deref().unwrap_or(&NO_NOTES)
+    }
+
+    /// The notes to change (tests and fixtures).
+    pub fn notes_mut(&mut self) -> &mut PodNotes {
+        self.notes.get_or_insert_with(Box::default)
+    }
+
     /// Whether event `e` still explains this pod: a warning no older than the
     /// pod's last condition change, and not a scheduling one once the pod
     /// is on a node.
@@ -233,14 +273,16 @@ impl PodRow {
         if matches!(self.health, PodHealth::Ok | PodHealth::Done) {
             return String::new();
         }
-        self.message
+        let notes = self.notes();
+        notes
+            .message
             .clone()
             .or_else(|| {
                 event
                     .filter(|e| self.explained_by(e))
                     .map(|e| format!("{}: {}", e.reason, e.message))
             })
-            .or_else(|| self.unmet_condition.clone())
+            .or_else(|| notes.unmet_condition.clone())
             .unwrap_or_default()
     }
 }
@@ -511,7 +553,13 @@ mod tests {
         let row = PodRow::from(&fixtures::image_pull_pod());
         assert_eq!(row.status, "ImagePullBackOff");
         assert_eq!(row.health, PodHealth::Failed);
-        assert!(row.message.as_deref().unwrap_or_default().contains("pull"));
+        assert!(
+            row.notes()
+                .message
+                .as_deref()
+                .unwrap_or_default()
+                .contains("pull")
+        );
     }
 
     #[test]
@@ -522,7 +570,8 @@ mod tests {
         assert_eq!(row.fargate_profile.as_deref(), Some("fp-demo-service"));
         assert_eq!(row.claims, vec!["data".to_string()]);
         assert!(
-            row.message
+            row.notes()
+                .message
                 .as_deref()
                 .unwrap_or_default()
                 .contains("PVC data not bound")

@@ -52,7 +52,7 @@ fn pod(n: u16, pending: bool, restarts: u32) -> PodRow {
     if pending {
         // Not yet seen by a scheduler: the latest warning says why.
         p.status = "Pending".into();
-        p.message = None;
+        p.notes_mut().message = None;
     }
     p.name = format!("pod-{n}");
     p.namespace = if n.is_multiple_of(2) { "a" } else { "B" }.into();

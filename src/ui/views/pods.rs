@@ -143,7 +143,7 @@ impl Column for PodColumn {
         if !p.claims.is_empty() {
             facts.push(format!("pvc {}", p.claims.join(",")));
         }
-        if let Some(t) = &p.last_termination {
+        if let Some(t) = &p.notes().last_termination {
             facts.push(format!("last exit {t}"));
         }
         detail.push((facts.join(" · "), Role::Muted));

@@ -161,7 +161,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     .get(&("Pod".to_owned(), pod.namespace.clone(), pod.name.clone()))
                     .filter(|e| e.type_ == "Warning")
                     .map(|e| format!("{} ({}): {}", e.reason, e.source, e.message));
-                if let Some(msg) = pod.message.clone().or(event) {
+                if let Some(msg) = pod.notes().message.clone().or(event) {
                     detail.push((format!("consumer {}: {msg}", pod.name), Role::Warn));
                 }
             }
