@@ -35,7 +35,10 @@ pub(super) fn trouble(s: &Snapshot, p: &PodRow) -> Option<Code> {
     {
         return Some(Code::PodOomKilled);
     }
-    if p.restarts > 0 && p.notes().last_failure.is_some() && s.age(p.notes().last_failure) < CRASH_WINDOW {
+    if p.restarts > 0
+        && p.notes().last_failure.is_some()
+        && s.age(p.notes().last_failure) < CRASH_WINDOW
+    {
         return Some(Code::PodCrashLoop);
     }
     let old = s.age(p.created) >= SLOW_GRACE;

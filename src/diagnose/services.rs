@@ -49,7 +49,8 @@ pub fn pod_why(c: &ClusterIndex, p: &PodRow) -> String {
     if let Some(t) = &p.notes().last_termination {
         s.push_str(&format!(
             " (last exit {t}{})",
-            p.notes().exit_code
+            p.notes()
+                .exit_code
                 .map(|c| format!(", code {c}"))
                 .unwrap_or_default()
         ));

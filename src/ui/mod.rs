@@ -102,7 +102,8 @@ pub fn target_of(state: &State, subject: &Subject) -> Option<crate::view::nav::T
             .rows
             .into_iter()
             .find(|r| r.subject == *subject)?
-            .target;
+            .target
+            .map(|t| *t);
     }
     let a = state.arranged.borrow();
     let row = a.position(subject).and_then(|i| a.rows.get(i))?;
@@ -177,7 +178,7 @@ pub fn arrange(state: &State) -> Option<Full<'_>> {
             .filter_map(|&i| model.rows.get(i))
             .map(|r| RowRef {
                 subject: r.subject.clone(),
-                target: r.target.clone().map(Box::new),
+                target: r.target.clone(),
                 group: r.group,
                 key: None,
             })

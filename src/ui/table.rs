@@ -41,7 +41,7 @@ pub struct TableRow {
     /// The object the row shows: the selection is held by it, actions act on it.
     pub subject: Subject,
     pub group: usize,
-    pub target: Option<Target>,
+    pub target: Option<Box<Target>>,
     /// Shown under the table for the selected row (messages, conditions…).
     pub detail: Vec<(String, Role)>,
 }

@@ -226,7 +226,7 @@ fn meta(subject: Subject, group: usize, target: Option<Target>) -> TableRow {
     TableRow {
         subject,
         group,
-        target,
+        target: target.map(Box::new),
         detail: vec![],
     }
 }

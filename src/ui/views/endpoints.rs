@@ -122,12 +122,16 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             let meta = TableRow {
                 subject: Subject::kube(&c.name, "EndpointSlice", &s.namespace, &s.name),
                 group: 0,
-                target: s.service.as_ref().map(|svc| Target::Named {
-                    view: ViewKind::Kind(Kind::Services),
-                    cluster: c.name.clone(),
-                    namespace: s.namespace.clone(),
-                    name: svc.clone(),
-                }),
+                target: s
+                    .service
+                    .as_ref()
+                    .map(|svc| Target::Named {
+                        view: ViewKind::Kind(Kind::Services),
+                        cluster: c.name.clone(),
+                        namespace: s.namespace.clone(),
+                        name: svc.clone(),
+                    })
+                    .map(Box::new),
                 detail,
             };
             table.push(

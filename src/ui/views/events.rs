@@ -135,7 +135,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         let meta = TableRow {
             subject: Subject::kube(cluster, "Event", &e.namespace, &e.name),
             group: 0,
-            target: target(cluster, e),
+            target: target(cluster, e).map(Box::new),
             detail: vec![(
                 format!("from {}: {}", or_dash(&e.source), e.message),
                 facts.role(),

@@ -317,7 +317,7 @@ fn row_at<'a>(state: &'a State, place: Place) -> Option<(TableRow, FindingFacts<
     let meta = TableRow {
         subject: subject(f),
         group: 0,
-        target: f.primary().and_then(target),
+        target: f.primary().and_then(target).map(Box::new),
         detail: Vec::new(),
     };
     Some((meta, facts))

@@ -250,7 +250,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
         let meta = TableRow {
             subject: Subject::Cluster(c.name.clone()),
             group: GROUP_K8S,
-            target: Some(Target::Cluster(c.name.clone())),
+            target: Some(Box::new(Target::Cluster(c.name.clone()))),
             detail,
         };
         table.push(meta, FleetFacts::Cluster(Box::new(counts)));
@@ -264,7 +264,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 let meta = TableRow {
                     subject: Subject::AwsRegion(region.region.clone()),
                     group: GROUP_ECS,
-                    target: Some(Target::Region(region.region.clone())),
+                    target: Some(Box::new(Target::Region(region.region.clone()))),
                     detail: vec![(format!("{} — {}", e.short(), e.message()), Role::Critical)],
                 };
                 let down = FleetFacts::RegionDown {
@@ -350,10 +350,10 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                     name: ecs.name.clone(),
                 },
                 group: GROUP_ECS,
-                target: Some(Target::EcsCluster {
+                target: Some(Box::new(Target::EcsCluster {
                     region: region.region.clone(),
                     name: ecs.name.clone(),
-                }),
+                })),
                 detail: vec![(
                     format!(
                         "{} services ({} below desired), {} tasks",

@@ -238,10 +238,10 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 },
                 group,
                 // This node's upstreams: health is per node.
-                target: Some(Target::KongNode {
+                target: Some(Box::new(Target::KongNode {
                     gateway: g.name.clone(),
                     node: n.name.clone(),
-                }),
+                })),
                 detail,
             };
             table.push(meta, GatewayFacts::Node { node: n, drift });

@@ -133,12 +133,12 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             let meta = TableRow {
                 subject: Subject::kube(&c.name, "HorizontalPodAutoscaler", &h.namespace, &h.name),
                 group: 0,
-                target: Some(Target::Workload {
+                target: Some(Box::new(Target::Workload {
                     cluster: c.name.clone(),
                     namespace: h.namespace.clone(),
                     kind: h.target_kind.clone(),
                     name: h.target_name.clone(),
-                }),
+                })),
                 detail,
             };
             table.push(

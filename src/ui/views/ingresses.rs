@@ -134,12 +134,16 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             let meta = TableRow {
                 subject: Subject::kube(&c.name, "Ingress", &i.namespace, &i.name),
                 group: 0,
-                target: i.backends.first().map(|(svc, _)| Target::Named {
-                    view: ViewKind::Kind(Kind::Services),
-                    cluster: c.name.clone(),
-                    namespace: i.namespace.clone(),
-                    name: svc.clone(),
-                }),
+                target: i
+                    .backends
+                    .first()
+                    .map(|(svc, _)| Target::Named {
+                        view: ViewKind::Kind(Kind::Services),
+                        cluster: c.name.clone(),
+                        namespace: i.namespace.clone(),
+                        name: svc.clone(),
+                    })
+                    .map(Box::new),
                 detail,
             };
             table.push(

@@ -77,10 +77,10 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             let meta = TableRow {
                 subject: Subject::kube(&c.name, "Namespace", "", &n.name),
                 group: 0,
-                target: Some(Target::Namespace {
+                target: Some(Box::new(Target::Namespace {
                     cluster: c.name.clone(),
                     name: n.name.clone(),
-                }),
+                })),
                 detail: vec![],
             };
             table.push(

@@ -211,10 +211,10 @@ fn push<'a>(
     let meta = TableRow {
         subject: Subject::kube(&c.name, "Node", "", &n.name),
         group,
-        target: Some(Target::PodsOnNode {
+        target: Some(Box::new(Target::PodsOnNode {
             cluster: c.name.clone(),
             node: n.name.clone(),
-        }),
+        })),
         detail,
     };
     table.push(

@@ -229,7 +229,8 @@ fn push<'a>(
             .map(|n| Target::Node {
                 cluster: c.name.clone(),
                 node: n.clone(),
-            }),
+            })
+            .map(Box::new),
         detail: Vec::new(),
     };
     table.push(

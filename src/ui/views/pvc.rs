@@ -168,11 +168,13 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             let meta = TableRow {
                 subject: Subject::kube(&c.name, "PersistentVolumeClaim", &p.namespace, &p.name),
                 group: 0,
-                target: consumer.map(|pod| Target::Pod {
-                    cluster: c.name.clone(),
-                    namespace: pod.namespace.clone(),
-                    name: pod.name.clone(),
-                }),
+                target: consumer
+                    .map(|pod| Target::Pod {
+                        cluster: c.name.clone(),
+                        namespace: pod.namespace.clone(),
+                        name: pod.name.clone(),
+                    })
+                    .map(Box::new),
                 detail,
             };
             table.push(

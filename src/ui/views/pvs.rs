@@ -103,12 +103,16 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             let meta = TableRow {
                 subject: Subject::kube(&c.name, "PersistentVolume", "", &p.name),
                 group: 0,
-                target: p.claim.as_ref().map(|(ns, n)| Target::Named {
-                    view: ViewKind::Pvc,
-                    cluster: c.name.clone(),
-                    namespace: ns.clone(),
-                    name: n.clone(),
-                }),
+                target: p
+                    .claim
+                    .as_ref()
+                    .map(|(ns, n)| Target::Named {
+                        view: ViewKind::Pvc,
+                        cluster: c.name.clone(),
+                        namespace: ns.clone(),
+                        name: n.clone(),
+                    })
+                    .map(Box::new),
                 detail: vec![],
             };
             table.push(

@@ -166,11 +166,14 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             let meta = TableRow {
                 subject: Subject::kube(&c.name, "Service", &s.namespace, &s.name),
                 group: 0,
-                target: routes.first().map(|(g, u, _)| Target::Upstream {
-                    gateway: (*g).to_owned(),
-                    upstream: (*u).to_owned(),
-                    node: None,
-                }),
+                target: routes
+                    .first()
+                    .map(|(g, u, _)| Target::Upstream {
+                        gateway: (*g).to_owned(),
+                        upstream: (*u).to_owned(),
+                        node: None,
+                    })
+                    .map(Box::new),
                 detail,
             };
             table.push(

@@ -134,7 +134,7 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                         target: t.target.clone(),
                     },
                     group: 0,
-                    target,
+                    target: target.map(Box::new),
                     detail: vec![],
                 };
                 table.push(

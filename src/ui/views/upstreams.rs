@@ -220,11 +220,11 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                         upstream: name.to_owned(),
                     },
                     group: 0,
-                    target: Some(Target::Upstream {
+                    target: Some(Box::new(Target::Upstream {
                         gateway: g.name.clone(),
                         upstream: name.to_owned(),
                         node: scope.kong_node.clone(),
-                    }),
+                    })),
                     detail,
                 };
                 table.push(

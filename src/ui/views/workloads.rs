@@ -148,12 +148,12 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             let meta = TableRow {
                 subject: Subject::kube(&c.name, w.kind.label(), &w.namespace, &w.name),
                 group: 0,
-                target: Some(Target::Workload {
+                target: Some(Box::new(Target::Workload {
                     cluster: c.name.clone(),
                     namespace: w.namespace.clone(),
                     kind: w.kind.label().to_owned(),
                     name: w.name.clone(),
-                }),
+                })),
                 detail,
             };
             table.push(
