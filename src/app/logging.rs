@@ -4,6 +4,9 @@ use std::path::{Path, PathBuf};
 
 use tracing_appender::non_blocking::WorkerGuard;
 
+/// Log lines waiting for the writer thread at most.
+const LOG_QUEUE_LINES: usize = 4096;
+
 /// `--log-file`, else `$XDG_STATE_HOME/fleetdeck/fleetdeck.log` (or `~/.local/state/…`),
 /// else the temp dir. Keep the guard alive for the program's life.
 pub fn init(explicit: Option<&Path>) -> Option<WorkerGuard> {
@@ -33,7 +36,13 @@ pub fn init(explicit: Option<&Path>) -> Option<WorkerGuard> {
             return None;
         }
     };
-    let (writer, guard) = tracing_appender::non_blocking(file);
+    // The default queue holds 128,000 lines, allocated up front (4 MB):
+    // far more than a TUI that logs warnings ever has in flight. Lines past
+    // the limit are dropped, never waited for.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(true)
+        .finish(file);
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("FLEETDECK_LOG").unwrap_or_else(|_| {
             tracing_subscriber::EnvFilter::new("info,kube=warn,hyper=warn,aws=warn,rustls=warn")
