@@ -68,8 +68,8 @@ fn fleet() -> Fleet {
             let svc = i % SERVICES;
             let crash = i.is_multiple_of(997);
             PodRow {
-                namespace: format!("ns-{}", svc % 50),
-                name: format!("app-{svc}-{i}"),
+                namespace: format!("ns-{}", svc % 50).into(),
+                name: format!("app-{svc}-{i}").into(),
                 phase: "Running".into(),
                 status: if crash {
                     "CrashLoopBackOff".into()
@@ -85,7 +85,7 @@ fn fleet() -> Fleet {
                 containers: 1,
                 restarts: u32::from(crash) * 9,
                 node: Some(format!("ip-{}", i % NODES)),
-                ip: Some(ip(i)),
+                ip: Some(ip(i).into()),
                 fargate_profile: None,
                 capacity_provisioned: None,
                 scheduler: Some("default-scheduler".into()),

@@ -352,7 +352,7 @@ pub fn workload_pods(c: &ClusterData, namespace: &str, kind: &str, name: &str) -
         .iter()
         .filter(|p| p.namespace == namespace)
         .filter(|p| workload_of(c, p).is_some_and(|(k, n)| k == kind && n == name))
-        .map(|p| p.name.clone())
+        .map(|p| p.name.to_string())
         .collect()
 }
 

@@ -154,7 +154,7 @@ fn utilization_on_pods_without_requests(c: &ClusterIndex, h: &HpaRow) -> Option<
             c.workload_of(p)
                 .is_some_and(|(k, n)| k == h.target_kind && n == h.target_name)
         })
-        .map(|p| p.name.clone())
+        .map(|p| p.name.to_string())
         .take(5)
         .collect();
     (!pods.is_empty()).then_some(pods)

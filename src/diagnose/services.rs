@@ -55,7 +55,7 @@ pub fn pod_why(c: &ClusterIndex, p: &PodRow) -> String {
                 .unwrap_or_default()
         ));
     }
-    s
+    s.into()
 }
 
 /// Evidence links from a service down to its pods; `(links, pods named)`.

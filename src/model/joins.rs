@@ -147,5 +147,5 @@ pub fn workload_of(cluster: &ClusterData, pod: &PodRow) -> Option<(String, Strin
             .get(&pod.namespace, &owner.name)?;
         return rs.deployment.clone().map(|d| ("Deployment".to_owned(), d));
     }
-    Some((owner.kind.clone(), owner.name.clone()))
+    Some((owner.kind.to_string(), owner.name.clone()))
 }

@@ -137,8 +137,8 @@ impl KongHost<'_> {
                     "On node",
                     pod.node.clone().unwrap_or_else(|| "(unscheduled)".into()),
                 ),
-                ("Pod IP", pod.ip.clone().unwrap_or_else(|| "?".into())),
-                ("Pod status", pod.status.clone()),
+                ("Pod IP", pod.ip.as_deref().unwrap_or("?").to_owned()),
+                ("Pod status", pod.status.to_string()),
             ],
             KongHost::EcsTask {
                 region,

@@ -1,6 +1,7 @@
 //! Pods: the real reason behind the phase, and where each pod runs.
 
 use super::pod_wire::{ContainerStatus, Pod};
+use compact_str::CompactString;
 use jiff::Timestamp;
 
 use super::event::EventRow;
@@ -24,27 +25,29 @@ pub enum PodHealth {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Owner {
-    pub kind: String,
+    pub kind: CompactString,
     pub name: String,
 }
 
+/// Phase, status, IP, scheduler and owner kind are `CompactString`s: short
+/// enough to be held inline, so 100,000 rows allocate none for them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodRow {
-    pub namespace: String,
-    pub name: String,
-    pub phase: String,
+    pub namespace: CompactString,
+    pub name: CompactString,
+    pub phase: CompactString,
     /// What a person needs to read: `CrashLoopBackOff`, `Init:ImagePullBackOff`, `Pending`…
-    pub status: String,
+    pub status: CompactString,
     pub health: PodHealth,
     pub ready: u32,
     pub containers: u32,
     pub restarts: u32,
     pub node: Option<String>,
-    pub ip: Option<String>,
+    pub ip: Option<CompactString>,
     pub fargate_profile: Option<String>,
     /// Fargate's billed size, e.g. `0.25vCPU 0.5GB`.
     pub capacity_provisioned: Option<String>,
-    pub scheduler: Option<String>,
+    pub scheduler: Option<CompactString>,
     pub owner: Option<Owner>,
     /// PVCs this pod mounts.
     pub claims: Vec<String>,
@@ -170,30 +173,34 @@ impl From<&Pod> for PodRow {
         let labels = pod.metadata.labels.as_ref();
         let annotations = pod.metadata.annotations.as_ref();
         PodRow {
-            namespace: namespace.clone(),
-            name: name.clone(),
-            phase: sanitize(&phase),
-            status: status_text,
+            namespace: namespace.as_str().into(),
+            name: name.as_str().into(),
+            phase: sanitize(&phase).into(),
+            status: status_text.into(),
             health,
             ready,
             containers,
             restarts,
             node: spec.and_then(|s| s.node_name.clone()),
-            ip: status.and_then(|s| s.pod_ip.as_deref()).map(sanitize),
+            ip: status
+                .and_then(|s| s.pod_ip.as_deref())
+                .map(|ip| sanitize(ip).into()),
             fargate_profile: labels
                 .and_then(|l| l.get(LABEL_FARGATE_PROFILE))
                 .map(|v| sanitize(v)),
             capacity_provisioned: annotations
                 .and_then(|a| a.get(ANNOTATION_CAPACITY_PROVISIONED))
                 .map(|v| sanitize(v)),
-            scheduler: spec.and_then(|s| s.scheduler_name.as_deref()).map(sanitize),
+            scheduler: spec
+                .and_then(|s| s.scheduler_name.as_deref())
+                .map(|s| sanitize(s).into()),
             owner: pod
                 .metadata
                 .owner_references
                 .as_ref()
                 .and_then(|o| o.iter().find(|o| o.controller == Some(true)).or(o.first()))
                 .map(|o| Owner {
-                    kind: o.kind.clone(),
+                    kind: o.kind.as_str().into(),
                     name: o.name.clone(),
                 }),
             claims: spec

@@ -145,8 +145,8 @@ impl NodePods {
             .into_iter()
             .filter(|p| p.phase != "Succeeded" && p.phase != "Failed")
             .map(|p| NodePod {
-                namespace: p.namespace.clone(),
-                name: p.name.clone(),
+                namespace: p.namespace.to_string(),
+                name: p.name.to_string(),
                 resources: p.resources,
                 created: p.created,
             })

@@ -157,7 +157,7 @@ proptest! {
                 Op::Pod(n) => {
                     let mut p: crate::model::pod::PodRow =
                         (&fixtures::running_fargate_pod()).into();
-                    p.name = format!("pod-{n}");
+                    p.name = format!("pod-{n}").into();
                     update(&mut s, Event::Source(SourceUpdate::Kube {
                         cluster: "east".into(),
                         update: KubeUpdate::Pods(Change::Apply(p)),

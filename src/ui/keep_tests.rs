@@ -54,7 +54,7 @@ fn pod(n: u16, pending: bool, restarts: u32) -> PodRow {
         p.status = "Pending".into();
         p.notes_mut().message = None;
     }
-    p.name = format!("pod-{n}");
+    p.name = format!("pod-{n}").into();
     p.namespace = if n.is_multiple_of(2) { "a" } else { "B" }.into();
     p.restarts = restarts;
     p
@@ -146,7 +146,7 @@ proptest! {
                 let u = match o {
                     Op::Upsert(n, p, r) => KubeUpdate::Pods(Change::Apply(pod(n, p, r))),
                     Op::Delete(n) => KubeUpdate::Pods(Change::Delete((
-                        pod(n, false, 0).namespace,
+                        pod(n, false, 0).namespace.to_string(),
                         format!("pod-{n}"),
                     ))),
                     Op::Warn(n, id, b) => KubeUpdate::Events(Change::Apply(warning(
@@ -251,7 +251,7 @@ proptest! {
                     }
                     NodeOp::Place(p, n) => KubeUpdate::Pods(Change::Apply(placed(p, n))),
                     NodeOp::DropPod(p) => KubeUpdate::Pods(Change::Delete((
-                        pod(p, false, 0).namespace,
+                        pod(p, false, 0).namespace.to_string(),
                         format!("pod-{p}"),
                     ))),
                 };

@@ -4,7 +4,7 @@
 
 use crate::kinds::KubeUpdate;
 use crate::model::fleet::{Fleet, SourceUpdate};
-use crate::model::store::Change;
+use crate::model::store::{Change, Row};
 use crate::view::nav::ViewKind;
 use crate::view::subject::Subject;
 
@@ -84,7 +84,7 @@ fn node_rows(cluster: &str, update: &KubeUpdate, fleet: &Fleet) -> Option<Vec<Su
         KubeUpdate::Nodes(Change::Delete((_, name))) => Some(vec![node(name)]),
         KubeUpdate::Pods(c @ (Change::Apply(_) | Change::Delete(_))) => {
             let key = match c {
-                Change::Apply(p) => (p.namespace.clone(), p.name.clone()),
+                Change::Apply(p) => p.owned_key(),
                 Change::Delete(k) => k.clone(),
                 Change::Reset(_) => return None,
             };

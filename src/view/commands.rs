@@ -129,7 +129,7 @@ pub fn known_namespaces(state: &State) -> BTreeSet<String> {
         .filter(|c| state.cluster_scope.as_ref().is_none_or(|s| *s == c.name))
         .flat_map(|c| {
             let watched = c.stores.namespaces.iter().map(|n| n.name.clone());
-            watched.chain(c.stores.pods.iter().map(|p| p.namespace.clone()))
+            watched.chain(c.stores.pods.iter().map(|p| p.namespace.to_string()))
         })
         .collect()
 }

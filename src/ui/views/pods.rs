@@ -34,7 +34,7 @@ impl PodFacts<'_> {
         let p = self.pod;
         match self.warning().filter(|e| p.explained_by(e)) {
             Some(e) if p.status == "Pending" => format!("Pending:{}", e.reason),
-            _ => p.status.clone(),
+            _ => p.status.to_string(),
         }
     }
 
@@ -92,8 +92,8 @@ impl Column for PodColumn {
         let p = r.pod;
         match self {
             PodColumn::Cluster => cell(&r.cluster.name, Role::Muted),
-            PodColumn::Namespace => cell(&p.namespace, Role::Muted),
-            PodColumn::Name => cell(&p.name, Role::Text),
+            PodColumn::Namespace => cell(p.namespace.as_str(), Role::Muted),
+            PodColumn::Name => cell(p.name.as_str(), Role::Text),
             PodColumn::Ready => Cell {
                 text: p.ready_text(),
                 role: if p.ready == p.containers {

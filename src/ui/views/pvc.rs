@@ -158,7 +158,11 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
             }
             if let Some(pod) = consumer {
                 let event = warnings
-                    .get(&("Pod".to_owned(), pod.namespace.clone(), pod.name.clone()))
+                    .get(&(
+                        "Pod".to_owned(),
+                        pod.namespace.to_string(),
+                        pod.name.to_string(),
+                    ))
                     .filter(|e| e.type_ == "Warning")
                     .map(|e| format!("{} ({}): {}", e.reason, e.source, e.message));
                 if let Some(msg) = pod.notes().message.clone().or(event) {
@@ -171,8 +175,8 @@ pub fn build<'a>(state: &'a State, entry: &NavEntry) -> TableModel<'a> {
                 target: consumer
                     .map(|pod| Target::Pod {
                         cluster: c.name.clone(),
-                        namespace: pod.namespace.clone(),
-                        name: pod.name.clone(),
+                        namespace: pod.namespace.to_string(),
+                        name: pod.name.to_string(),
                     })
                     .map(Box::new),
                 detail,

@@ -181,8 +181,8 @@ fn behind(state: &State, cluster: Option<&str>, ip: &str) -> (String, Role, Opti
                 super::common::pod_role(p.health),
                 Some(Target::Pod {
                     cluster: c.name.clone(),
-                    namespace: p.namespace.clone(),
-                    name: p.name.clone(),
+                    namespace: p.namespace.to_string(),
+                    name: p.name.to_string(),
                 }),
             );
         }
