@@ -95,7 +95,7 @@ fn fleet() -> Fleet {
                 }),
                 claims: vec![],
                 created: Some(jiff::Timestamp::UNIX_EPOCH),
-                labels: vec![("app".into(), format!("app-{svc}"))],
+                labels: vec![("app".into(), format!("app-{svc}").into())],
                 missing_cpu_request: false,
                 ready_changed: Some(jiff::Timestamp::UNIX_EPOCH),
                 resources: Default::default(),

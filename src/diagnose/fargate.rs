@@ -76,9 +76,7 @@ fn near_namespace<'a>(
         .iter()
         .filter(|pr| pr.status == "ACTIVE")
         .flat_map(|pr| pr.selectors.iter().map(move |s| (*pr, parse_selector(s))))
-        .filter(|(_, (ns, labels))| {
-            *ns != p.namespace && labels.iter().all(|kv| p.labels.contains(kv))
-        })
+        .filter(|(_, (ns, labels))| *ns != p.namespace && labels.iter().all(|kv| p.has_label(kv)))
         .min_by_key(|(_, (ns, _))| edits(ns, &p.namespace))
         .map(|(pr, (ns, _))| (pr, ns))
 }
@@ -161,10 +159,8 @@ fn no_profile(c: &ClusterIndex, p: &PodRow, profiles: &[&FargateProfileRow]) -> 
             if ns != p.namespace {
                 continue;
             }
-            let missing: Vec<(String, String)> = labels
-                .into_iter()
-                .filter(|kv| !p.labels.contains(kv))
-                .collect();
+            let missing: Vec<(String, String)> =
+                labels.into_iter().filter(|kv| !p.has_label(kv)).collect();
             if near.as_ref().is_none_or(|(_, m)| missing.len() < m.len()) {
                 near = Some((pr, missing));
             }

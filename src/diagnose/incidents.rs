@@ -289,7 +289,7 @@ impl<'s, 'a> Chain<'s, 'a> {
             .iter()
             .filter(|p| p.namespace == o.namespace)
         {
-            if svc.selector.iter().all(|kv| p.labels.contains(kv)) {
+            if svc.selector.iter().all(|kv| p.has_label(kv)) {
                 out.push(c.pod_ref(p));
             }
         }

@@ -26,9 +26,7 @@ pub fn selected_pods<'a>(c: &ClusterIndex<'a>, svc: &ServiceRow) -> Vec<&'a PodR
         .stores
         .pods
         .iter()
-        .filter(|p| {
-            p.namespace == svc.namespace && svc.selector.iter().all(|kv| p.labels.contains(kv))
-        })
+        .filter(|p| p.namespace == svc.namespace && svc.selector.iter().all(|kv| p.has_label(kv)))
         .collect()
 }
 

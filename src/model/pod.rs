@@ -53,7 +53,7 @@ pub struct PodRow {
     pub claims: Vec<String>,
     pub created: Option<Timestamp>,
     /// Labels, for matching Fargate profile selectors.
-    pub labels: Vec<(String, String)>,
+    pub labels: Vec<(CompactString, CompactString)>,
     /// Some container has no CPU request (an HPA on CPU utilization cannot work).
     pub missing_cpu_request: bool,
     /// When the Ready condition last changed (endpoints follow it).
@@ -214,7 +214,11 @@ impl From<&Pod> for PodRow {
                 .unwrap_or_default(),
             created: pod.metadata.creation_timestamp.as_ref().map(|t| t.0),
             labels: labels
-                .map(|l| l.iter().map(|(k, v)| (sanitize(k), sanitize(v))).collect())
+                .map(|l| {
+                    l.iter()
+                        .map(|(k, v)| (sanitize(k).into(), sanitize(v).into()))
+                        .collect()
+                })
                 .unwrap_or_default(),
             missing_cpu_request: spec.is_some_and(|s| {
                 s.containers.iter().any(|c| {
@@ -473,6 +477,11 @@ fn waiting_health(reason: &str) -> PodHealth {
 impl PodRow {
     pub fn ready_text(&self) -> String {
         format!("{}/{}", self.ready, self.containers)
+    }
+
+    /// Whether the pod carries label `k=v`, as a selector term asks.
+    pub fn has_label(&self, (k, v): &(String, String)) -> bool {
+        self.labels.iter().any(|(pk, pv)| pk == k && pv == v)
     }
 
     pub fn is_running(&self) -> bool {

@@ -21,11 +21,12 @@ pub fn labels_of(state: &State, s: &Subject) -> Option<Vec<(String, String)>> {
     };
     let c = state.fleet.clusters.get(&k.cluster)?;
     match k.kind.as_str() {
-        "Pod" => c
-            .stores
-            .pods
-            .get(&k.namespace, &k.name)
-            .map(|p| p.labels.clone()),
+        "Pod" => c.stores.pods.get(&k.namespace, &k.name).map(|p| {
+            p.labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        }),
         _ => None,
     }
 }
