@@ -138,6 +138,29 @@ async fn kubectl_reads_tables_selectors_and_pages() {
     assert_eq!(list["items"].as_array().map(Vec::len), Some(8));
 }
 
+/// Pages of a list carry `remainingItemCount` (what is left after the
+/// page) and the last page none, read raw by kubectl as any client sees it.
+#[tokio::test(flavor = "multi_thread")]
+async fn list_pages_count_what_remains() {
+    let api = start().await;
+    let mut path = "/api/v1/pods?limit=3".to_owned();
+    let mut seen = 0;
+    let mut remaining = Vec::new();
+    loop {
+        let (ok, out, err) = kubectl(&api, "kubectl", &["get", "--raw", &path]).await;
+        assert!(ok, "{err}");
+        let page: serde_json::Value = serde_json::from_str(&out).expect("json");
+        seen += page["items"].as_array().map_or(0, Vec::len);
+        remaining.push(page["metadata"]["remainingItemCount"].as_u64());
+        match page["metadata"]["continue"].as_str() {
+            Some(token) => path = format!("/api/v1/pods?limit=3&continue={token}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 7);
+    assert_eq!(remaining, vec![Some(4), Some(1), None]);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn kubectl_scales_patches_and_is_refused_without_token() {
     let api = start().await;
