@@ -1,10 +1,10 @@
 //! Pods: the real reason behind the phase, and where each pod runs.
 
-use super::pod_wire::{ContainerStatus, Pod};
 use compact_str::CompactString;
 use jiff::Timestamp;
 
 use super::event::EventRow;
+use super::pod_wire::{ContainerStatus, Pod};
 use super::store::{Row, key_of};
 use super::text::sanitize;
 
@@ -29,8 +29,9 @@ pub struct Owner {
     pub name: String,
 }
 
-/// Phase, status, IP, scheduler and owner kind are `CompactString`s: short
-/// enough to be held inline, so 100,000 rows allocate none for them.
+/// The short strings (namespace, name, phase, status, IP, scheduler, owner
+/// kind, labels) are `CompactString`s: held inline up to 24 bytes, so most
+/// of 100,000 rows allocate none for them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodRow {
     pub namespace: CompactString,
