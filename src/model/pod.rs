@@ -5,7 +5,7 @@ use jiff::Timestamp;
 
 use super::event::EventRow;
 use super::pod_wire::{ContainerStatus, Pod};
-use super::store::{Row, key_of};
+use super::store::Row;
 use super::text::sanitize;
 
 pub const LABEL_FARGATE_PROFILE: &str = "eks.amazonaws.com/fargate-profile";
@@ -130,7 +130,7 @@ impl From<&k8s_openapi::api::core::v1::Pod> for PodRow {
 
 impl From<&Pod> for PodRow {
     fn from(pod: &Pod) -> Self {
-        let (namespace, name) = key_of(&pod.metadata);
+        let meta = &pod.metadata;
         let spec = pod.spec.as_ref();
         let status = pod.status.as_ref();
         let statuses: &[ContainerStatus] = status
@@ -139,9 +139,7 @@ impl From<&Pod> for PodRow {
         let init_statuses: &[ContainerStatus] = status
             .and_then(|s| s.init_container_statuses.as_deref())
             .unwrap_or_default();
-        let phase = status
-            .and_then(|s| s.phase.clone())
-            .unwrap_or_else(|| "Pending".into());
+        let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or("Pending");
         let containers = spec.map(|s| s.containers.len()).unwrap_or(statuses.len()) as u32;
         let ready = statuses.iter().filter(|c| c.ready).count() as u32;
         let restarts = statuses.iter().map(|c| c.restart_count.max(0) as u32).sum();
@@ -170,13 +168,14 @@ impl From<&Pod> for PodRow {
             .and_then(|s| s.conditions.as_ref())
             .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
             .and_then(|c| c.last_transition_time.as_ref().map(|t| t.0));
-        let (status_text, health, message) = reason(pod, &phase, statuses, init_statuses);
-        let labels = pod.metadata.labels.as_ref();
-        let annotations = pod.metadata.annotations.as_ref();
+        let (status_text, health, message) = reason(pod, phase, statuses, init_statuses);
+        let labels = meta.labels.as_ref();
+        let annotations = meta.annotations.as_ref();
         PodRow {
-            namespace: namespace.as_str().into(),
-            name: name.as_str().into(),
-            phase: sanitize(&phase).into(),
+            // Copied straight from the object: no String in between.
+            namespace: meta.namespace.as_deref().unwrap_or_default().into(),
+            name: meta.name.as_deref().unwrap_or_default().into(),
+            phase: sanitize(phase).into(),
             status: status_text.into(),
             health,
             ready,
@@ -213,7 +212,7 @@ impl From<&Pod> for PodRow {
                         .collect()
                 })
                 .unwrap_or_default(),
-            created: pod.metadata.creation_timestamp.as_ref().map(|t| t.0),
+            created: meta.creation_timestamp.as_ref().map(|t| t.0),
             labels: labels
                 .map(|l| {
                     l.iter()
